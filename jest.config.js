@@ -3,7 +3,7 @@ const moduleNameMapper = {
   '^@newsflow/(contracts|messaging|config|text-processing|database|observability)$':
     '<rootDir>/libs/$1/src',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const transform = { '^.+\\.ts$': 'ts-jest' };
 
 module.exports = {
   projects: [

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+const amqpUrl = z
+  .url({ protocol: /^amqps?$/, error: 'must be an amqp:// or amqps:// URL' })
+  .default('amqp://guest:guest@127.0.0.1:5672');
+const databaseUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
+  .default('postgres://postgres@127.0.0.1:5432/newsflow');
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** Settings every service shares (SPEC.md defaults). */
+export const sharedEnvSchema = z.object({
+  AMQP_URL: amqpUrl,
+  LOG_LEVEL: logLevel,
+  /** How long SIGTERM waits for in-flight work before giving up. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
+});
+
+export const ingestEnvSchema = sharedEnvSchema.extend({
+  INGEST_PORT: port(3000),
+  INGEST_API_KEYS: z
+    .string()
+    .default('')
+    .transform((keys) =>
+      keys
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key.length > 0),
+    ),
+  INGEST_MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024, 1024 * 1024 * 1024),
+  INGEST_MAX_BATCH_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
+  /** Publishes awaiting the broker's confirm at once; RabbitMQ advises 100–300. */
+  AMQP_CONFIRM_WINDOW: positiveInt(256, 10_000),
+});
+export type IngestConfig = z.infer<typeof ingestEnvSchema>;
+
+export const normalizerEnvSchema = sharedEnvSchema.extend({
+  NORMALIZER_PORT: port(3001),
+  DATABASE_URL: databaseUrl,
+  AMQP_PREFETCH: positiveInt(64, 10_000),
+  AMQP_CONFIRM_WINDOW: positiveInt(256, 10_000),
+  DATABASE_POOL_SIZE: positiveInt(10, 1000),
+});
+export type NormalizerConfig = z.infer<typeof normalizerEnvSchema>;
+
+export const storeEnvSchema = sharedEnvSchema.extend({
+  STORE_PORT: port(3002),
+  DATABASE_URL: databaseUrl,
+  AMQP_PREFETCH: positiveInt(128, 10_000),
+  DATABASE_POOL_SIZE: positiveInt(10, 1000),
+});
+export type StoreConfig = z.infer<typeof storeEnvSchema>;

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './load-config';
+import { ingestEnvSchema, normalizerEnvSchema, storeEnvSchema } from './env-schemas';
+
+describe('loadConfig', () => {
+  it('applies the defaults of SPEC.md when nothing is set', () => {
+    expect(loadConfig(ingestEnvSchema, {})).toMatchObject({
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      INGEST_PORT: 3000,
+      INGEST_API_KEYS: [],
+      INGEST_MAX_BODY_BYTES: 2 * 1024 * 1024,
+      INGEST_MAX_BATCH_BYTES: 16 * 1024 * 1024,
+    });
+    expect(loadConfig(normalizerEnvSchema, {})).toMatchObject({
+      NORMALIZER_PORT: 3001,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/newsflow',
+    });
+    expect(loadConfig(storeEnvSchema, {}).STORE_PORT).toBe(3002);
+  });
+
+  it('splits the API keys and ignores blanks', () => {
+    const config = loadConfig(ingestEnvSchema, { INGEST_API_KEYS: ' a, b ,,c ' });
+    expect(config.INGEST_API_KEYS).toEqual(['a', 'b', 'c']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(storeEnvSchema, { STORE_PORT: '' }).STORE_PORT).toBe(3002);
+  });
+
+  it('names every bad variable in one error', () => {
+    const attempt = () =>
+      loadConfig(normalizerEnvSchema, {
+        NORMALIZER_PORT: 'eighty',
+        AMQP_URL: 'http://example.com',
+        DATABASE_URL: 'mysql://x',
+      });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      expect(message).toContain('NORMALIZER_PORT');
+      expect(message).toContain('AMQP_URL');
+      expect(message).toContain('DATABASE_URL');
+    }
+  });
+
+  it('rejects a port out of range', () => {
+    expect(() => loadConfig(ingestEnvSchema, { INGEST_PORT: '70000' })).toThrow(/INGEST_PORT/);
+  });
+});

@@ -1,0 +1,1 @@
+export * from './event-updated.v1';

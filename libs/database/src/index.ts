@@ -1,0 +1,4 @@
+export * from './entities/article.entity';
+export * from './entities/event.entity';
+export * from './data-source-options';
+export * from './bootstrap-database';

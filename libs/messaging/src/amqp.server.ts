@@ -1,0 +1,231 @@
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { Store, storage } from 'nestjs-pino/storage';
+import type { Logger } from 'pino';
+import { lastValueFrom } from 'rxjs';
+import { isMessageName, validateMessage } from '@newsflow/contracts';
+import type { AmqpConnection } from './amqp-connection';
+import {
+  ATTEMPT_HEADER,
+  AmqpContext,
+  LAST_ERROR_HEADER,
+  ORIGINAL_EXCHANGE_HEADER,
+  ORIGINAL_ROUTING_KEY_HEADER,
+  PARKED_AT_HEADER,
+  PARKED_REASON_HEADER,
+} from './amqp.context';
+import type { AmqpPublisher } from './amqp-publisher';
+import { type ConsumerQueueSpec, parkingQueueName, retryQueueName } from './topology';
+
+export interface AmqpServerOptions {
+  queue: ConsumerQueueSpec;
+  prefetch: number;
+  /** How long close() waits for handlers in flight before it lets go (they are redelivered). */
+  drainTimeoutMs: number;
+}
+
+/** What happened to one delivery; the metrics and the tests read it. */
+export type DeliveryOutcome = 'acked' | 'retried' | 'parked' | 'requeued';
+
+/**
+ * A Nest microservice transport on plain AMQP: handlers are ordinary `@EventPattern(name)`
+ * methods. Bodies are plain JSON validated against the contract of the message's `type`. A
+ * message is acked only after its handler resolved (its work is durable by then); a failure goes
+ * to a delay queue and comes back, and after the last retry, or at once when it can never
+ * succeed (bad JSON, unknown type, invalid payload), it is parked with the reason.
+ */
+export class AmqpServer extends Server implements CustomTransportStrategy {
+  private channel: Channel | null = null;
+  private consumerTag: string | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  private readonly outcomeListeners: Array<(outcome: DeliveryOutcome, type: string) => void> = [];
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly publisher: AmqpPublisher,
+    private readonly options: AmqpServerOptions,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  get isConsuming(): boolean {
+    return this.consumerTag !== null;
+  }
+
+  onDeliveryOutcome(listener: (outcome: DeliveryOutcome, type: string) => void): void {
+    this.outcomeListeners.push(listener);
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => void): void {
+    const missing = this.options.queue.messageNames.filter((name) => !this.getHandlerByPattern(name));
+    if (missing.length > 0) {
+      callback(new Error(`no @EventPattern handler for ${missing.join(', ')}`));
+      return;
+    }
+    this.connection.register((model) => this.startConsuming(model)).then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  /** Stops taking messages, lets the ones in flight finish (bounded), then closes the channel. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    const channel = this.channel;
+    if (channel && this.consumerTag) {
+      await channel.cancel(this.consumerTag).catch(() => undefined);
+      this.consumerTag = null;
+    }
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
+    ]);
+    this.channel = null;
+    if (channel) await channel.close().catch(() => undefined);
+  }
+
+  on(): never {
+    throw new Error('AmqpServer has no events to subscribe to');
+  }
+
+  unwrap<T>(): T {
+    return this.channel as T;
+  }
+
+  private async startConsuming(model: ChannelModel): Promise<void> {
+    if (this.stopping) return;
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) => this.log.warn({ err: error }, 'consumer channel error'));
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = null;
+      this.consumerTag = null;
+      if (!this.stopping) void this.connection.restart('consumer channel closed');
+    });
+    await channel.prefetch(this.options.prefetch);
+    this.channel = channel;
+    const { consumerTag } = await channel.consume(this.options.queue.queue, (message) => {
+      if (!message) return; // cancelled by the broker (queue deleted); the reconnect re-consumes
+      const work = this.handleDelivery(channel, message).finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
+    });
+    this.consumerTag = consumerTag;
+    this.log.info({ queue: this.options.queue.queue }, 'consuming');
+  }
+
+  private async handleDelivery(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const context = new AmqpContext([message]);
+    const type = String(message.properties.type ?? message.fields.routingKey);
+    const logger = this.log.child({
+      correlationId: context.correlationId,
+      messageId: context.messageId,
+      messageType: type,
+    });
+    await storage.run(new Store(logger), async () => {
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = await this.process(channel, message, context, type, logger);
+      } catch (error) {
+        // Only a failed retry/park publish lands here: the broker is gone, the message is not ours.
+        logger.warn({ err: error }, 'could not settle message; it will be redelivered');
+        safely(() => channel.nack(message, false, true));
+        outcome = 'requeued';
+      }
+      for (const listener of this.outcomeListeners) listener(outcome, type);
+    });
+  }
+
+  private async process(
+    channel: Channel,
+    message: ConsumeMessage,
+    context: AmqpContext,
+    type: string,
+    logger: Logger,
+  ): Promise<DeliveryOutcome> {
+    let body: unknown;
+    try {
+      body = JSON.parse(message.content.toString('utf8'));
+    } catch (error) {
+      return this.park(channel, message, `body is not valid JSON: ${errorMessage(error)}`);
+    }
+    if (!isMessageName(type)) return this.park(channel, message, `unknown message type "${type}"`);
+    const handler = this.getHandlerByPattern(type);
+    if (!handler) return this.park(channel, message, `no handler for "${type}" on this queue`);
+    const validation = validateMessage(type, body);
+    if (!validation.ok) return this.park(channel, message, `invalid ${type}: ${validation.error}`);
+
+    try {
+      const result = this.transformToObservable(await handler(validation.payload, context));
+      await lastValueFrom(result, { defaultValue: undefined });
+    } catch (error) {
+      const reason = errorMessage(error);
+      const attempt = context.attempt;
+      if (attempt >= this.options.queue.retryDelaysMs.length) {
+        logger.error({ err: error, attempt }, 'handler failed for the last time; parking');
+        return this.park(channel, message, `handler failed after ${attempt + 1} attempts: ${reason}`);
+      }
+      logger.warn({ err: error, attempt }, 'handler failed; retrying later');
+      await this.publisher.publishRaw('', retryQueueName(this.options.queue.queue, attempt + 1), message.content, {
+        ...message.properties,
+        headers: {
+          ...message.properties.headers,
+          [ATTEMPT_HEADER]: attempt + 1,
+          [LAST_ERROR_HEADER]: truncate(reason),
+          [ORIGINAL_EXCHANGE_HEADER]: originalExchange(message),
+          [ORIGINAL_ROUTING_KEY_HEADER]: originalRoutingKey(message),
+        },
+      });
+      safely(() => channel.ack(message));
+      return 'retried';
+    }
+    safely(() => channel.ack(message));
+    return 'acked';
+  }
+
+  private async park(channel: Channel, message: ConsumeMessage, reason: string): Promise<DeliveryOutcome> {
+    await this.publisher.publishRaw('', parkingQueueName(this.options.queue.queue), message.content, {
+      ...message.properties,
+      headers: {
+        ...message.properties.headers,
+        [PARKED_REASON_HEADER]: truncate(reason),
+        [PARKED_AT_HEADER]: new Date().toISOString(),
+        [ORIGINAL_EXCHANGE_HEADER]: originalExchange(message),
+        [ORIGINAL_ROUTING_KEY_HEADER]: originalRoutingKey(message),
+      },
+    });
+    safely(() => channel.ack(message));
+    return 'parked';
+  }
+}
+
+/** A retried message comes back through the default exchange; keep where it first came from. */
+function originalExchange(message: ConsumeMessage): string {
+  const recorded: unknown = message.properties.headers?.[ORIGINAL_EXCHANGE_HEADER];
+  return typeof recorded === 'string' ? recorded : message.fields.exchange;
+}
+
+function originalRoutingKey(message: ConsumeMessage): string {
+  const recorded: unknown = message.properties.headers?.[ORIGINAL_ROUTING_KEY_HEADER];
+  return typeof recorded === 'string' ? recorded : message.fields.routingKey;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String((error as { message: unknown }).message);
+  }
+  return String(error);
+}
+
+const truncate = (text: string, max = 1000): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** Acking on a channel that died in between throws; the broker redelivers the message anyway. */
+function safely(settle: () => void): void {
+  try {
+    settle();
+  } catch {
+    /* the delivery is void with its channel */
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AmqpConnection } from './amqp-connection';
+import { AmqpPublisher } from './amqp-publisher';
+import { Topology } from './topology';
+
+export interface MessagingModuleOptions {
+  /** Names the connection in the broker's UI and the `app_id` of every message. */
+  appId: string;
+  amqpUrl: string;
+  confirmWindow: number;
+  confirmTimeoutMs?: number;
+  retryDelaysMs?: readonly number[];
+  logger: Logger;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** Opens the connection once the app is wired and closes it last, after handlers have drained. */
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly publisher: AmqpPublisher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.publisher.init();
+    this.connection.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.close();
+    await this.connection.close();
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: Topology, useFactory: () => new Topology(options.retryDelaysMs) },
+        {
+          provide: AmqpConnection,
+          useFactory: () => new AmqpConnection(options.amqpUrl, options.logger, options.appId),
+        },
+        {
+          provide: AmqpPublisher,
+          inject: [AmqpConnection, Topology],
+          useFactory: (connection: AmqpConnection, topology: Topology) =>
+            new AmqpPublisher(
+              connection,
+              topology,
+              {
+                appId: options.appId,
+                confirmWindow: options.confirmWindow,
+                confirmTimeoutMs: options.confirmTimeoutMs ?? 10_000,
+              },
+              options.logger,
+            ),
+        },
+        MessagingLifecycle,
+      ],
+      exports: [MESSAGING_OPTIONS, Topology, AmqpConnection, AmqpPublisher],
+    };
+  }
+}
+
+export const InjectMessagingOptions = () => Inject(MESSAGING_OPTIONS);

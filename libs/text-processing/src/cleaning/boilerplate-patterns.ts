@@ -1,0 +1,66 @@
+/**
+ * Patterns of page furniture, in several languages. Each pattern is anchored or made of literal
+ * alternatives so matching stays linear; callers also cap the line length they test.
+ */
+
+/** Navigation, sharing, ads, "read more", captions: only trusted on short lines. */
+export const SHORT_LINE_BOILERPLATE: readonly RegExp[] = [
+  /\b(?:read|show|load|see|view|more) (?:more|less|all|comments?|stories|articles|news)\b/i,
+  /\b\d+\s*(?:-\s*)?min(?:ute)?s?\.? read\b/i,
+  /^(?:share|tweet|e-?mail|print|comments?|facebook|twitter|linkedin|whatsapp|pinterest|reddit|telegram|flipboard|copy link|save|bookmark|reply|like|follow)\b/i,
+  /\b(?:advertisement|advertising|sponsored|promoted|ad ?choices|paid content|partner content)\b/i,
+  /\ball rights reserved\b|©|\(c\) ?\d{4}|\bcopyright\b/i,
+  /\b(?:privacy (?:policy|notice|settings)|terms (?:of|and) (?:use|service|conditions)|cookie|contact us|about us)\b/i,
+  /\b(?:sign (?:up|in)|log ?in|log ?out|subscribe|register|newsletters?|my account)\b/i,
+  /\bfollow (?:us|@|\p{Lu}[\p{L}.]* on)\b/iu,
+  /^(?:related|recommended|trending|most (?:read|popular|viewed|shared)|more from|more on|you (?:may|might) (?:also )?like|also read|further reading|top stories|latest(?: news)?|more stories|editor'?s picks|popular|in case you missed it|what to read next|up next|news feed|breaking news)\b/i,
+  /\b(?:photo|image|picture|video|illustration|graphic)s? ?(?:credit|courtesy|by|source)\b/i,
+  /^(?:image|photo|video|avatar|article image|caption|close|play|watch|listen|skip|menu|search|home|next|previous|back to top|expand|collapse|loading)\b/i,
+  /^(?:tags?|topics?|categories|filed under|keywords|source|sources)\s*:/i,
+  /\bcontinue reading\b|\bclick here\b|\bjump to\b|\bskip to\b/i,
+  /\b(?:lire (?:aussi|la suite|plus)|à lire aussi|partager|abonnez|publicité|voir plus|en savoir plus)\b/i,
+  /\b(?:weiterlesen|mehr zum thema|anzeige|teilen|abonnieren|mehr lesen|zum artikel)\b/i,
+  /\b(?:leer más|lee también|compartir|publicidad|suscríbete|noticias relacionadas|ver más)\b/i,
+  /\b(?:leggi anche|condividi|pubblicità|iscriviti|leggi di più)\b/i,
+  /\b(?:leia (?:mais|também)|compartilhe|publicidade|assine|veja (?:também|mais))\b/i,
+  /(?:читайте также|подписывайтесь|подписаться|поделиться|реклама|читать далее|смотрите также)/i,
+  /\b(?:baca juga|bagikan|iklan|selengkapnya)\b/i,
+];
+
+/** Caption and photo-credit signatures, trusted on lines up to a few hundred characters. */
+export const CAPTION_PATTERNS: readonly RegExp[] = [
+  /\((?:photo[^)]{0,60}|getty(?: images)?|ap(?: photo)?[^)]{0,60}|afp[^)]{0,40}|reuters[^)]{0,40}|shutterstock|file photo|epa[^)]{0,40}|istock[^)]{0,20})\)\s*$/i,
+  /\bfor illustrative purposes\b/i,
+  /^(?:above|below|pictured|top|left|right|main image|in the photo|photo|image|file)\s*:/i,
+  /\b(?:photo|image|picture)\s*:\s*\p{Lu}/u,
+  /\|\s*(?:photo|image|credit)\b/i,
+  /\b(?:getty images|shutterstock|istockphoto)\s*$/i,
+];
+
+/** Newsletter, app and "publish with us" promos: long-ish sentences, still furniture. */
+export const PROMO_PATTERNS: readonly RegExp[] = [
+  /\b(?:daily (?:email|newsletter|dose)|sign up (?:for|to|now)|subscribe (?:to|for|now|today)|news release|publish (?:news|with us|your)|get (?:our|the) (?:app|newsletter)|download (?:our|the) app|support (?:independent|our) journalism|become a (?:member|subscriber|patron)|(?:in|to) your inbox|delivered to your inbox|this (?:article|story|content) (?:is|was) (?:sponsored|brought to you)|we may earn (?:a )?commission|affiliate links?)\b/i,
+  /\b(?:this material may not be published|may not be (?:re)?published, broadcast|quotes (?:are )?delayed|market data provided by)\b/i,
+];
+
+/** Author bios: "Jane Doe is a news editor at ...". */
+export const BIO_PATTERN =
+  /^(?:\p{Lu}[\p{L}'’.-]*\s){1,3}(?:is|was|has been|est|ist|es|è|é)\s(?:a|an|the|un|une|ein|eine|una|uma)?\s?(?:[\p{L}-]+\s){0,5}?(?:editor|reporter|writer|journalist|correspondent|columnist|author|contributor|producer|analyst|blogger|journaliste|rédact|redakteur|journalistin|periodista|giornalista|jornalista)/iu;
+
+export const ROLE_LINE =
+  /^(?:senior |chief |staff |news |deputy |managing |contributing |executive |associate |political |foreign |tech |science )*(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|author)s?\b/i;
+
+export const BYLINE =
+  /^(?:by|written by|words by|von|par|por|di|door|oleh|от|автор:?)\s+(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|van|von|der|del|la|le|bin)){0,3})/u;
+
+export const AUTHOR_LABEL =
+  /^(?:author|auteur|autor|autore|penulis|автор)\s*[:：]\s*(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})/iu;
+
+/** Labels that a scraper glued onto the next block ("More InformationBRUSSELS, ..."). */
+export const GLUED_LABEL =
+  /^(?:More Information|More information|Related Stories|Related Articles|Related|Read More|Read more|Advertisement|Trending|Latest News|Latest|Recommended|Most Read|Top Stories)(?=[\p{Lu}\d"“])/u;
+
+export function matchesAny(patterns: readonly RegExp[], text: string): boolean {
+  for (const pattern of patterns) if (pattern.test(text)) return true;
+  return false;
+}

@@ -1,0 +1,77 @@
+import * as chrono from 'chrono-node';
+
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const MAX_DATE_TEXT = 200;
+/** Pages claiming to be older than this are almost always parse accidents (e.g. a "1 2 3" pager). */
+const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
+/** Clock skew and time zones: a date up to two days after reception is still plausible. */
+const FUTURE_TOLERANCE_MS = 2 * 24 * 3600 * 1000;
+
+function referenceDate(receivedAt: string): Date {
+  const parsed = new Date(receivedAt);
+  return Number.isNaN(parsed.getTime()) ? new Date(0) : parsed;
+}
+
+function plausible(date: Date, reference: Date): boolean {
+  const time = date.getTime();
+  if (Number.isNaN(time) || time < EARLIEST_PLAUSIBLE) return false;
+  return reference.getTime() === 0 || time <= reference.getTime() + FUTURE_TOLERANCE_MS;
+}
+
+/**
+ * Parses one date expression (ISO 8601, RFC 2822, "12 Mar 2025, 14:12 GMT+10", "March 12" with
+ * the year taken from `receivedAt`). Wall-clock times without a zone are read as UTC. Returns
+ * UTC ISO-8601 or null.
+ */
+export function parseDateText(value: string, receivedAt: string): string | null {
+  const text = value.trim().slice(0, MAX_DATE_TEXT);
+  if (text.length === 0) return null;
+  const reference = referenceDate(receivedAt);
+  if (ISO_LIKE.test(text)) {
+    const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(text) || text.length === 10;
+    const direct = new Date(hasZone ? text : `${text.replace(' ', 'T')}Z`);
+    if (plausible(direct, reference)) return direct.toISOString();
+  }
+  const results = chrono.parse(text, { instant: reference, timezone: 'UTC' });
+  const first = results[0];
+  if (first === undefined) return null;
+  const components = first.start;
+  if (!components.isCertain('day') && !components.isCertain('weekday')) return null;
+  const date = components.date();
+  if (!components.isCertain('hour')) {
+    date.setUTCHours(0, 0, 0, 0);
+  }
+  return plausible(date, reference) ? date.toISOString() : null;
+}
+
+const DATE_LABEL =
+  /^(?:published|updated|posted|last updated|date|publié|mis à jour|veröffentlicht|aktualisiert|publicado|actualizado|pubblicato|aggiornato|опубликовано|обновлено|diterbitkan|diperbarui)?\s*(?:on|at|le|am|el|il|em)?\s*[:：|-]?\s*/i;
+const MONTH_OR_DIGIT =
+  /\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|déc|ene|abr|ago|dic|gen|mag|giu|lug|set|ott|dez|mär|okt/i;
+
+/**
+ * A short line that is mostly a date ("12 Mar 2025, 14:12 GMT+10", "Updated : 19 November 2019,
+ * 09:01 AM"). Returns the parsed date when the date covers most of the line.
+ */
+export function dateOnlyLine(line: string, receivedAt: string): string | null {
+  if (line.length < 6 || line.length > 80 || !MONTH_OR_DIGIT.test(line)) return null;
+  const withoutLabel = line.replace(DATE_LABEL, '');
+  const results = chrono.parse(withoutLabel, {
+    instant: referenceDate(receivedAt),
+    timezone: 'UTC',
+  });
+  const first = results[0];
+  if (first === undefined) return null;
+  if (first.text.length < withoutLabel.replace(/[\s,|•·]+/g, ' ').trim().length * 0.6) return null;
+  return parseDateText(first.text, receivedAt);
+}
+
+/** "Port Louis [Mauritius], March 12 (ANI): ..." or "PARIS, March 12 (Reuters) -" at a paragraph start. */
+const DATELINE =
+  /^[\p{L} .,'’[\]()-]{2,60}?,?\s+((?:\p{L}{3,9}\.? \d{1,2}|\d{1,2} \p{L}{3,9}\.?)(?:,? \d{4})?)\s*\((?:ANI|AP|AFP|Reuters|IANS|PTI|Xinhua|UNI|dpa|Bloomberg)\)/u;
+
+export function datelineDate(paragraph: string, receivedAt: string): string | null {
+  const match = DATELINE.exec(paragraph.slice(0, 120));
+  if (match === null) return null;
+  return parseDateText(match[1], receivedAt);
+}
