@@ -70,7 +70,12 @@ export function boilerplateLines(page: EvalPage): string[] {
 }
 
 /** Boilerplate of another page around the article: about `share` of the article's word count, split between header and footer. */
-export function wrapInBoilerplate(text: string, donor: string[], share: number, random: () => number): string {
+export function wrapInBoilerplate(
+  text: string,
+  donor: string[],
+  share: number,
+  random: () => number,
+): string {
   const budget = Math.max(1, Math.round(wordCount(text) * share));
   const start = Math.floor(random() * Math.max(1, donor.length));
   const picked: string[] = [];
@@ -85,15 +90,23 @@ export function wrapInBoilerplate(text: string, donor: string[], share: number, 
 }
 
 /** A lightly edited re-post: ~`changeRate` of the words replaced, a short closing paragraph dropped. */
-export function lightlyEdit(text: string, vocabulary: readonly string[], changeRate: number, random: () => number): string {
+export function lightlyEdit(
+  text: string,
+  vocabulary: readonly string[],
+  changeRate: number,
+  random: () => number,
+): string {
   let parts = paragraphs(text);
   const total = wordCount(text);
-  if (parts.length >= 3 && wordCount(parts[parts.length - 1]) <= total * 0.25) parts = parts.slice(0, -1);
+  if (parts.length >= 3 && wordCount(parts[parts.length - 1]) <= total * 0.25)
+    parts = parts.slice(0, -1);
   return parts
     .map((paragraph) =>
       paragraph
         .split(' ')
-        .map((word) => (random() < changeRate ? vocabulary[Math.floor(random() * vocabulary.length)] : word))
+        .map((word) =>
+          random() < changeRate ? vocabulary[Math.floor(random() * vocabulary.length)] : word,
+        )
         .join(' '),
     )
     .join('\n\n');
@@ -101,14 +114,30 @@ export function lightlyEdit(text: string, vocabulary: readonly string[], changeR
 
 export function generateCopies(pages: readonly EvalPage[], seed: number): GeneratedCopy[] {
   const random = seededRandom(seed);
-  const vocabulary = pages.flatMap((page) => page.truth.split(/\s+/)).filter((word) => /^\p{L}+$/u.test(word));
+  const vocabulary = pages
+    .flatMap((page) => page.truth.split(/\s+/))
+    .filter((word) => /^\p{L}+$/u.test(word));
   const copies: GeneratedCopy[] = [];
   pages.forEach((page, index) => {
-    const donor = boilerplateLines(pages[(index + 1 + Math.floor(random() * (pages.length - 1))) % pages.length]);
+    const donor = boilerplateLines(
+      pages[(index + 1 + Math.floor(random() * (pages.length - 1))) % pages.length],
+    );
     copies.push({ originalKey: page.key, kind: 'exact', text: page.truth.replace(/\n/g, '\n\n') });
-    copies.push({ originalKey: page.key, kind: 'boilerplate', text: wrapInBoilerplate(page.truth, donor, 0.3, random) });
-    copies.push({ originalKey: page.key, kind: 'boilerplate-heavy', text: wrapInBoilerplate(page.truth, donor, 1, random) });
-    copies.push({ originalKey: page.key, kind: 'edited', text: lightlyEdit(page.truth, vocabulary, 0.03, random) });
+    copies.push({
+      originalKey: page.key,
+      kind: 'boilerplate',
+      text: wrapInBoilerplate(page.truth, donor, 0.3, random),
+    });
+    copies.push({
+      originalKey: page.key,
+      kind: 'boilerplate-heavy',
+      text: wrapInBoilerplate(page.truth, donor, 1, random),
+    });
+    copies.push({
+      originalKey: page.key,
+      kind: 'edited',
+      text: lightlyEdit(page.truth, vocabulary, 0.03, random),
+    });
   });
   return copies;
 }
@@ -130,6 +159,11 @@ export interface DedupScores {
   /** Pairs of distinct originals whose fingerprints would be called duplicates (no LSH involved). */
   falseDuplicatePairs: number;
   pairs: number;
+  /** Highest estimated Jaccard / containment between distinct originals (how close negatives come). */
+  maxDistinctJaccard: number;
+  maxDistinctContainment: number;
+  /** Per copy kind, the lowest estimated Jaccard and containment to its original (how far positives drift). */
+  minSimilarityByKind: Record<string, { jaccard: number; containment: number }>;
 }
 
 export async function evaluateDedup(
@@ -139,7 +173,9 @@ export async function evaluateDedup(
   seed: number,
 ): Promise<DedupScores> {
   const random = seededRandom(seed);
-  const order = originals.map((original) => ({ original, rank: random() })).sort((a, b) => a.rank - b.rank);
+  const order = originals
+    .map((original) => ({ original, rank: random() }))
+    .sort((a, b) => a.rank - b.rank);
   const index = new InMemoryDedupIndex();
   let falseDuplicates = 0;
   let sameGroupDuplicates = 0;
@@ -147,26 +183,44 @@ export async function evaluateDedup(
   const fingerprints: UnassignedFingerprint[] = [];
   const groups: string[] = [];
   for (const { original } of order) {
-    const fingerprint = fingerprintArticle({ articleId: original.key, canonicalUrl: null, text: original.text }, parameters);
+    const fingerprint = fingerprintArticle(
+      { articleId: original.key, canonicalUrl: null, text: original.text },
+      parameters,
+    );
     fingerprints.push(fingerprint);
     groups.push(original.group);
     const match = await findDuplicate(fingerprint, index, parameters);
     if (match && groupOf.get(match.duplicateOf) === original.group) sameGroupDuplicates++;
     else if (match) falseDuplicates++;
-    await index.add({ ...fingerprint, duplicateOf: match?.duplicateOf ?? null, eventId: original.key });
+    await index.add({
+      ...fingerprint,
+      duplicateOf: match?.duplicateOf ?? null,
+      eventId: original.key,
+    });
   }
   let falseDuplicatePairs = 0;
   let pairs = 0;
+  let maxDistinctJaccard = 0;
+  let maxDistinctContainment = 0;
   for (let first = 0; first < fingerprints.length; first++) {
     for (let second = first + 1; second < fingerprints.length; second++) {
       if (groups[first] === groups[second]) continue;
       pairs++;
-      if (compareSignatures(fingerprints[first], fingerprints[second], parameters.thresholds).isDuplicate) {
-        falseDuplicatePairs++;
-      }
+      const evidence = compareSignatures(
+        fingerprints[first],
+        fingerprints[second],
+        parameters.thresholds,
+      );
+      if (evidence.isDuplicate) falseDuplicatePairs++;
+      maxDistinctJaccard = Math.max(maxDistinctJaccard, evidence.jaccard);
+      maxDistinctContainment = Math.max(maxDistinctContainment, evidence.containment);
     }
   }
   const recallByKind: DedupScores['recallByKind'] = {};
+  const minSimilarityByKind: DedupScores['minSimilarityByKind'] = {};
+  const fingerprintByKey = new Map(
+    fingerprints.map((fingerprint) => [fingerprint.articleId, fingerprint]),
+  );
   let copyNumber = 0;
   for (const copy of copies) {
     const fingerprint = fingerprintArticle(
@@ -176,6 +230,13 @@ export async function evaluateDedup(
     const match = await findDuplicate(fingerprint, index, parameters);
     const tally = (recallByKind[copy.kind] ??= { caught: 0, total: 0 });
     tally.total++;
+    const original = fingerprintByKey.get(copy.originalKey);
+    if (original) {
+      const evidence = compareSignatures(fingerprint, original, parameters.thresholds);
+      const lowest = (minSimilarityByKind[copy.kind] ??= { jaccard: 1, containment: 1 });
+      lowest.jaccard = Math.min(lowest.jaccard, evidence.jaccard);
+      lowest.containment = Math.min(lowest.containment, evidence.containment);
+    }
     if (match?.duplicateOf === copy.originalKey) tally.caught++;
   }
   return {
@@ -185,6 +246,9 @@ export async function evaluateDedup(
     sameGroupDuplicates,
     falseDuplicatePairs,
     pairs,
+    maxDistinctJaccard,
+    maxDistinctContainment,
+    minSimilarityByKind,
   };
 }
 
@@ -219,7 +283,10 @@ function parametersFromArguments(): DedupParameters {
   };
   return {
     ...base,
-    shingling: { ...base.shingling, wordShingleSize: numberArgument('k', base.shingling.wordShingleSize) },
+    shingling: {
+      ...base.shingling,
+      wordShingleSize: numberArgument('k', base.shingling.wordShingleSize),
+    },
     minhash: {
       signatureSize: numberArgument('signature', base.minhash.signatureSize),
       bands: numberArgument('bands', base.minhash.bands),
@@ -235,7 +302,9 @@ function parametersFromArguments(): DedupParameters {
 async function main(): Promise<void> {
   const directory = evalDirectory();
   if (!existsSync(resolve(directory, 'pages-dev.jsonl.gz'))) {
-    console.log(`eval:dedup skipped: ${directory}/pages-dev.jsonl.gz not found (evaluation data lives beside the repo).`);
+    console.log(
+      `eval:dedup skipped: ${directory}/pages-dev.jsonl.gz not found (evaluation data lives beside the repo).`,
+    );
     return;
   }
   const pages = loadPages(directory);
@@ -246,17 +315,32 @@ async function main(): Promise<void> {
     `eval:dedup: ${pages.length} originals from pages-dev (+${ecb.length} ECB+ articles as hard negatives), seeds ${seeds.join(',')}`,
   );
   console.log(`parameters: ${JSON.stringify(parameters)}`);
-  const originals = [...pages.map((page) => ({ key: page.key, group: page.key, text: page.truth })), ...ecb];
+  const originals = [
+    ...pages.map((page) => ({ key: page.key, group: page.key, text: page.truth })),
+    ...ecb,
+  ];
   for (const seed of seeds) {
     const scores = await evaluateDedup(originals, generateCopies(pages, seed), parameters, seed);
     const recalls = Object.entries(scores.recallByKind)
-      .map(([kind, tally]) => `${kind} ${((100 * tally.caught) / tally.total).toFixed(1)}% (${tally.caught}/${tally.total})`)
+      .map(
+        ([kind, tally]) =>
+          `${kind} ${((100 * tally.caught) / tally.total).toFixed(1)}% (${tally.caught}/${tally.total})`,
+      )
       .join(', ');
     console.log(
       `seed ${seed}: recall ${recalls}; false duplicates ${scores.falseDuplicates}/${scores.originals} ` +
         `(${((100 * scores.falseDuplicates) / scores.originals).toFixed(2)}%), ` +
         `distinct pairs called duplicate ${scores.falseDuplicatePairs}/${scores.pairs}; ` +
         `ECB+ same-event wire copies caught ${scores.sameGroupDuplicates} (expected, not errors)`,
+    );
+    const margins = Object.entries(scores.minSimilarityByKind)
+      .map(
+        ([kind, lowest]) =>
+          `${kind} J ${lowest.jaccard.toFixed(2)} C ${lowest.containment.toFixed(2)}`,
+      )
+      .join(', ');
+    console.log(
+      `  margins: lowest copy→original ${margins}; highest distinct pair J ${scores.maxDistinctJaccard.toFixed(2)} C ${scores.maxDistinctContainment.toFixed(2)}`,
     );
   }
 }

@@ -35,11 +35,11 @@ export const DEFAULT_SHINGLING: ShinglingParameters = {
   shortTextMaxTokens: 40,
 };
 
-export const DEFAULT_MINHASH: MinhashParameters = { signatureSize: 128, bands: 32 };
+export const DEFAULT_MINHASH: MinhashParameters = { signatureSize: 126, bands: 42 };
 
 export const DEFAULT_DUPLICATE_THRESHOLDS: DuplicateThresholds = {
-  jaccard: 0.5,
-  containment: 0.8,
+  jaccard: 0.4,
+  containment: 0.75,
   containmentMinShingles: 60,
   containmentMaxSizeRatio: 4,
 };
@@ -49,7 +49,8 @@ export function shingles(text: string, parameters = DEFAULT_SHINGLING): string[]
   const normalized = normalizeText(text);
   const tokens = tokenize(normalized);
   if (tokens.length === 0) return [];
-  if (spacelessShare(tokens) >= 0.3) return tokenNgrams(tokens, parameters.spacelessShingleSize, '');
+  if (spacelessShare(tokens) >= 0.3)
+    return tokenNgrams(tokens, parameters.spacelessShingleSize, '');
   if (tokens.length < parameters.shortTextMaxTokens) {
     return characterNgrams(normalized, parameters.shortTextCharacterShingleSize);
   }
@@ -143,7 +144,11 @@ export function estimateJaccard(first: readonly number[], second: readonly numbe
  * Containment of the smaller set in the larger, derived from the Jaccard estimate and the set
  * sizes: |A∩B| = J·(|A|+|B|)/(1+J). Catches a copy wrapped in extra text, whose Jaccard drops.
  */
-export function estimateContainment(jaccard: number, firstSize: number, secondSize: number): number {
+export function estimateContainment(
+  jaccard: number,
+  firstSize: number,
+  secondSize: number,
+): number {
   const smaller = Math.min(firstSize, secondSize);
   if (smaller === 0) return 0;
   const intersection = (jaccard * (firstSize + secondSize)) / (1 + jaccard);

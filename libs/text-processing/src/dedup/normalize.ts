@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
  * Scripts written without spaces between words. Word tokens are meaningless there, so those
  * runs are cut into single characters and shingled as character n-grams instead.
  */
-const SPACELESS_CHARACTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const SPACELESS_CHARACTER =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const SPACELESS_RUN =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]+/gu;
 const NON_WORD = /[^\p{L}\p{N}\p{M}]+/gu;
