@@ -1,0 +1,240 @@
+import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
+import { parseDateText } from './dates';
+import { classifyDumpLines, extractFromDump } from './dump-extract';
+import { extractFromHtml } from './html-extract';
+import { maxNestingDepth, stripNonContent } from './html-prepare';
+import { detectLanguage } from './language';
+import { templateLineKey } from './template';
+import { garbageRatio, joinParagraphs, normalizeLine, normalizedLines } from './text-normalize';
+import { normalizeUrl, siteDomain } from './urls';
+
+/** Work caps: past these the page is refused rather than processed slowly. */
+export const CLEANING_LIMITS = {
+  maxHtmlChars: 12_000_000,
+  maxContentHtmlChars: 3_000_000,
+  maxTextChars: 2_000_000,
+  maxNestingDepth: 1_500,
+  minArticleChars: 80,
+  maxGarbageRatio: 0.02,
+  garbageSampleChars: 65_536,
+} as const;
+
+const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
+const STARTS_LOWERCASE = /^\p{Ll}/u;
+const ERROR_PAGE =
+  /\b(?:404|page not found|not found|access denied|forbidden|server error|page (?:does not|doesn't) exist|no longer available)\b/i;
+const MAX_TEMPLATE_LINE = 500;
+
+type Extracted = Omit<CleanedArticle, 'source' | 'url' | 'canonicalUrl' | 'language'> & {
+  siteName: string | null;
+  language: string | null;
+  canonicalCandidates: Array<string | null>;
+};
+
+function rejected(reason: string): CleaningOutcome {
+  return { kind: 'rejected', reason };
+}
+
+/** Hard-wrapped text: a line that stops mid-sentence and a next line starting in lower case are one paragraph. */
+function unwrapLines(lines: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const line of lines) {
+    const previous = result[result.length - 1];
+    if (
+      previous !== undefined &&
+      previous.length >= 40 &&
+      line.length > 0 &&
+      !SENTENCE_END.test(previous) &&
+      STARTS_LOWERCASE.test(line)
+    ) {
+      result[result.length - 1] = `${previous} ${line}`;
+    } else {
+      result.push(line);
+    }
+  }
+  return result;
+}
+
+function keysOf(lines: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const line of lines) {
+    if (line.length === 0 || line.length > MAX_TEMPLATE_LINE) continue;
+    const key = templateLineKey(line);
+    if (key.length > 0) keys.add(key);
+  }
+  return [...keys];
+}
+
+/**
+ * Text that is already an article (every line reads as prose, no furniture) is passed through
+ * whole, so nothing a client cleaned itself is lost.
+ */
+function alreadyClean(lines: readonly string[], language: string | null, template?: SourceTemplate): boolean {
+  const classified = classifyDumpLines(lines, language, null, template);
+  if (classified.length === 0) return false;
+  let nonProse = 0;
+  let previousNonProse = false;
+  for (const line of classified) {
+    if (line.kind === 'boilerplate') return false;
+    const isNonProse = line.kind !== 'prose';
+    if (isNonProse) {
+      if (previousNonProse) return false;
+      nonProse += 1;
+    }
+    previousNonProse = isNonProse;
+  }
+  return nonProse <= Math.max(1, classified.length * 0.2);
+}
+
+function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Extracted | string {
+  if (text.length > CLEANING_LIMITS.maxTextChars) {
+    return `text larger than ${CLEANING_LIMITS.maxTextChars} characters`;
+  }
+  const lines = unwrapLines(normalizedLines(text));
+  const nonBlank = lines.filter((line) => line.length > 0);
+  const knownTitle = raw.title !== null ? normalizeLine(raw.title) || null : null;
+  const language = detectLanguage(nonBlank.join('\n'));
+  if (alreadyClean(lines, language, template)) {
+    const paragraphs =
+      knownTitle !== null && nonBlank[0] === knownTitle ? nonBlank.slice(1) : nonBlank;
+    return {
+      title: knownTitle,
+      author: null,
+      publishedAt: null,
+      siteName: null,
+      language,
+      text: joinParagraphs(paragraphs),
+      templateKeys: keysOf(nonBlank),
+      canonicalCandidates: [],
+    };
+  }
+  const dump = extractFromDump(lines.join('\n'), {
+    receivedAt: raw.receivedAt,
+    knownTitle,
+    template,
+  });
+  return {
+    title: dump.title,
+    author: dump.author,
+    publishedAt: dump.publishedAt,
+    siteName: dump.siteName,
+    language: dump.language,
+    text: joinParagraphs(dump.paragraphs),
+    templateKeys: dump.templateKeys,
+    canonicalCandidates: [],
+  };
+}
+
+function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Extracted | string {
+  if (html.length > CLEANING_LIMITS.maxHtmlChars) {
+    return `HTML larger than ${CLEANING_LIMITS.maxHtmlChars} characters`;
+  }
+  const prepared = stripNonContent(html);
+  if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) {
+    return `HTML content larger than ${CLEANING_LIMITS.maxContentHtmlChars} characters after removing scripts and styles`;
+  }
+  if (maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth) > CLEANING_LIMITS.maxNestingDepth) {
+    return `HTML nested deeper than ${CLEANING_LIMITS.maxNestingDepth} levels`;
+  }
+  const extraction = extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
+  const { metadata } = extraction;
+  const pageLines = extraction.pageLines();
+  let paragraphs = extraction.paragraphs;
+  let author = metadata.author;
+  let publishedAt = metadata.publishedAt;
+  const readabilityChars = paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
+  if (template !== undefined && template.boilerplateKeys.size > 0) {
+    paragraphs = paragraphs.filter(
+      (paragraph) => !template.boilerplateKeys.has(templateLineKey(paragraph)),
+    );
+  }
+  if (readabilityChars < 200) {
+    // Readability found (almost) nothing: the line classifier gets the whole page.
+    const dump = extractFromDump(pageLines.join('\n'), {
+      receivedAt: raw.receivedAt,
+      knownTitle: metadata.title,
+      template,
+    });
+    const dumpChars = dump.paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
+    if (dumpChars > readabilityChars) paragraphs = dump.paragraphs;
+    author ??= dump.author;
+    publishedAt ??= dump.publishedAt;
+  }
+  return {
+    title: metadata.title,
+    author,
+    publishedAt,
+    siteName: metadata.siteName,
+    language: metadata.language,
+    text: joinParagraphs(paragraphs),
+    templateKeys: keysOf(pageLines),
+    canonicalCandidates: [metadata.canonicalUrl, metadata.ogUrl],
+  };
+}
+
+function clientLanguage(value: string | null): string | null {
+  if (value === null) return null;
+  const match = /^\s*([a-zA-Z]{2})(?:[-_]|\s*$)/.exec(value);
+  return match !== null ? match[1].toLowerCase() : null;
+}
+
+function nonEmpty(value: string | null): string | null {
+  if (value === null) return null;
+  const normalized = normalizeLine(value);
+  return normalized.length > 0 ? normalized : null;
+}
+
+/**
+ * Turns a scraped page (HTML or a plain-text dump) or an already clean article into its body text
+ * and fields. Synchronous and pure; the optional template carries the source's known boilerplate.
+ */
+export function cleanArticle(raw: RawArticle, template?: SourceTemplate): CleaningOutcome {
+  const html = raw.html !== null && raw.html.trim().length > 0 ? raw.html : null;
+  const text = raw.text !== null && raw.text.trim().length > 0 ? raw.text : null;
+  const body = html ?? text;
+  if (body === null) return rejected('empty body: neither text nor html holds any content');
+  const sample = body.slice(0, CLEANING_LIMITS.garbageSampleChars);
+  if (garbageRatio(sample) > CLEANING_LIMITS.maxGarbageRatio) {
+    return rejected('binary or undecodable body (control characters or invalid UTF-8)');
+  }
+
+  const extracted = html !== null ? fromHtml(raw, html, template) : fromText(raw, body, template);
+  if (typeof extracted === 'string') return rejected(extracted);
+
+  const title = nonEmpty(raw.title) ?? extracted.title;
+  if (extracted.text.length < CLEANING_LIMITS.minArticleChars) {
+    const looksLikeError = title !== null && ERROR_PAGE.test(title);
+    return rejected(
+      looksLikeError
+        ? `error page ("${title.slice(0, 80)}"), no article text`
+        : 'no article text found (navigation, section front or script-only page)',
+    );
+  }
+  if (title !== null && ERROR_PAGE.test(title) && extracted.text.length < 600) {
+    return rejected(`error page ("${title.slice(0, 80)}"), no article text`);
+  }
+
+  const url = normalizeUrl(raw.url);
+  let canonicalUrl: string | null = null;
+  for (const candidate of extracted.canonicalCandidates) {
+    canonicalUrl = normalizeUrl(candidate, url);
+    if (canonicalUrl !== null) break;
+  }
+  const clientDate = raw.publishedAt !== null ? parseDateText(raw.publishedAt, raw.receivedAt) : null;
+
+  return {
+    kind: 'article',
+    article: {
+      title,
+      author: nonEmpty(raw.author) ?? extracted.author,
+      publishedAt: clientDate ?? extracted.publishedAt,
+      language:
+        clientLanguage(raw.language) ?? extracted.language ?? detectLanguage(extracted.text),
+      source: nonEmpty(raw.source) ?? extracted.siteName ?? siteDomain(url),
+      url,
+      canonicalUrl: canonicalUrl ?? url,
+      text: extracted.text,
+      templateKeys: extracted.templateKeys,
+    },
+  };
+}

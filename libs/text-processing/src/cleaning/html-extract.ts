@@ -1,0 +1,324 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import {
+  BIO_PATTERN,
+  BYLINE,
+  CAPTION_PATTERNS,
+  PROMO_PATTERNS,
+  SHORT_LINE_BOILERPLATE,
+  matchesAny,
+} from './boilerplate-patterns';
+import { dateOnlyLine, parseDateText } from './dates';
+import { normalizeLine } from './text-normalize';
+
+/** The slice of the DOM this module relies on (the project compiles without the DOM lib). */
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+}
+interface DomElement extends DomNode {
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  querySelector(selector: string): DomElement | null;
+  remove(): void;
+}
+interface DomDocument {
+  documentElement: DomElement | null;
+  body: DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  querySelector(selector: string): DomElement | null;
+}
+
+type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
+
+const TEXT_NODE = 3;
+const ELEMENT_NODE = 1;
+const BLOCK_TAGS = new Set([
+  'P',
+  'DIV',
+  'SECTION',
+  'ARTICLE',
+  'MAIN',
+  'HEADER',
+  'FOOTER',
+  'ASIDE',
+  'NAV',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'LI',
+  'UL',
+  'OL',
+  'DL',
+  'DT',
+  'DD',
+  'BLOCKQUOTE',
+  'PRE',
+  'FIGURE',
+  'FIGCAPTION',
+  'TABLE',
+  'TR',
+  'TBODY',
+  'THEAD',
+  'HR',
+  'BR',
+  'ADDRESS',
+  'FORM',
+]);
+const SKIPPED_TAGS = new Set(['FIGCAPTION', 'BUTTON', 'SELECT', 'OPTION', 'TEXTAREA', 'INPUT', 'LABEL']);
+/** Class/id hints for furniture Readability tends to leave inside the body. */
+const FURNITURE_HINT =
+  /(?:^|[\s_-])(?:caption|credit|share|sharing|social|related|newsletter|signup|subscribe|promo|byline|author-?(?:bio|info|card)|bio|tags|breadcrumb|advert|sponsor|read-?more|recirc|outbrain|taboola|toolbar|disclaimer|copyright|comments?)(?:$|[\s_-])/i;
+const ARTICLE_TYPE = /(?:Article|BlogPosting|Report|Posting)$/;
+const MAX_ELEMENTS = 60000;
+
+export interface HtmlMetadata {
+  title: string | null;
+  author: string | null;
+  publishedAt: string | null;
+  siteName: string | null;
+  language: string | null;
+  canonicalUrl: string | null;
+  ogUrl: string | null;
+}
+
+export interface HtmlExtraction {
+  paragraphs: string[];
+  metadata: HtmlMetadata;
+  /** Lines of the whole page, for template keys and the text-dump fallback. */
+  pageLines: () => string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstString(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() || null;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstString(item);
+      if (found !== null) return found;
+    }
+  }
+  if (isRecord(value)) return firstString(value['name']);
+  return null;
+}
+
+function authorNames(value: unknown): string | null {
+  const items = Array.isArray(value) ? value : [value];
+  const names: string[] = [];
+  for (const item of items) {
+    const name = typeof item === 'string' ? item : isRecord(item) ? firstString(item['name']) : null;
+    if (name !== null && name.length > 1 && name.length < 80 && !/^https?:/.test(name)) {
+      names.push(name.trim());
+    }
+  }
+  return names.length > 0 ? names.slice(0, 4).join(', ') : null;
+}
+
+function collectJsonLdObjects(value: unknown, found: Record<string, unknown>[], depth: number): void {
+  if (depth > 6 || found.length > 50) return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectJsonLdObjects(item, found, depth + 1);
+    return;
+  }
+  if (!isRecord(value)) return;
+  found.push(value);
+  if (value['@graph'] !== undefined) collectJsonLdObjects(value['@graph'], found, depth + 1);
+}
+
+function articleJsonLd(blocks: readonly string[]): Record<string, unknown> | null {
+  const objects: Record<string, unknown>[] = [];
+  for (const block of blocks) {
+    try {
+      collectJsonLdObjects(JSON.parse(block) as unknown, objects, 0);
+    } catch {
+      // Broken JSON-LD is common; the other metadata sources still apply.
+    }
+  }
+  return (
+    objects.find((object) => {
+      const type = object['@type'];
+      const types = Array.isArray(type) ? type : [type];
+      return types.some((item) => typeof item === 'string' && ARTICLE_TYPE.test(item));
+    }) ?? null
+  );
+}
+
+function metaContent(document: DomDocument, names: readonly string[]): string | null {
+  for (const name of names) {
+    const element =
+      document.querySelector(`meta[property="${name}"]`) ??
+      document.querySelector(`meta[name="${name}"]`) ??
+      document.querySelector(`meta[itemprop="${name}"]`);
+    const content = element?.getAttribute('content')?.trim();
+    if (content) return normalizeLine(content);
+  }
+  return null;
+}
+
+function readMetadata(
+  document: DomDocument,
+  jsonLd: readonly string[],
+  receivedAt: string,
+): HtmlMetadata {
+  const article = articleJsonLd(jsonLd);
+  const publisher = article !== null ? article['publisher'] : undefined;
+  const titleElement = document.querySelector('title');
+  const title =
+    (article !== null ? firstString(article['headline']) : null) ??
+    metaContent(document, ['og:title', 'twitter:title']) ??
+    (titleElement?.textContent ? normalizeLine(titleElement.textContent) : null);
+
+  const dateCandidates = [
+    article !== null ? firstString(article['datePublished']) : null,
+    metaContent(document, [
+      'article:published_time',
+      'datePublished',
+      'pubdate',
+      'publishdate',
+      'publish-date',
+      'date',
+      'dc.date',
+      'dc.date.issued',
+      'dcterms.created',
+      'sailthru.date',
+      'parsely-pub-date',
+      'og:published_time',
+    ]),
+    article !== null ? firstString(article['dateCreated']) : null,
+    document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null,
+  ];
+  let publishedAt: string | null = null;
+  for (const candidate of dateCandidates) {
+    if (candidate !== null) publishedAt = parseDateText(candidate, receivedAt);
+    if (publishedAt !== null) break;
+  }
+
+  let author = article !== null ? authorNames(article['author']) : null;
+  if (author === null) {
+    const metaAuthor = metaContent(document, ['author', 'article:author', 'parsely-author', 'byl']);
+    if (metaAuthor !== null && !/^https?:/.test(metaAuthor) && metaAuthor.length < 80) {
+      author = metaAuthor.replace(/^by\s+/i, '');
+    }
+  }
+
+  const languageAttribute =
+    document.documentElement?.getAttribute('lang') ??
+    metaContent(document, ['og:locale', 'content-language', 'language']);
+  const languageMatch = languageAttribute !== null ? /^([a-zA-Z]{2})(?:[-_]|$)/.exec(languageAttribute) : null;
+
+  const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? null;
+  return {
+    title,
+    author,
+    publishedAt,
+    siteName: metaContent(document, ['og:site_name', 'application-name']) ?? firstString(publisher),
+    language: languageMatch !== null ? languageMatch[1].toLowerCase() : null,
+    canonicalUrl: canonical,
+    ogUrl: metaContent(document, ['og:url']),
+  };
+}
+
+/** Flattens an element into text blocks, one per paragraph-level element. */
+export function blocksOf(root: DomNode, skipFurniture: boolean): string[] {
+  const blocks: string[] = [];
+  let current = '';
+  const flush = (): void => {
+    const line = normalizeLine(current);
+    if (line.length > 0) blocks.push(line);
+    current = '';
+  };
+  // Iterative walk: pages can nest deeper than the call stack allows.
+  const stack: Array<{ node: DomNode; exit: boolean }> = [{ node: root, exit: false }];
+  while (stack.length > 0) {
+    const { node, exit } = stack.pop() as { node: DomNode; exit: boolean };
+    if (exit) {
+      flush();
+      continue;
+    }
+    if (node.nodeType === TEXT_NODE) {
+      current += node.textContent ?? '';
+      continue;
+    }
+    if (node.nodeType !== ELEMENT_NODE && node !== root) continue;
+    const name = node.nodeName.toUpperCase();
+    if (SKIPPED_TAGS.has(name)) continue;
+    if (skipFurniture && node.nodeType === ELEMENT_NODE) {
+      const element = node as DomElement;
+      const hint = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
+      if (hint.length > 1 && FURNITURE_HINT.test(hint)) continue;
+    }
+    const isBlock = BLOCK_TAGS.has(name);
+    if (isBlock) {
+      flush();
+      stack.push({ node, exit: true });
+    } else if (name === 'TD' || name === 'TH') {
+      current += ' ';
+    }
+    const children = node.childNodes;
+    for (let index = children.length - 1; index >= 0; index -= 1) {
+      stack.push({ node: children[index], exit: false });
+    }
+  }
+  flush();
+  return blocks;
+}
+
+function isFurnitureBlock(block: string, title: string | null, receivedAt: string): boolean {
+  if (block.length < 100 && matchesAny(SHORT_LINE_BOILERPLATE, block)) return true;
+  if (block.length < 300 && (matchesAny(CAPTION_PATTERNS, block) || matchesAny(PROMO_PATTERNS, block))) {
+    return true;
+  }
+  if (block.length < 800 && BIO_PATTERN.test(block)) return true;
+  if (block.length < 120 && BYLINE.test(block)) return true;
+  if (title !== null && block === title) return true;
+  return block.length < 80 && dateOnlyLine(block, receivedAt) !== null;
+}
+
+export function extractFromHtml(
+  html: string,
+  jsonLd: readonly string[],
+  receivedAt: string,
+): HtmlExtraction {
+  const { document: parsedDocument } = parseHTML(html);
+  const document = parsedDocument as unknown as DomDocument;
+  const metadata = readMetadata(document, jsonLd, receivedAt);
+  let pageLinesCache: string[] | null = null;
+  const pageLines = (): string[] => {
+    pageLinesCache ??= document.body !== null ? blocksOf(document.body, false) : [];
+    return pageLinesCache;
+  };
+  // Readability mutates the document, so the page lines are captured first when needed later.
+  const snapshot = pageLines();
+  const reader = new Readability<DomNode>(parsedDocument as unknown as ReadabilityDocument, {
+    serializer: (node) => node as unknown as DomNode,
+    keepClasses: true,
+    maxElemsToParse: MAX_ELEMENTS,
+  });
+  let content: DomNode | null = null;
+  let byline: string | null = null;
+  try {
+    const result = reader.parse();
+    content = result?.content ?? null;
+    byline = result?.byline ?? null;
+  } catch {
+    content = null;
+  }
+  if (metadata.author === null && byline !== null) {
+    const cleaned = normalizeLine(byline).replace(/^by\s+/i, '');
+    if (cleaned.length > 1 && cleaned.length < 80) metadata.author = cleaned;
+  }
+  const title = metadata.title;
+  const paragraphs =
+    content === null
+      ? []
+      : blocksOf(content, true).filter((block) => !isFurnitureBlock(block, title, receivedAt));
+  return { paragraphs, metadata, pageLines: () => snapshot };
+}

@@ -1,0 +1,12 @@
+export * from './cleaning.types';
+export { cleanArticle, CLEANING_LIMITS } from './clean-article';
+export {
+  templateLineKey,
+  normalizeTemplateLine,
+  isTemplateLine,
+  DEFAULT_TEMPLATE_POLICY,
+} from './template';
+export type { TemplateLineCounts, TemplatePolicy } from './template';
+export { normalizeUrl } from './urls';
+export { parseDateText } from './dates';
+export { detectLanguage } from './language';

@@ -1,0 +1,132 @@
+/**
+ * Scores the cleaning library on the development half of the page-extraction set
+ * (../shared/eval/pages-dev.jsonl.gz): 4-word shingle precision / recall / F1 per input form.
+ * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts [--worst N]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { cleanArticle } from '../libs/text-processing/src/cleaning';
+import type { RawArticle } from '../libs/text-processing/src/cleaning';
+
+interface EvalPage {
+  key: string;
+  url: string;
+  html: string;
+  dump: string;
+  truth: string;
+}
+
+interface PageScore {
+  key: string;
+  url: string;
+  precision: number;
+  recall: number;
+  ms: number;
+}
+
+const DATA_FILE = join(__dirname, '..', '..', 'shared', 'eval', 'pages-dev.jsonl.gz');
+const TOKEN = /[\p{L}\p{N}\p{M}_]+/gu;
+const SHINGLE_SIZE = 4;
+const RECEIVED_AT = '2019-11-21T00:00:00.000Z';
+
+function shingles(text: string): Map<string, number> {
+  const tokens = text.match(TOKEN) ?? [];
+  const counts = new Map<string, number>();
+  for (let index = 0; index + SHINGLE_SIZE <= tokens.length; index += 1) {
+    const shingle = tokens.slice(index, index + SHINGLE_SIZE).join(' ');
+    counts.set(shingle, (counts.get(shingle) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The benchmark's definition: multiset overlap; empty-vs-empty is perfect, no overlap is zero. */
+function precisionRecall(truth: string, predicted: string): { precision: number; recall: number } {
+  const truthShingles = shingles(truth);
+  const predictedShingles = shingles(predicted);
+  let truePositives = 0;
+  let predictedTotal = 0;
+  let truthTotal = 0;
+  for (const count of truthShingles.values()) truthTotal += count;
+  for (const [shingle, count] of predictedShingles) {
+    predictedTotal += count;
+    truePositives += Math.min(count, truthShingles.get(shingle) ?? 0);
+  }
+  const falsePositives = predictedTotal - truePositives;
+  const falseNegatives = truthTotal - truePositives;
+  if (falsePositives === 0 && falseNegatives === 0) return { precision: 1, recall: 1 };
+  if (truePositives === 0) return { precision: 0, recall: 0 };
+  return {
+    precision: truePositives / (truePositives + falsePositives),
+    recall: truePositives / (truePositives + falseNegatives),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function rawArticle(page: EvalPage, form: 'html' | 'dump'): RawArticle {
+  return {
+    url: page.url,
+    source: null,
+    title: null,
+    author: null,
+    publishedAt: null,
+    language: null,
+    text: form === 'dump' ? page.dump : null,
+    html: form === 'html' ? page.html : null,
+    receivedAt: RECEIVED_AT,
+  };
+}
+
+function scoreForm(pages: readonly EvalPage[], form: 'html' | 'dump'): PageScore[] {
+  return pages.map((page) => {
+    const article = rawArticle(page, form);
+    const started = process.hrtime.bigint();
+    const outcome = cleanArticle(article);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const text = outcome.kind === 'article' ? outcome.article.text : '';
+    return { key: page.key, url: page.url, ...precisionRecall(page.truth, text), ms };
+  });
+}
+
+function summarize(form: string, scores: readonly PageScore[], worst: number): void {
+  const precision = scores.reduce((total, score) => total + score.precision, 0) / scores.length;
+  const recall = scores.reduce((total, score) => total + score.recall, 0) / scores.length;
+  const f1 = (2 * precision * recall) / (precision + recall || 1);
+  const ms = median(scores.map((score) => score.ms));
+  console.log(
+    `${form.padEnd(5)} pages=${scores.length} P=${precision.toFixed(3)} R=${recall.toFixed(3)} F1=${f1.toFixed(3)} median_ms=${ms.toFixed(2)}`,
+  );
+  const ranked = [...scores].sort(
+    (a, b) => Math.min(a.precision, a.recall) - Math.min(b.precision, b.recall),
+  );
+  for (const score of ranked.slice(0, worst)) {
+    console.log(
+      `  P=${score.precision.toFixed(2)} R=${score.recall.toFixed(2)} ${score.ms.toFixed(1)}ms ${score.key.slice(0, 8)} ${score.url}`,
+    );
+  }
+}
+
+function main(): void {
+  if (!existsSync(DATA_FILE)) {
+    console.log(`eval-cleaning: ${DATA_FILE} not found, skipping (the eval data lives outside the repo).`);
+    return;
+  }
+  const worstFlag = process.argv.indexOf('--worst');
+  const worst = worstFlag >= 0 ? Number(process.argv[worstFlag + 1] ?? 10) : 0;
+  const pages = gunzipSync(readFileSync(DATA_FILE))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as EvalPage);
+  // One warm-up pass so module-level compilation does not count against the first pages.
+  for (const page of pages.slice(0, 5)) cleanArticle(rawArticle(page, 'html'));
+  summarize('html', scoreForm(pages, 'html'), worst);
+  summarize('dump', scoreForm(pages, 'dump'), worst);
+}
+
+main();
