@@ -16,6 +16,12 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 export const sharedEnvSchema = z.object({
   AMQP_URL: amqpUrl,
   LOG_LEVEL: logLevel,
+  /** Delay before each retry of a failed message; after the last one it is parked. */
+  AMQP_RETRY_DELAYS_MS: z
+    .string()
+    .default('1000,5000,30000')
+    .transform((list) => list.split(',').map((delay) => Number(delay.trim())))
+    .pipe(z.array(z.number().int().min(0).max(86_400_000)).min(1).max(20)),
   /** How long SIGTERM waits for in-flight work before giving up. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
 });

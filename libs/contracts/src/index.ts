@@ -7,3 +7,5 @@ export * from './messages/article-rejected';
 export * from './messages/event-created';
 export * from './messages/event-updated';
 export * from './registry';
+export * from './http/article-input.schema';
+export * from './http/ingest-api.openapi';

@@ -2,3 +2,4 @@ export * from './entities/article.entity';
 export * from './entities/event.entity';
 export * from './data-source-options';
 export * from './bootstrap-database';
+export * from './database.module';

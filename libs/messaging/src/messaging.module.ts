@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpPublisher } from './amqp-publisher';
+import { AmqpServer } from './amqp.server';
 import { Topology } from './topology';
 
 export interface MessagingModuleOptions {
@@ -19,6 +20,8 @@ export interface MessagingModuleOptions {
   confirmTimeoutMs?: number;
   retryDelaysMs?: readonly number[];
   logger: Logger;
+  /** For a service that consumes: which of newsflow's queues, and how much it takes at once. */
+  consumer?: { queue: 'normalizer' | 'store'; prefetch: number; drainTimeoutMs: number };
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -45,6 +48,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
+    const consumer = options.consumer;
     return {
       module: MessagingModule,
       global: true,
@@ -71,8 +75,23 @@ export class MessagingModule {
             ),
         },
         MessagingLifecycle,
+        ...(consumer
+          ? [
+              {
+                provide: AmqpServer,
+                inject: [AmqpConnection, AmqpPublisher, Topology],
+                useFactory: (connection: AmqpConnection, publisher: AmqpPublisher, topology: Topology) =>
+                  new AmqpServer(
+                    connection,
+                    publisher,
+                    { queue: topology[consumer.queue], prefetch: consumer.prefetch, drainTimeoutMs: consumer.drainTimeoutMs },
+                    options.logger,
+                  ),
+              },
+            ]
+          : []),
       ],
-      exports: [MESSAGING_OPTIONS, Topology, AmqpConnection, AmqpPublisher],
+      exports: [MESSAGING_OPTIONS, Topology, AmqpConnection, AmqpPublisher, ...(consumer ? [AmqpServer] : [])],
     };
   }
 }

@@ -1,3 +1,4 @@
 export * from './logging';
 export * from './health';
 export * from './metrics';
+export * from './bootstrap';

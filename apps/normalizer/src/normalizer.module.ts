@@ -1,0 +1,45 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { NormalizerConfig } from '@newsflow/config';
+import { databaseModule, isDatabaseUp } from '@newsflow/database';
+import { AmqpServer, MessagingModule } from '@newsflow/messaging';
+import { HealthModule, MetricsModule, httpLoggerModule } from '@newsflow/observability';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ArticleReceivedHandler } from './article-received.handler';
+import { NormalizerService } from './normalizer.service';
+import { ArticleProcessor } from './processing/article-processor';
+import { PlaceholderArticleProcessor } from './processing/placeholder-article-processor';
+
+@Module({})
+export class NormalizerModule {
+  static forRoot(config: NormalizerConfig, logger: Logger): DynamicModule {
+    return {
+      module: NormalizerModule,
+      imports: [
+        httpLoggerModule(logger),
+        databaseModule(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
+        MessagingModule.forRoot({
+          appId: 'newsflow-normalizer',
+          amqpUrl: config.AMQP_URL,
+          confirmWindow: config.AMQP_CONFIRM_WINDOW,
+          retryDelaysMs: config.AMQP_RETRY_DELAYS_MS,
+          logger,
+          consumer: { queue: 'normalizer', prefetch: config.AMQP_PREFETCH, drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+        }),
+        HealthModule.forProbes({
+          inject: [AmqpServer, DataSource],
+          useFactory: (server: AmqpServer, dataSource: DataSource) => [
+            { name: 'broker', isUp: () => server.isConsuming },
+            { name: 'database', isUp: () => isDatabaseUp(dataSource) },
+          ],
+        }),
+        MetricsModule,
+      ],
+      controllers: [ArticleReceivedHandler],
+      providers: [
+        NormalizerService,
+        { provide: ArticleProcessor, useClass: PlaceholderArticleProcessor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { parseListQuery } from '../shared/list-query';
+import { UuidPipe } from '../shared/uuid.pipe';
+import { ArticlesQuery } from './articles.query';
+
+@ApiTags('articles')
+@Controller('articles')
+export class ArticlesController {
+  constructor(private readonly articles: ArticlesQuery) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Articles, newest first: ?source=&since=&until=&q=&limit=&cursor=' })
+  list(@Query() query: Record<string, unknown>) {
+    return this.articles.list(parseListQuery(query));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One processed article (stored, duplicate or rejected); 404 until processed' })
+  get(@Param('id', UuidPipe) id: string) {
+    return this.articles.get(id);
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { parseListQuery } from '../shared/list-query';
+import { UuidPipe } from '../shared/uuid.pipe';
+import { EventsQuery } from './events.query';
+
+@ApiTags('events')
+@Controller('events')
+export class EventsController {
+  constructor(private readonly events: EventsQuery) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Events, newest first: ?source=&since=&until=&q=&limit=&cursor=' })
+  list(@Query() query: Record<string, unknown>) {
+    return this.events.list(parseListQuery(query));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One event with its articles' })
+  get(@Param('id', UuidPipe) id: string) {
+    return this.events.get(id);
+  }
+}

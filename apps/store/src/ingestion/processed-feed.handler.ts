@@ -1,0 +1,43 @@
+import { Controller, UseFilters } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type {
+  ArticleDuplicateV1,
+  ArticleNormalizedV1,
+  ArticleRejectedV1,
+  EventCreatedV1,
+  EventUpdatedV1,
+} from '@newsflow/contracts';
+import { AmqpContext, KeepErrorFilter } from '@newsflow/messaging';
+import { StoreIngestionService } from './store-ingestion.service';
+
+/** Payloads are already validated against their contracts by the transport. */
+@Controller()
+@UseFilters(KeepErrorFilter)
+export class ProcessedFeedHandler {
+  constructor(private readonly ingestion: StoreIngestionService) {}
+
+  @EventPattern('article.normalized.v1')
+  normalized(@Payload() article: ArticleNormalizedV1, @Ctx() context: AmqpContext): Promise<void> {
+    return this.ingestion.handleArticleNormalized(article, context.correlationId);
+  }
+
+  @EventPattern('article.duplicate.v1')
+  duplicate(@Payload() article: ArticleDuplicateV1, @Ctx() context: AmqpContext): Promise<void> {
+    return this.ingestion.handleArticleDuplicate(article, context.correlationId);
+  }
+
+  @EventPattern('article.rejected.v1')
+  rejected(@Payload() article: ArticleRejectedV1, @Ctx() context: AmqpContext): Promise<void> {
+    return this.ingestion.handleArticleRejected(article, context.correlationId);
+  }
+
+  @EventPattern('event.created.v1')
+  created(@Payload() event: EventCreatedV1): Promise<void> {
+    return this.ingestion.handleEventChanged(event);
+  }
+
+  @EventPattern('event.updated.v1')
+  updated(@Payload() event: EventUpdatedV1): Promise<void> {
+    return this.ingestion.handleEventChanged(event);
+  }
+}

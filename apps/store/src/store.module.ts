@@ -1,0 +1,50 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { StoreConfig } from '@newsflow/config';
+import { databaseModule, isDatabaseUp } from '@newsflow/database';
+import { AmqpServer, MessagingModule } from '@newsflow/messaging';
+import { HealthModule, MetricsModule, httpLoggerModule } from '@newsflow/observability';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ArticlesController } from './articles/articles.controller';
+import { ArticlesQuery } from './articles/articles.query';
+import { EventsController } from './events/events.controller';
+import { EventsQuery } from './events/events.query';
+import { ProcessedFeedHandler } from './ingestion/processed-feed.handler';
+import { ProcessedFeedRepository } from './ingestion/processed-feed.repository';
+import { StoreIngestionService } from './ingestion/store-ingestion.service';
+
+@Module({})
+export class StoreModule {
+  static forRoot(config: StoreConfig, logger: Logger): DynamicModule {
+    return {
+      module: StoreModule,
+      imports: [
+        httpLoggerModule(logger),
+        databaseModule(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
+        MessagingModule.forRoot({
+          appId: 'newsflow-store',
+          amqpUrl: config.AMQP_URL,
+          confirmWindow: 256,
+          retryDelaysMs: config.AMQP_RETRY_DELAYS_MS,
+          logger,
+          consumer: { queue: 'store', prefetch: config.AMQP_PREFETCH, drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+        }),
+        HealthModule.forProbes({
+          inject: [AmqpServer, DataSource],
+          useFactory: (server: AmqpServer, dataSource: DataSource) => [
+            { name: 'broker', isUp: () => server.isConsuming },
+            { name: 'database', isUp: () => isDatabaseUp(dataSource) },
+          ],
+        }),
+        MetricsModule,
+      ],
+      controllers: [ArticlesController, EventsController, ProcessedFeedHandler],
+      providers: [
+        ArticlesQuery,
+        EventsQuery,
+        ProcessedFeedRepository,
+        StoreIngestionService,
+      ],
+    };
+  }
+}
