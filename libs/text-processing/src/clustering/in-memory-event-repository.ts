@@ -1,0 +1,93 @@
+import type { CandidateQuery, EventRepository, EventSnapshot, NewEvent } from './ports';
+import type { DocumentFrequencies } from './vectors';
+
+const DAY_MS = 86_400_000;
+
+/** Reference adapter for tests and offline evaluation; mirrors the Postgres tables and their indexes. */
+export class InMemoryEventRepository implements EventRepository {
+  private readonly documentFrequency = new Map<string, number>();
+  private totalDocuments = 0;
+  private readonly events = new Map<string, EventSnapshot>();
+  private readonly eventsByTerm = new Map<string, Set<string>>();
+  private nextEventNumber = 1;
+
+  constructor(
+    private readonly newEventId: (sequence: number) => string = (sequence) => `event-${sequence}`,
+  ) {}
+
+  async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
+    const frequencies = new Map<string, number>();
+    for (const term of terms) {
+      const frequency = this.documentFrequency.get(term);
+      if (frequency !== undefined) frequencies.set(term, frequency);
+    }
+    return { totalDocuments: this.totalDocuments, frequencies };
+  }
+
+  async incrementDocumentFrequencies(terms: readonly string[]): Promise<void> {
+    for (const term of new Set(terms)) {
+      this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+    }
+    this.totalDocuments++;
+  }
+
+  async candidateEvents(query: CandidateQuery): Promise<EventSnapshot[]> {
+    const sharedTerms = new Map<string, number>();
+    for (const term of query.terms) {
+      for (const eventId of this.eventsByTerm.get(term) ?? []) {
+        sharedTerms.set(eventId, (sharedTerms.get(eventId) ?? 0) + 1);
+      }
+    }
+    const instant = query.publishedAt === null ? null : Date.parse(query.publishedAt);
+    const windowMs = query.windowDays * DAY_MS;
+    return [...sharedTerms.entries()]
+      .map(([eventId, shared]) => ({ event: this.events.get(eventId), shared }))
+      .filter(
+        (entry): entry is { event: EventSnapshot; shared: number } => entry.event !== undefined,
+      )
+      .filter(({ event }) => {
+        if (instant === null || event.firstPublishedAt === null || event.lastPublishedAt === null)
+          return true;
+        return (
+          instant >= Date.parse(event.firstPublishedAt) - windowMs &&
+          instant <= Date.parse(event.lastPublishedAt) + windowMs
+        );
+      })
+      .sort(
+        (first, second) =>
+          second.shared - first.shared || (first.event.id < second.event.id ? -1 : 1),
+      )
+      .slice(0, query.limit)
+      .map(({ event }) => event);
+  }
+
+  async createEvent(event: NewEvent): Promise<EventSnapshot> {
+    const created: EventSnapshot = { ...event, id: this.newEventId(this.nextEventNumber++) };
+    this.events.set(created.id, created);
+    this.indexTerms(created.id, [], created.indexTerms);
+    return created;
+  }
+
+  async updateEvent(event: EventSnapshot): Promise<void> {
+    const previous = this.events.get(event.id);
+    this.events.set(event.id, event);
+    this.indexTerms(event.id, previous?.indexTerms ?? [], event.indexTerms);
+  }
+
+  getEvent(eventId: string): EventSnapshot | undefined {
+    return this.events.get(eventId);
+  }
+
+  get eventCount(): number {
+    return this.events.size;
+  }
+
+  private indexTerms(eventId: string, previous: readonly string[], next: readonly string[]): void {
+    for (const term of previous) this.eventsByTerm.get(term)?.delete(eventId);
+    for (const term of next) {
+      const bucket = this.eventsByTerm.get(term);
+      if (bucket) bucket.add(eventId);
+      else this.eventsByTerm.set(term, new Set([eventId]));
+    }
+  }
+}

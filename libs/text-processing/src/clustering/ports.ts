@@ -1,0 +1,45 @@
+import type { DocumentFrequencies } from './vectors';
+
+/** An event as the clustering decision sees and stores it. */
+export interface EventSnapshot {
+  id: string;
+  title: string | null;
+  /** Bounded top-K term → weight map (mean of member article vectors). */
+  centroid: ReadonlyMap<string, number>;
+  /** The centroid's strongest terms; the repository indexes the event under these (term → event ids). */
+  indexTerms: readonly string[];
+  articleCount: number;
+  sources: readonly string[];
+  /** UTC ISO-8601 or null when no member carried a date. */
+  firstPublishedAt: string | null;
+  lastPublishedAt: string | null;
+}
+
+export type NewEvent = Omit<EventSnapshot, 'id'>;
+
+export interface CandidateQuery {
+  /** The article's strongest terms. */
+  terms: readonly string[];
+  /**
+   * When set, only events whose [firstPublishedAt, lastPublishedAt] widened by the window contain
+   * this instant, plus events without any date (they cannot be ruled out).
+   */
+  publishedAt: string | null;
+  windowDays: number;
+  /** At most this many events, those sharing the most query terms first. */
+  limit: number;
+}
+
+/**
+ * Event state. Each method is one round trip per article; the Postgres adapter answers each with
+ * index look-ups (term_df by term, event_terms by term, events by id) and never scans.
+ */
+export interface EventRepository {
+  documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies>;
+  /** Counts one more document containing each of `terms` (distinct), and one more document in total. */
+  incrementDocumentFrequencies(terms: readonly string[]): Promise<void>;
+  candidateEvents(query: CandidateQuery): Promise<EventSnapshot[]>;
+  createEvent(event: NewEvent): Promise<EventSnapshot>;
+  /** Replaces the stored event (and its index terms) with this snapshot. */
+  updateEvent(event: EventSnapshot): Promise<void>;
+}

@@ -1,0 +1,192 @@
+/**
+ * Offline evaluation of online event clustering on ECB+ (../shared/eval/ecbplus-dev.jsonl):
+ * every article goes through `classifyArticle` (dedup, then single-pass clustering) one at a
+ * time in a shuffled order; the assigned event ids are scored with B-cubed against the gold events.
+ *
+ *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}']
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  DEFAULT_CLASSIFY_PARAMETERS,
+  InMemoryEventRepository,
+  bcubed,
+  classifyArticle,
+  type BcubedScores,
+  type ClassifyInput,
+  type ClassifyParameters,
+  type ClusteringParameters,
+} from '../libs/text-processing/src/clustering';
+import { InMemoryDedupIndex } from '../libs/text-processing/src/dedup';
+
+export interface EcbArticle {
+  doc: string;
+  event: string;
+  url: string | null;
+  text: string;
+}
+
+export function evalDirectory(): string {
+  return process.env.NEWSFLOW_EVAL_DIR ?? resolve(__dirname, '..', '..', 'shared', 'eval');
+}
+
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const random = seededRandom(seed);
+  const result = [...items];
+  for (let index = result.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [result[index], result[other]] = [result[other], result[index]];
+  }
+  return result;
+}
+
+const DATELINE =
+  /^(?:on |posted |published:? |updated:? )?(?:\w+day,? )?((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d{1,2},? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4})/i;
+
+/**
+ * ECB+ texts have no fields: a short first paragraph without a closing full stop is the headline,
+ * and a date line near the top is the publication date — what the cleaning step would extract.
+ */
+export function toClassifyInput(article: EcbArticle): ClassifyInput {
+  const paragraphs = article.text.split(/\n\s*\n/).map((paragraph) => paragraph.trim());
+  let title: string | null = null;
+  let publishedAt: string | null = null;
+  const remaining: string[] = [];
+  paragraphs.forEach((paragraph, index) => {
+    const dateline =
+      index < 3 && paragraph.split(/\s+/).length <= 12 ? DATELINE.exec(paragraph) : null;
+    if (dateline && publishedAt === null) {
+      const parsed = Date.parse(`${dateline[1].replace(/,/g, '')} UTC`);
+      if (!Number.isNaN(parsed)) {
+        publishedAt = new Date(parsed).toISOString();
+        return;
+      }
+    }
+    if (
+      title === null &&
+      index < 2 &&
+      remaining.length === 0 &&
+      paragraph.split(/\s+/).length <= 25 &&
+      !/[.!?"”]$/.test(paragraph)
+    ) {
+      title = paragraph;
+      return;
+    }
+    remaining.push(paragraph);
+  });
+  return {
+    id: article.doc,
+    canonicalUrl: article.url,
+    source: article.url === null ? null : new URL(article.url).hostname,
+    title,
+    text: remaining.join('\n\n'),
+    publishedAt,
+    language: 'en',
+  };
+}
+
+export interface EventRunResult {
+  scores: BcubedScores;
+  events: number;
+  duplicates: number;
+}
+
+export async function runEventClustering(
+  articles: readonly EcbArticle[],
+  seed: number,
+  parameters: ClassifyParameters,
+  useDates = true,
+): Promise<EventRunResult> {
+  const ports = { dedup: new InMemoryDedupIndex(), events: new InMemoryEventRepository() };
+  const assigned: Array<{ gold: string; predicted: string }> = [];
+  let duplicates = 0;
+  for (const article of shuffled(articles, seed)) {
+    const input = toClassifyInput(article);
+    const result = await classifyArticle(
+      useDates ? input : { ...input, publishedAt: null },
+      ports,
+      parameters,
+    );
+    if (result.kind === 'duplicate') duplicates++;
+    assigned.push({ gold: article.event, predicted: result.eventId });
+  }
+  return { scores: bcubed(assigned), events: ports.events.eventCount, duplicates };
+}
+
+function argument(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((value) => value.startsWith(prefix))?.slice(prefix.length);
+}
+
+function parametersFromArguments(): ClassifyParameters {
+  const overrides = JSON.parse(argument('params') ?? '{}') as Partial<ClusteringParameters>;
+  const base = DEFAULT_CLASSIFY_PARAMETERS;
+  return {
+    ...base,
+    clustering: {
+      ...base.clustering,
+      ...overrides,
+      features: { ...base.clustering.features, ...overrides.features },
+      weighting: {
+        ...base.clustering.weighting,
+        ...overrides.weighting,
+        kindBoost: { ...base.clustering.weighting.kindBoost, ...overrides.weighting?.kindBoost },
+      },
+    },
+  };
+}
+
+function format(scores: BcubedScores): string {
+  return `P ${scores.precision.toFixed(3)} R ${scores.recall.toFixed(3)} F1 ${scores.f1.toFixed(3)}`;
+}
+
+async function main(): Promise<void> {
+  const path = resolve(evalDirectory(), 'ecbplus-dev.jsonl');
+  if (!existsSync(path)) {
+    console.log(`eval:events skipped: ${path} not found (evaluation data lives beside the repo).`);
+    return;
+  }
+  const articles = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as EcbArticle);
+  const parameters = parametersFromArguments();
+  const seeds = (argument('seeds') ?? '1,2,3,4,5').split(',').map(Number);
+  const useDates = !process.argv.includes('--no-dates');
+  const gold = new Set(articles.map((article) => article.event)).size;
+  console.log(
+    `eval:events: ${articles.length} articles, ${gold} gold events, seeds ${seeds.join(',')}${useDates ? '' : ', dates ignored'}`,
+  );
+  const results: EventRunResult[] = [];
+  for (const seed of seeds) {
+    const result = await runEventClustering(articles, seed, parameters, useDates);
+    results.push(result);
+    console.log(
+      `seed ${seed}: ${format(result.scores)} (${result.events} events, ${result.duplicates} duplicates)`,
+    );
+  }
+  const mean = (pick: (scores: BcubedScores) => number) =>
+    results.reduce((sum, result) => sum + pick(result.scores), 0) / results.length;
+  const minF1 = Math.min(...results.map((result) => result.scores.f1));
+  console.log(
+    `mean: ${format({ precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1) })}; min F1 ${minF1.toFixed(3)}`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
