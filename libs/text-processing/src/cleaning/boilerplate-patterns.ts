@@ -64,3 +64,17 @@ export function matchesAny(patterns: readonly RegExp[], text: string): boolean {
   for (const pattern of patterns) if (pattern.test(text)) return true;
   return false;
 }
+
+/**
+ * Lines that close an article: copyright footers, comment sections, "more in ..." rails. The
+ * article body never continues past them, so the body search treats them as walls.
+ */
+export const END_OF_ARTICLE_PATTERNS: readonly RegExp[] = [
+  /^(?:©|\(c\)|copyright\b).{0,120}$/i,
+  /\ball rights reserved\.?\s*$/i,
+  /^\[?\s*\d+\s+comments?\s*\]?$/i,
+  /^(?:top rated |latest |show |view |load |read |post a |add a |join the )?comments?\s*(?:\(\d+\))?$/i,
+  /^(?:leave a (?:comment|reply)|join the (?:conversation|discussion)|what do you think\?)/i,
+  /^(?:more in|more from|related (?:articles|stories|posts|news|content|coverage)|you (?:may|might) also (?:like|enjoy)|recommended (?:for you|stories|articles|reading)|most (?:read|popular|viewed)|trending (?:now|stories)|around the web|from our partners)\b/i,
+  /^(?:commentaires|kommentare|comentarios|commenti|comentários|комментарии|komentar)\s*(?:\(\d+\))?$/i,
+];

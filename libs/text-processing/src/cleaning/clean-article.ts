@@ -1,6 +1,7 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
 import { parseDateText } from './dates';
-import { classifyDumpLines, extractFromDump } from './dump-extract';
+import { analyzeLines, extractFromDump } from './dump-extract';
+import type { LineFeatures } from './dump-extract';
 import { extractFromHtml } from './html-extract';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
 import { detectLanguage } from './language';
@@ -69,21 +70,25 @@ function keysOf(lines: readonly string[]): string[] {
  * Text that is already an article (every line reads as prose, no furniture) is passed through
  * whole, so nothing a client cleaned itself is lost.
  */
-function alreadyClean(lines: readonly string[], language: string | null, template?: SourceTemplate): boolean {
-  const classified = classifyDumpLines(lines, language, null, template);
-  if (classified.length === 0) return false;
+function alreadyClean(features: readonly LineFeatures[]): boolean {
+  if (features.length === 0) return false;
   let nonProse = 0;
   let previousNonProse = false;
-  for (const line of classified) {
-    if (line.kind === 'boilerplate') return false;
-    const isNonProse = line.kind !== 'prose';
+  for (const line of features) {
+    if (line.furniture || line.glued) return false;
+    const isNonProse = !line.prose || line.truncated;
     if (isNonProse) {
       if (previousNonProse) return false;
       nonProse += 1;
     }
     previousNonProse = isNonProse;
   }
-  return nonProse <= Math.max(1, classified.length * 0.2);
+  return nonProse <= Math.max(1, features.length * 0.2);
+}
+
+function languageSample(lines: readonly string[]): string {
+  const long = lines.filter((line) => line.length >= 60);
+  return (long.length > 0 ? long : lines).join('\n');
 }
 
 function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Extracted | string {
@@ -91,12 +96,12 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
     return `text larger than ${CLEANING_LIMITS.maxTextChars} characters`;
   }
   const lines = unwrapLines(normalizedLines(text));
-  const nonBlank = lines.filter((line) => line.length > 0);
   const knownTitle = raw.title !== null ? normalizeLine(raw.title) || null : null;
-  const language = detectLanguage(nonBlank.join('\n'));
-  if (alreadyClean(lines, language, template)) {
-    const paragraphs =
-      knownTitle !== null && nonBlank[0] === knownTitle ? nonBlank.slice(1) : nonBlank;
+  const language = detectLanguage(languageSample(lines));
+  const features = analyzeLines(lines, language, template);
+  if (alreadyClean(features)) {
+    const paragraphs = features.map((line) => line.text);
+    if (knownTitle !== null && paragraphs[0] === knownTitle) paragraphs.shift();
     return {
       title: knownTitle,
       author: null,
@@ -104,15 +109,11 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
       siteName: null,
       language,
       text: joinParagraphs(paragraphs),
-      templateKeys: keysOf(nonBlank),
+      templateKeys: [...new Set(features.map((line) => line.templateKey).filter(Boolean))],
       canonicalCandidates: [],
     };
   }
-  const dump = extractFromDump(lines.join('\n'), {
-    receivedAt: raw.receivedAt,
-    knownTitle,
-    template,
-  });
+  const dump = extractFromDump(lines, { receivedAt: raw.receivedAt, language, knownTitle, template });
   return {
     title: dump.title,
     author: dump.author,
@@ -150,8 +151,9 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
   }
   if (readabilityChars < 200) {
     // Readability found (almost) nothing: the line classifier gets the whole page.
-    const dump = extractFromDump(pageLines.join('\n'), {
+    const dump = extractFromDump(pageLines, {
       receivedAt: raw.receivedAt,
+      language: metadata.language ?? detectLanguage(languageSample(pageLines)),
       knownTitle: metadata.title,
       template,
     });

@@ -46,15 +46,23 @@ export function parseDateText(value: string, receivedAt: string): string | null 
 
 const DATE_LABEL =
   /^(?:published|updated|posted|last updated|date|publié|mis à jour|veröffentlicht|aktualisiert|publicado|actualizado|pubblicato|aggiornato|опубликовано|обновлено|diterbitkan|diperbarui)?\s*(?:on|at|le|am|el|il|em)?\s*[:：|-]?\s*/i;
+const HAS_DIGIT = /\d/;
 const MONTH_OR_DIGIT =
-  /\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|déc|ene|abr|ago|dic|gen|mag|giu|lug|set|ott|dez|mär|okt/i;
+  /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}|\bago\b|\d\s*[年月]/i;
 
 /**
  * A short line that is mostly a date ("12 Mar 2025, 14:12 GMT+10", "Updated : 19 November 2019,
  * 09:01 AM"). Returns the parsed date when the date covers most of the line.
  */
 export function dateOnlyLine(line: string, receivedAt: string): string | null {
-  if (line.length < 6 || line.length > 80 || !MONTH_OR_DIGIT.test(line)) return null;
+  if (
+    line.length < 6 ||
+    line.length > 80 ||
+    !HAS_DIGIT.test(line) ||
+    !MONTH_OR_DIGIT.test(line)
+  ) {
+    return null;
+  }
   const withoutLabel = line.replace(DATE_LABEL, '');
   const results = chrono.parse(withoutLabel, {
     instant: referenceDate(receivedAt),

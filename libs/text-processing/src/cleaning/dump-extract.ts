@@ -3,6 +3,7 @@ import {
   BIO_PATTERN,
   BYLINE,
   CAPTION_PATTERNS,
+  END_OF_ARTICLE_PATTERNS,
   GLUED_LABEL,
   PROMO_PATTERNS,
   ROLE_LINE,
@@ -10,8 +11,9 @@ import {
   matchesAny,
 } from './boilerplate-patterns';
 import { datelineDate, dateOnlyLine } from './dates';
-import { detectLanguage, hasStopWordList, isUnspacedScript, stopWordDensity, wordsOf } from './language';
-import { templateLineKey } from './template';
+import { hasStopWordList, isUnspacedScript, stopWordDensity, wordsOf } from './language';
+import { templateKeyOfNormalized, templateLineKey } from './template';
+import { joinTokens, normalizedWords } from './tokens';
 import type { SourceTemplate } from './cleaning.types';
 
 export type LineKind = 'prose' | 'heading' | 'short' | 'boilerplate';
@@ -22,6 +24,10 @@ export interface ClassifiedLine {
   /** Index of the blank-line separated group the line belongs to. */
   group: number;
   truncated: boolean;
+  /** The dump separates paragraphs by blank lines and this line stands alone in its block. */
+  standalone: boolean;
+  /** Copyright footer, comments header, "more in ..." rail: the body does not run across it. */
+  wall: boolean;
 }
 
 export interface DumpExtraction {
@@ -36,6 +42,7 @@ export interface DumpExtraction {
 
 export interface DumpOptions {
   receivedAt: string;
+  language: string | null;
   knownTitle: string | null;
   template?: SourceTemplate;
 }
@@ -47,26 +54,22 @@ const TITLE_SEPARATOR = /\s+[|–—-]\s+|\s+::\s+/;
 const DOMAIN_LINE = /^[\p{L}\d-]+(?:\.[\p{L}\d-]+)+$/u;
 const NAME_LINE = /^\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}$/u;
 const MAX_TEMPLATE_LINE = 500;
+const MAX_DATE_SEARCH_LINES = 60;
 
 function comparable(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/(?:\.\.\.|…)\s*$/, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return normalizedWords(text);
 }
 
-function wordCount(text: string, language: string | null): number {
+function wordCount(text: string, words: readonly string[], language: string | null): number {
   if (isUnspacedScript(language)) return Math.round(text.length / 2);
-  return wordsOf(text).length;
+  return words.length;
 }
 
-function isProse(text: string, language: string | null): boolean {
+function isProse(text: string, words: readonly string[], language: string | null): boolean {
   const endsSentence = SENTENCE_END.test(text);
   if (!hasStopWordList(language)) {
     return (text.length >= 40 && endsSentence) || text.length >= 150;
   }
-  const words = wordsOf(text);
   const density = stopWordDensity(words, language);
   if (words.length >= 8 && density >= 0.15 && (endsSentence || words.length >= 20)) return true;
   return words.length >= 5 && endsSentence && density >= 0.25;
@@ -91,41 +94,74 @@ function splitHeadTitle(firstLine: string): { title: string; site: string | null
   return { title: parts[longest], site: site !== null && site.length <= 40 ? site : null };
 }
 
-/** Best-scoring contiguous run of lines: prose adds its length, furniture subtracts. */
-function densestRun(lines: readonly ClassifiedLine[]): { start: number; end: number } {
-  let best = { start: 0, end: -1, score: 0 };
-  let runStart = 0;
+function lineWeight(line: ClassifiedLine): number {
+  switch (line.kind) {
+    case 'prose':
+      return Math.min(line.text.length, 1200);
+    case 'heading':
+      return line.standalone ? -10 : -Math.min(line.text.length * 0.5, 60);
+    case 'short':
+      return line.standalone ? -4 : -12;
+    default:
+      return -Math.max(60, Math.min(line.text.length, 400));
+  }
+}
+
+interface Run {
+  start: number;
+  end: number;
+  score: number;
+}
+
+/** Best-scoring contiguous run of lines in [from, to): prose adds its length, furniture subtracts. */
+function bestRunBetween(lines: readonly ClassifiedLine[], from: number, to: number): Run {
+  let best: Run = { start: from, end: from - 1, score: 0 };
+  let runStart = from;
   let runScore = 0;
-  for (let index = 0; index < lines.length; index += 1) {
-    const line = lines[index];
-    let weight: number;
-    switch (line.kind) {
-      case 'prose':
-        weight = Math.min(line.text.length, 1200);
-        break;
-      case 'heading':
-        weight = -Math.min(line.text.length * 0.5, 60);
-        break;
-      case 'short':
-        weight = -12;
-        break;
-      default:
-        weight = -Math.max(60, Math.min(line.text.length, 400));
-    }
+  for (let index = from; index < to; index += 1) {
     if (runScore <= 0) {
       runStart = index;
       runScore = 0;
     }
-    runScore += weight;
+    runScore += lineWeight(lines[index]);
     if (runScore > best.score) best = { start: runStart, end: index, score: runScore };
   }
-  return { start: best.start, end: best.end };
+  return best;
+}
+
+/** Comments and "more in" rails follow the article: a decent run before a wall beats a bigger one after it. */
+const EARLIER_RUN_SHARE = 0.25;
+const MIN_EARLIER_RUN_PARAGRAPHS = 3;
+
+function densestRun(lines: readonly ClassifiedLine[]): { start: number; end: number } {
+  const runs: Run[] = [];
+  let segmentStart = 0;
+  for (let index = 0; index <= lines.length; index += 1) {
+    if (index === lines.length || lines[index].wall) {
+      if (index > segmentStart) runs.push(bestRunBetween(lines, segmentStart, index));
+      segmentStart = index + 1;
+    }
+  }
+  const maxScore = runs.reduce((max, run) => Math.max(max, run.score), 0);
+  const proseLines = (run: Run): number => {
+    let count = 0;
+    for (let index = run.start; index <= run.end; index += 1) {
+      if (lines[index].kind === 'prose') count += 1;
+    }
+    return count;
+  };
+  const chosen = runs.find(
+    (run) =>
+      run.score === maxScore ||
+      (run.score >= maxScore * EARLIER_RUN_SHARE && proseLines(run) >= MIN_EARLIER_RUN_PARAGRAPHS),
+  );
+  return chosen ?? { start: 0, end: -1 };
 }
 
 function findAuthor(lines: readonly ClassifiedLine[]): string | null {
   for (let index = 0; index < lines.length; index += 1) {
     const text = lines[index].text;
-    if (text.length > 120) continue;
+    if (text.length > 120 || lines[index].kind === 'prose') continue;
     const byline = BYLINE.exec(text) ?? AUTHOR_LABEL.exec(text);
     if (byline !== null) return byline[1].trim();
   }
@@ -143,14 +179,26 @@ function findAuthor(lines: readonly ClassifiedLine[]): string | null {
   return null;
 }
 
-export function classifyDumpLines(
+/** Title-independent facts about one line, computed once per page. */
+export interface LineFeatures {
+  text: string;
+  group: number;
+  glued: boolean;
+  truncated: boolean;
+  furniture: boolean;
+  endOfArticle: boolean;
+  prose: boolean;
+  words: number;
+  comparable: string;
+  templateKey: string;
+}
+
+export function analyzeLines(
   rawLines: readonly string[],
   language: string | null,
-  title: string | null,
   template: SourceTemplate | undefined,
-): ClassifiedLine[] {
-  const classified: ClassifiedLine[] = [];
-  const titleKey = title !== null ? comparable(title) : null;
+): LineFeatures[] {
+  const features: LineFeatures[] = [];
   let group = 0;
   let previousBlank = true;
   for (const raw of rawLines) {
@@ -167,25 +215,55 @@ export function classifyDumpLines(
       text = text.slice(label[0].length);
       glued = true;
     }
-    const truncated = TRUNCATED.test(text) && !TRUNCATED_AFTER_SENTENCE.test(text);
+    const words = wordsOf(text);
+    const normalized = joinTokens(words);
+    let templateKey = '';
+    if (raw.length <= MAX_TEMPLATE_LINE) {
+      templateKey = glued ? templateLineKey(raw) : templateKeyOfNormalized(normalized);
+    }
+    const inTemplate =
+      template !== undefined && templateKey.length > 0 && template.boilerplateKeys.has(templateKey);
+    features.push({
+      text,
+      group,
+      glued,
+      truncated: TRUNCATED.test(text) && !TRUNCATED_AFTER_SENTENCE.test(text),
+      furniture: inTemplate || explicitBoilerplate(text),
+      endOfArticle: text.length < 160 && matchesAny(END_OF_ARTICLE_PATTERNS, text),
+      prose: isProse(text, words, language),
+      words: wordCount(text, words, language),
+      comparable: normalized,
+      templateKey,
+    });
+  }
+  return features;
+}
+
+export function classifyDumpLines(
+  features: readonly LineFeatures[],
+  title: string | null,
+): ClassifiedLine[] {
+  const titleKey = title !== null ? comparable(title) : '';
+  const classified = features.map((line): ClassifiedLine => {
     let kind: LineKind;
-    const words = wordCount(text, language);
-    if (
-      glued ||
-      (template !== undefined && template.boilerplateKeys.has(templateLineKey(raw))) ||
-      explicitBoilerplate(text) ||
-      (titleKey !== null && titleKey.length > 0 && comparable(text) === titleKey)
-    ) {
+    if (line.glued || line.furniture || (titleKey.length > 0 && line.comparable === titleKey)) {
       kind = 'boilerplate';
-    } else if (isProse(text, language) && !truncated) {
+    } else if (line.prose && !line.truncated) {
       kind = 'prose';
-    } else if (words <= 3 || text.length < 20) {
+    } else if (line.words <= 3 || line.text.length < 20) {
       kind = 'short';
     } else {
       kind = 'heading';
     }
-    classified.push({ text, kind, group, truncated });
-  }
+    return {
+      text: line.text,
+      kind,
+      group: line.group,
+      truncated: line.truncated,
+      standalone: false,
+      wall: line.endOfArticle,
+    };
+  });
   markTeaserLists(classified);
   markTeaserCards(classified);
   return classified;
@@ -214,6 +292,7 @@ function markTeaserCards(lines: ClassifiedLine[]): void {
   const prose = lines.filter((line) => line.kind === 'prose');
   const singletons = prose.filter((line) => groupSizes.get(line.group) === 1).length;
   if (prose.length < 3 || singletons < prose.length * 0.7) return;
+  for (const line of lines) line.standalone = groupSizes.get(line.group) === 1;
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index];
     if (line.kind !== 'prose' || groupSizes.get(line.group) === 1) continue;
@@ -225,59 +304,46 @@ function markTeaserCards(lines: ClassifiedLine[]): void {
 }
 
 function pickTitle(
-  lines: readonly string[],
-  regionStartText: string | null,
+  features: readonly LineFeatures[],
+  regionStart: number,
   headTitle: string | null,
 ): string | null {
-  const nonBlank = lines.filter((line) => line.length > 0);
-  const limit = regionStartText !== null ? nonBlank.indexOf(regionStartText) : nonBlank.length;
-  const head = nonBlank.slice(0, limit > 0 ? limit : Math.min(nonBlank.length, 40));
+  const head = features.slice(0, regionStart > 0 ? regionStart : Math.min(features.length, 40));
   const counts = new Map<string, number>();
-  for (const line of nonBlank) {
-    const key = comparable(line);
-    if (key.length > 0) counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const line of features) {
+    if (line.comparable.length > 0) counts.set(line.comparable, (counts.get(line.comparable) ?? 0) + 1);
   }
   const headKey = headTitle !== null ? comparable(headTitle) : null;
   let best: string | null = null;
   let bestScore = 0;
   head.forEach((line, index) => {
-    const words = wordsOf(line).length;
-    if (words < 3 || words > 40 || line.length > 300) return;
-    if (explicitBoilerplate(line) || TRUNCATED.test(line) || /[.]$/.test(line)) return;
-    const key = comparable(line);
+    if (line.words < 3 || line.words > 40 || line.text.length > 300) return;
+    if (line.furniture || line.glued || line.truncated || line.text.endsWith('.')) return;
     let score = 0;
-    if ((counts.get(key) ?? 0) >= 2) score += 3;
-    if (headKey !== null && key === headKey && index > 0) score += 4;
+    if ((counts.get(line.comparable) ?? 0) >= 2) score += 3;
+    if (headKey !== null && line.comparable === headKey && index > 0) score += 4;
     score += index / Math.max(head.length, 1);
     if (score > bestScore) {
       bestScore = score;
-      best = line;
+      best = line.text;
     }
   });
   if (best !== null && bestScore >= 3) return best;
   return headTitle;
 }
 
-export function extractFromDump(text: string, options: DumpOptions): DumpExtraction {
-  const lines = text.split('\n');
-  const nonBlank = lines.filter((line) => line.length > 0);
-  const proseSample = nonBlank.filter((line) => line.length >= 60).join('\n');
-  const language = detectLanguage(proseSample.length > 0 ? proseSample : nonBlank.join('\n'));
-
-  const firstLine = nonBlank[0] ?? '';
+export function extractFromDump(lines: readonly string[], options: DumpOptions): DumpExtraction {
+  const features = analyzeLines(lines, options.language, options.template);
+  const firstLine = features[0]?.text ?? '';
   const head = splitHeadTitle(firstLine);
   const headTitle = head.site !== null ? head.title : null;
 
-  // First pass without a title finds where the body starts; the title is then looked for above it.
-  const firstPass = classifyDumpLines(lines, language, options.knownTitle, options.template);
+  // A first pass finds where the body starts; the title is then looked for above it.
+  const firstPass = classifyDumpLines(features, options.knownTitle);
   const firstRun = densestRun(firstPass);
-  const title =
-    options.knownTitle ??
-    pickTitle(lines, firstPass[firstRun.start]?.text ?? null, headTitle ?? firstLine);
+  const title = options.knownTitle ?? pickTitle(features, firstRun.start, headTitle ?? firstLine);
   const classified =
-    title !== null && title !== options.knownTitle
-      ? classifyDumpLines(lines, language, title, options.template)
-      : firstPass;
+    title !== null && title !== options.knownTitle ? classifyDumpLines(features, title) : firstPass;
   const run = densestRun(classified);
 
   const paragraphs: string[] = [];
@@ -290,9 +356,11 @@ export function extractFromDump(text: string, options: DumpOptions): DumpExtract
   }
 
   let publishedAt: string | null = null;
+  const searchStart = Math.max(0, run.start - MAX_DATE_SEARCH_LINES);
   const searchEnd = Math.min(classified.length, run.end + 4);
-  for (let index = 0; index < searchEnd && publishedAt === null; index += 1) {
+  for (let index = searchStart; index < searchEnd && publishedAt === null; index += 1) {
     if (index >= run.start && index <= run.end) continue;
+    if (classified[index].kind === 'prose') continue;
     publishedAt = dateOnlyLine(classified[index].text, options.receivedAt);
   }
   if (publishedAt === null && paragraphs.length > 0) {
@@ -300,11 +368,7 @@ export function extractFromDump(text: string, options: DumpOptions): DumpExtract
   }
 
   const keys = new Set<string>();
-  for (const line of nonBlank) {
-    if (line.length > MAX_TEMPLATE_LINE) continue;
-    const key = templateLineKey(line);
-    if (key.length > 0) keys.add(key);
-  }
+  for (const line of features) if (line.templateKey.length > 0) keys.add(line.templateKey);
 
   const siteName = head.site ?? (DOMAIN_LINE.test(firstLine) ? firstLine : null);
   return {
@@ -313,7 +377,7 @@ export function extractFromDump(text: string, options: DumpOptions): DumpExtract
     author: findAuthor(classified),
     publishedAt,
     siteName,
-    language,
+    language: options.language,
     templateKeys: [...keys],
   };
 }

@@ -1,3 +1,5 @@
+import { wordTokens } from './tokens';
+
 /**
  * Stop-word lists serve two purposes: telling prose from navigation (prose is dense in function
  * words, menus are not) and guessing the language of Latin/Cyrillic text. Scripts with their own
@@ -30,10 +32,8 @@ const ANY_STOP_WORD: ReadonlySet<string> = new Set(
   Object.values(STOP_WORD_LISTS).flatMap((words) => words.split(' ')),
 );
 
-const WORD = /[\p{L}\p{M}'’]+/gu;
-
 export function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(WORD) ?? [];
+  return wordTokens(text);
 }
 
 const SCRIPT_LANGUAGES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -64,7 +64,7 @@ function countMatches(text: string, pattern: RegExp): number {
 
 /** Detects an ISO 639-1 code from a sample of the text, or null when there is too little to tell. */
 export function detectLanguage(text: string): string | null {
-  const sample = text.length > 6000 ? text.slice(0, 6000) : text;
+  const sample = text.length > 3000 ? text.slice(0, 3000) : text;
   const latin = countMatches(sample, LATIN_LETTER);
   const cyrillic = countMatches(sample, CYRILLIC);
   let bestScript: string | null = null;

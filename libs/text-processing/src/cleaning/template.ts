@@ -4,8 +4,7 @@
  * counts them per source and asks `isTemplateLine` which keys have become boilerplate.
  */
 
-const DIGITS = /\p{Nd}+/gu;
-const NON_WORD = /[^\p{L}\p{N}]+/gu;
+import { normalizedWords } from './tokens';
 
 /** FNV-1a 32-bit over UTF-16 code units, twice with different seeds for a 64-bit key. */
 function fnv1a(text: string, seed: number): number {
@@ -19,12 +18,16 @@ function fnv1a(text: string, seed: number): number {
 
 /** Case, digits, punctuation and spacing are ignored so "Updated 3 min ago" and "Updated 5 min ago" share a key. */
 export function normalizeTemplateLine(line: string): string {
-  return line.normalize('NFC').toLowerCase().replace(DIGITS, '0').replace(NON_WORD, ' ').trim();
+  return normalizedWords(line);
 }
 
 /** Short stable key of a line (16 hex chars), '' for lines without letters or digits. */
 export function templateLineKey(line: string): string {
-  const normalized = normalizeTemplateLine(line);
+  return templateKeyOfNormalized(normalizeTemplateLine(line));
+}
+
+/** Same key from an already normalised line (see `normalizeTemplateLine`). */
+export function templateKeyOfNormalized(normalized: string): string {
   if (normalized.length === 0) return '';
   const high = fnv1a(normalized, 0x811c9dc5).toString(16).padStart(8, '0');
   const low = fnv1a(normalized, 0x01000193).toString(16).padStart(8, '0');

@@ -85,7 +85,10 @@ export function decodeEntities(text: string): string {
 }
 
 /** One line of visible text: entities decoded, NFC, invisible and control chars gone, spaces collapsed. */
+const PLAIN_ASCII = /^[\x20-\x25\x27-\x7E]*$/;
+
 export function normalizeLine(line: string): string {
+  if (PLAIN_ASCII.test(line) && !line.includes('  ')) return line.trim();
   return decodeEntities(line)
     .normalize('NFC')
     .replace(INVISIBLE_CHARS, '')
