@@ -37,8 +37,8 @@ export const DEFAULT_CLUSTERING_PARAMETERS: ClusteringParameters = {
   indexTermsPerEvent: 30,
   queryTerms: 30,
   candidateLimit: 30,
-  windowDays: 7,
-  joinThreshold: 0.2,
+  windowDays: 30,
+  joinThreshold: 0.25,
 };
 
 export interface EventCandidateScore {

@@ -5,7 +5,7 @@ import {
   compareSignatures,
   lshBandKeys,
   minhashSignature,
-  shingles,
+  shingleText,
   type DuplicateThresholds,
   type MinhashParameters,
   type ShinglingParameters,
@@ -52,7 +52,7 @@ export function fingerprintArticle(
   input: DedupInput,
   parameters: DedupParameters = DEFAULT_DEDUP_PARAMETERS,
 ): UnassignedFingerprint {
-  const shingleSet = shingles(input.text, parameters.shingling);
+  const { kind, shingles: shingleSet } = shingleText(input.text, parameters.shingling);
   const signature = minhashSignature(shingleSet, parameters.minhash.signatureSize);
   return {
     articleId: input.articleId,
@@ -60,6 +60,7 @@ export function fingerprintArticle(
     textHash: textHash(input.text),
     signature,
     shingleCount: shingleSet.length,
+    shingleKind: kind,
     bandKeys: shingleSet.length === 0 ? [] : lshBandKeys(signature, parameters.minhash.bands),
   };
 }

@@ -19,6 +19,11 @@ export interface MinhashParameters {
 export interface DuplicateThresholds {
   /** Estimated Jaccard at or above which two texts are the same article. */
   jaccard: number;
+  /**
+   * The same for short texts (character shingles): two different short write-ups of one fact
+   * share many character n-grams ("the federal reserve", "interest rate"), so the bar is higher.
+   */
+  shortTextJaccard: number;
   /** Estimated containment of the smaller text in the larger one at or above which they are the same article. */
   containment: number;
   /** The containment rule only applies when the smaller text has at least this many shingles. */
@@ -39,22 +44,42 @@ export const DEFAULT_MINHASH: MinhashParameters = { signatureSize: 126, bands: 4
 
 export const DEFAULT_DUPLICATE_THRESHOLDS: DuplicateThresholds = {
   jaccard: 0.4,
+  shortTextJaccard: 0.7,
   containment: 0.75,
   containmentMinShingles: 60,
   containmentMaxSizeRatio: 4,
 };
 
+/** How a text was shingled: word n-grams, character n-grams of a spaceless script, or character n-grams of a short text. */
+export type ShingleKind = 'word' | 'spaceless' | 'short';
+
+export interface ShingledText {
+  kind: ShingleKind;
+  shingles: string[];
+}
+
 /** The set of shingles of a text (deduplicated), chosen by script and length. */
-export function shingles(text: string, parameters = DEFAULT_SHINGLING): string[] {
+export function shingleText(text: string, parameters = DEFAULT_SHINGLING): ShingledText {
   const normalized = normalizeText(text);
   const tokens = tokenize(normalized);
-  if (tokens.length === 0) return [];
-  if (spacelessShare(tokens) >= 0.3)
-    return tokenNgrams(tokens, parameters.spacelessShingleSize, '');
-  if (tokens.length < parameters.shortTextMaxTokens) {
-    return characterNgrams(normalized, parameters.shortTextCharacterShingleSize);
+  if (tokens.length === 0) return { kind: 'word', shingles: [] };
+  if (spacelessShare(tokens) >= 0.3) {
+    return {
+      kind: 'spaceless',
+      shingles: tokenNgrams(tokens, parameters.spacelessShingleSize, ''),
+    };
   }
-  return tokenNgrams(tokens, parameters.wordShingleSize, ' ');
+  if (tokens.length < parameters.shortTextMaxTokens) {
+    return {
+      kind: 'short',
+      shingles: characterNgrams(normalized, parameters.shortTextCharacterShingleSize),
+    };
+  }
+  return { kind: 'word', shingles: tokenNgrams(tokens, parameters.wordShingleSize, ' ') };
+}
+
+export function shingles(text: string, parameters = DEFAULT_SHINGLING): string[] {
+  return shingleText(text, parameters).shingles;
 }
 
 function tokenNgrams(tokens: readonly string[], size: number, separator: string): string[] {
@@ -161,9 +186,15 @@ export interface NearDuplicateEvidence {
   isDuplicate: boolean;
 }
 
+export interface ComparableFingerprint {
+  signature: readonly number[];
+  shingleCount: number;
+  shingleKind: ShingleKind;
+}
+
 export function compareSignatures(
-  first: { signature: readonly number[]; shingleCount: number },
-  second: { signature: readonly number[]; shingleCount: number },
+  first: ComparableFingerprint,
+  second: ComparableFingerprint,
   thresholds = DEFAULT_DUPLICATE_THRESHOLDS,
 ): NearDuplicateEvidence {
   const jaccard = estimateJaccard(first.signature, second.signature);
@@ -174,5 +205,9 @@ export function compareSignatures(
     containment >= thresholds.containment &&
     smaller >= thresholds.containmentMinShingles &&
     larger <= smaller * thresholds.containmentMaxSizeRatio;
-  return { jaccard, containment, isDuplicate: jaccard >= thresholds.jaccard || containedCopy };
+  const jaccardThreshold =
+    first.shingleKind === 'short' || second.shingleKind === 'short'
+      ? thresholds.shortTextJaccard
+      : thresholds.jaccard;
+  return { jaccard, containment, isDuplicate: jaccard >= jaccardThreshold || containedCopy };
 }

@@ -1,3 +1,5 @@
+import type { ShingleKind } from './minhash';
+
 /** What the dedup index keeps per processed article (unique ones and duplicates alike). */
 export interface ArticleFingerprint {
   articleId: string;
@@ -8,6 +10,8 @@ export interface ArticleFingerprint {
   signature: readonly number[];
   /** Size of the shingle set the signature was built from (for containment estimates). */
   shingleCount: number;
+  /** How the text was shingled (short texts are held to a stricter Jaccard threshold). */
+  shingleKind: ShingleKind;
   /** LSH band keys; the store indexes these for candidate look-ups. */
   bandKeys: readonly string[];
   /** The first copy this article duplicates, or null for a unique article. */

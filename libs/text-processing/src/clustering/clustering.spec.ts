@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InMemoryDedupIndex } from '../dedup';
+import {
+  InMemoryEventRepository,
+  bcubed,
+  classifyArticle,
+  extractEventFeatures,
+  updateCentroid,
+  type ClassifyInput,
+  type ClassifyPorts,
+} from '.';
+
+const seedsDirectory = resolve(__dirname, '../../../../test/fixtures/seeds');
+
+function seedArticle(file: string): ClassifyInput {
+  const expected = JSON.parse(readFileSync(resolve(seedsDirectory, 'expected.json'), 'utf8')) as {
+    articles: Record<string, { title: string; publishedAt: string | null; keep: string[] }>;
+  };
+  const { title, publishedAt, keep } = expected.articles[file];
+  const lines = readFileSync(resolve(seedsDirectory, file), 'utf8').split('\n');
+  const text = lines.filter((line) => keep.some((passage) => line.includes(passage))).join('\n\n');
+  return {
+    id: file,
+    canonicalUrl: null,
+    source: file.split('-')[0],
+    title,
+    text,
+    publishedAt,
+    language: 'en',
+  };
+}
+
+function article(
+  id: string,
+  title: string,
+  text: string,
+  publishedAt: string | null = null,
+): ClassifyInput {
+  return { id, canonicalUrl: null, source: id, title, text, publishedAt, language: 'en' };
+}
+
+function freshPorts(): ClassifyPorts {
+  return { dedup: new InMemoryDedupIndex(), events: new InMemoryEventRepository() };
+}
+
+/** Two happenings of the same kind, two write-ups each, plus an unrelated story. */
+const STORIES: ClassifyInput[] = [
+  article(
+    'aceh-1',
+    'Magnitude 6.1 quake strikes Indonesia’s Aceh province',
+    'A magnitude 6.1 earthquake struck Aceh province on Indonesia’s Sumatra island on Tuesday, killing at least six children when a mosque collapsed in Bener Meriah district. ' +
+      'The Meteorology and Geophysics Agency said the quake was centred 55 kilometres west of Bireuen at a depth of 10 kilometres. ' +
+      'Rescuers in Bener Meriah searched the rubble for 14 people believed trapped.',
+  ),
+  article(
+    'aceh-2',
+    'Aceh earthquake kills children in collapsed mosque',
+    'Six children died in Bener Meriah when a mosque collapsed during a 6.1-magnitude earthquake that hit Aceh on Tuesday, officials said. ' +
+      'The quake, centred near Bireuen, damaged hundreds of houses across Aceh and left 14 people trapped, the disaster agency said. ' +
+      'Aceh was devastated by the 2004 tsunami.',
+  ),
+  article(
+    'papua-1',
+    'Strong earthquake hits Indonesia’s West Papua',
+    'A 7.6-magnitude earthquake struck off Manokwari in Indonesia’s West Papua province early Sunday, killing four people and destroying a hotel. ' +
+      'The US Geological Survey said the quake was centred 135 kilometres north-west of Manokwari. ' +
+      'Residents of Manokwari fled to higher ground fearing a tsunami.',
+  ),
+  article(
+    'papua-2',
+    'Manokwari quake toll rises as aftershocks rattle West Papua',
+    'Four people were killed and dozens injured after a powerful earthquake rocked Manokwari in West Papua on Sunday, officials said. ' +
+      'The 7.6-magnitude tremor destroyed a hotel in Manokwari, and several strong aftershocks followed, according to the US Geological Survey.',
+  ),
+  article(
+    'fed-1',
+    'Federal Reserve raises interest rates by a quarter point',
+    'The Federal Reserve raised its benchmark interest rate by a quarter percentage point on Wednesday, its tenth increase in fourteen months, as Jerome Powell said inflation remained too high.',
+  ),
+  article(
+    'fed-2',
+    'Powell signals pause after Fed lifts rates again',
+    'Jerome Powell said the Federal Reserve could pause after it lifted its benchmark interest rate by a quarter point on Wednesday, the tenth increase since inflation surged.',
+  ),
+];
+
+function storyOf(id: string): string {
+  return id.split('-')[0];
+}
+
+async function clusterInOrder(articles: readonly ClassifyInput[]): Promise<Map<string, string>> {
+  const ports = freshPorts();
+  const eventOf = new Map<string, string>();
+  for (const input of articles)
+    eventOf.set(input.id, (await classifyArticle(input, ports)).eventId);
+  return eventOf;
+}
+
+/** The partition as a canonical string: groups of ids, independent of event ids and order. */
+function partition(eventOf: ReadonlyMap<string, string>): string {
+  const groups = new Map<string, string[]>();
+  for (const [id, eventId] of eventOf) groups.set(eventId, [...(groups.get(eventId) ?? []), id]);
+  return [...groups.values()]
+    .map((group) => group.sort().join('+'))
+    .sort()
+    .join(' | ');
+}
+
+describe('extractEventFeatures', () => {
+  it('extracts multi-word names, numbers and folded words, not sentence-initial capitals', () => {
+    const { termFrequencies } = extractEventFeatures({
+      title: null,
+      text: 'Police said Lindsay Lohan checked into the Betty Ford Center on May 3, 2013. Earthquakes rattled the region.',
+      publishedAt: null,
+      language: 'en',
+    });
+    expect(termFrequencies.has('e:lindsay lohan')).toBe(true);
+    expect(termFrequencies.has('e:betty ford center')).toBe(true);
+    expect(termFrequencies.has('n:2013')).toBe(true);
+    expect(termFrequencies.has('w:earthquake')).toBe(true);
+    expect(termFrequencies.has('e:police')).toBe(false);
+  });
+});
+
+describe('updateCentroid', () => {
+  it('keeps only the strongest terms', () => {
+    const centroid = updateCentroid(
+      new Map([
+        ['a', 1],
+        ['b', 0.5],
+      ]),
+      1,
+      new Map([
+        ['c', 0.2],
+        ['a', 1],
+      ]),
+      2,
+    );
+    expect([...centroid.keys()]).toEqual(['a', 'b']);
+    expect(centroid.get('a')).toBeCloseTo(1);
+  });
+});
+
+describe('classifyArticle', () => {
+  it('puts the two seed write-ups in one event without calling them duplicates', async () => {
+    const ports = freshPorts();
+    const first = await classifyArticle(
+      seedArticle('kyiv-independent-naryshkin-ratcliffe.txt'),
+      ports,
+    );
+    const second = await classifyArticle(
+      seedArticle('rt-kenya-star-naryshkin-ratcliffe.txt'),
+      ports,
+    );
+    expect(first).toMatchObject({ kind: 'unique', eventCreated: true });
+    expect(second).toMatchObject({ kind: 'unique', eventCreated: false, eventId: first.eventId });
+    if (second.kind === 'unique') {
+      expect(second.event.articleCount).toBe(2);
+      expect(second.event.sources).toEqual(['kyiv', 'rt']);
+    }
+  });
+
+  it('returns the first copy and its event for a duplicate', async () => {
+    const ports = freshPorts();
+    const original = await classifyArticle(STORIES[0], ports);
+    const copy = await classifyArticle(
+      { ...STORIES[0], id: 'copy', title: 'Another title' },
+      ports,
+    );
+    expect(copy).toEqual({
+      kind: 'duplicate',
+      duplicateOf: 'aceh-1',
+      eventId: original.eventId,
+      reason: 'text-hash',
+    });
+  });
+
+  it('keeps two earthquakes apart and joins write-ups of each', async () => {
+    const eventOf = await clusterInOrder(STORIES);
+    expect(eventOf.get('aceh-2')).toBe(eventOf.get('aceh-1'));
+    expect(eventOf.get('papua-2')).toBe(eventOf.get('papua-1'));
+    expect(eventOf.get('papua-1')).not.toBe(eventOf.get('aceh-1'));
+    expect(eventOf.get('fed-2')).toBe(eventOf.get('fed-1'));
+  });
+
+  it('finds the same partition whatever the arrival order', async () => {
+    const expected = partition(await clusterInOrder(STORIES));
+    expect(expected).toBe(
+      [...new Set(STORIES.map((story) => storyOf(story.id)))]
+        .map((story) => `${story}-1+${story}-2`)
+        .sort()
+        .join(' | '),
+    );
+    const orders = [
+      [5, 4, 3, 2, 1, 0],
+      [2, 0, 4, 3, 1, 5],
+      [3, 5, 1, 0, 2, 4],
+      [1, 3, 5, 0, 2, 4],
+      [4, 2, 0, 5, 3, 1],
+    ];
+    for (const order of orders) {
+      expect(partition(await clusterInOrder(order.map((index) => STORIES[index])))).toBe(expected);
+    }
+  });
+
+  it('does not join an event outside its time window', async () => {
+    const ports = freshPorts();
+    const first = await classifyArticle(
+      { ...STORIES[4], publishedAt: '2023-05-03T18:00:00Z' },
+      ports,
+    );
+    const later = await classifyArticle(
+      { ...STORIES[5], publishedAt: '2024-05-01T18:00:00Z' },
+      ports,
+    );
+    expect(later).toMatchObject({ kind: 'unique' });
+    expect(later.eventId).not.toBe(first.eventId);
+  });
+});
+
+describe('bcubed', () => {
+  it('scores a perfect clustering 1 and a single blob by its precision', () => {
+    const gold = ['a', 'a', 'b', 'b'];
+    expect(bcubed(gold.map((label) => ({ gold: label, predicted: label }))).f1).toBe(1);
+    const blob = bcubed(gold.map((label) => ({ gold: label, predicted: 'x' })));
+    expect(blob.recall).toBe(1);
+    expect(blob.precision).toBe(0.5);
+  });
+});
