@@ -120,7 +120,9 @@ function summarize(form: string, scores: readonly PageScore[], worst: number): v
 
 function main(): void {
   if (!existsSync(DATA_FILE)) {
-    console.log(`eval-cleaning: ${DATA_FILE} not found, skipping (the eval data lives outside the repo).`);
+    console.log(
+      `eval-cleaning: ${DATA_FILE} not found, skipping (the eval data lives outside the repo).`,
+    );
     return;
   }
   const worstFlag = process.argv.indexOf('--worst');

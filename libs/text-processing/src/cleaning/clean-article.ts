@@ -2,7 +2,7 @@ import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from
 import { parseDateText } from './dates';
 import { analyzeLines, extractFromDump } from './dump-extract';
 import type { LineFeatures } from './dump-extract';
-import { extractFromHtml } from './html-extract';
+import type * as HtmlExtractModule from './html-extract';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
 import { detectLanguage } from './language';
 import { templateLineKey } from './template';
@@ -19,6 +19,18 @@ export const CLEANING_LIMITS = {
   maxGarbageRatio: 0.02,
   garbageSampleChars: 65_536,
 } as const;
+
+let htmlExtractModule: typeof HtmlExtractModule | null = null;
+
+/**
+ * linkedom's dependencies are ES modules: plain Node (≥ 20.19) loads them, but Jest's CommonJS
+ * runtime cannot, so the HTML path is loaded on first use and text cleaning never depends on it.
+ */
+function htmlExtract(): typeof HtmlExtractModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  htmlExtractModule ??= require('./html-extract') as typeof HtmlExtractModule;
+  return htmlExtractModule;
+}
 
 const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
 const STARTS_LOWERCASE = /^\p{Ll}/u;
@@ -113,7 +125,12 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
       canonicalCandidates: [],
     };
   }
-  const dump = extractFromDump(lines, { receivedAt: raw.receivedAt, language, knownTitle, template });
+  const dump = extractFromDump(lines, {
+    receivedAt: raw.receivedAt,
+    language,
+    knownTitle,
+    template,
+  });
   return {
     title: dump.title,
     author: dump.author,
@@ -134,10 +151,13 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
   if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) {
     return `HTML content larger than ${CLEANING_LIMITS.maxContentHtmlChars} characters after removing scripts and styles`;
   }
-  if (maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth) > CLEANING_LIMITS.maxNestingDepth) {
+  if (
+    maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth) >
+    CLEANING_LIMITS.maxNestingDepth
+  ) {
     return `HTML nested deeper than ${CLEANING_LIMITS.maxNestingDepth} levels`;
   }
-  const extraction = extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
+  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();
   let paragraphs = extraction.paragraphs;
@@ -222,7 +242,8 @@ export function cleanArticle(raw: RawArticle, template?: SourceTemplate): Cleani
     canonicalUrl = normalizeUrl(candidate, url);
     if (canonicalUrl !== null) break;
   }
-  const clientDate = raw.publishedAt !== null ? parseDateText(raw.publishedAt, raw.receivedAt) : null;
+  const clientDate =
+    raw.publishedAt !== null ? parseDateText(raw.publishedAt, raw.receivedAt) : null;
 
   return {
     kind: 'article',

@@ -38,5 +38,4 @@ export interface CleanedArticle {
 }
 
 export type CleaningOutcome =
-  | { kind: 'article'; article: CleanedArticle }
-  | { kind: 'rejected'; reason: string };
+  { kind: 'article'; article: CleanedArticle } | { kind: 'rejected'; reason: string };

@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 
-const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_LIKE =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const MAX_DATE_TEXT = 200;
 /** Pages claiming to be older than this are almost always parse accidents (e.g. a "1 2 3" pager). */
 const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
@@ -55,12 +56,7 @@ const MONTH_OR_DIGIT =
  * 09:01 AM"). Returns the parsed date when the date covers most of the line.
  */
 export function dateOnlyLine(line: string, receivedAt: string): string | null {
-  if (
-    line.length < 6 ||
-    line.length > 80 ||
-    !HAS_DIGIT.test(line) ||
-    !MONTH_OR_DIGIT.test(line)
-  ) {
+  if (line.length < 6 || line.length > 80 || !HAS_DIGIT.test(line) || !MONTH_OR_DIGIT.test(line)) {
     return null;
   }
   const withoutLabel = line.replace(DATE_LABEL, '');

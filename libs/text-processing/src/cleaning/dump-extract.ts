@@ -311,7 +311,8 @@ function pickTitle(
   const head = features.slice(0, regionStart > 0 ? regionStart : Math.min(features.length, 40));
   const counts = new Map<string, number>();
   for (const line of features) {
-    if (line.comparable.length > 0) counts.set(line.comparable, (counts.get(line.comparable) ?? 0) + 1);
+    if (line.comparable.length > 0)
+      counts.set(line.comparable, (counts.get(line.comparable) ?? 0) + 1);
   }
   const headKey = headTitle !== null ? comparable(headTitle) : null;
   let best: string | null = null;
@@ -329,7 +330,7 @@ function pickTitle(
     }
   });
   if (best !== null && bestScore >= 3) return best;
-  return headTitle;
+  return headTitle ?? best;
 }
 
 export function extractFromDump(lines: readonly string[], options: DumpOptions): DumpExtraction {
@@ -341,7 +342,7 @@ export function extractFromDump(lines: readonly string[], options: DumpOptions):
   // A first pass finds where the body starts; the title is then looked for above it.
   const firstPass = classifyDumpLines(features, options.knownTitle);
   const firstRun = densestRun(firstPass);
-  const title = options.knownTitle ?? pickTitle(features, firstRun.start, headTitle ?? firstLine);
+  const title = options.knownTitle ?? pickTitle(features, firstRun.start, headTitle);
   const classified =
     title !== null && title !== options.knownTitle ? classifyDumpLines(features, title) : firstPass;
   const run = densestRun(classified);

@@ -31,8 +31,6 @@ interface DomDocument {
   querySelector(selector: string): DomElement | null;
 }
 
-type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
-
 const TEXT_NODE = 3;
 const ELEMENT_NODE = 1;
 const BLOCK_TAGS = new Set([
@@ -70,7 +68,15 @@ const BLOCK_TAGS = new Set([
   'ADDRESS',
   'FORM',
 ]);
-const SKIPPED_TAGS = new Set(['FIGCAPTION', 'BUTTON', 'SELECT', 'OPTION', 'TEXTAREA', 'INPUT', 'LABEL']);
+const SKIPPED_TAGS = new Set([
+  'FIGCAPTION',
+  'BUTTON',
+  'SELECT',
+  'OPTION',
+  'TEXTAREA',
+  'INPUT',
+  'LABEL',
+]);
 /** Class/id hints for furniture Readability tends to leave inside the body. */
 const FURNITURE_HINT =
   /(?:^|[\s_-])(?:caption|credit|share|sharing|social|related|newsletter|signup|subscribe|promo|byline|author-?(?:bio|info|card)|bio|tags|breadcrumb|advert|sponsor|read-?more|recirc|outbrain|taboola|toolbar|disclaimer|copyright|comments?)(?:$|[\s_-])/i;
@@ -114,7 +120,8 @@ function authorNames(value: unknown): string | null {
   const items = Array.isArray(value) ? value : [value];
   const names: string[] = [];
   for (const item of items) {
-    const name = typeof item === 'string' ? item : isRecord(item) ? firstString(item['name']) : null;
+    const name =
+      typeof item === 'string' ? item : isRecord(item) ? firstString(item['name']) : null;
     if (name !== null && name.length > 1 && name.length < 80 && !/^https?:/.test(name)) {
       names.push(name.trim());
     }
@@ -122,7 +129,11 @@ function authorNames(value: unknown): string | null {
   return names.length > 0 ? names.slice(0, 4).join(', ') : null;
 }
 
-function collectJsonLdObjects(value: unknown, found: Record<string, unknown>[], depth: number): void {
+function collectJsonLdObjects(
+  value: unknown,
+  found: Record<string, unknown>[],
+  depth: number,
+): void {
   if (depth > 6 || found.length > 50) return;
   if (Array.isArray(value)) {
     for (const item of value) collectJsonLdObjects(item, found, depth + 1);
@@ -212,7 +223,8 @@ function readMetadata(
   const languageAttribute =
     document.documentElement?.getAttribute('lang') ??
     metaContent(document, ['og:locale', 'content-language', 'language']);
-  const languageMatch = languageAttribute !== null ? /^([a-zA-Z]{2})(?:[-_]|$)/.exec(languageAttribute) : null;
+  const languageMatch =
+    languageAttribute !== null ? /^([a-zA-Z]{2})(?:[-_]|$)/.exec(languageAttribute) : null;
 
   const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? null;
   return {
@@ -273,7 +285,10 @@ export function blocksOf(root: DomNode, skipFurniture: boolean): string[] {
 
 function isFurnitureBlock(block: string, title: string | null, receivedAt: string): boolean {
   if (block.length < 100 && matchesAny(SHORT_LINE_BOILERPLATE, block)) return true;
-  if (block.length < 300 && (matchesAny(CAPTION_PATTERNS, block) || matchesAny(PROMO_PATTERNS, block))) {
+  if (
+    block.length < 300 &&
+    (matchesAny(CAPTION_PATTERNS, block) || matchesAny(PROMO_PATTERNS, block))
+  ) {
     return true;
   }
   if (block.length < 800 && BIO_PATTERN.test(block)) return true;
@@ -287,8 +302,8 @@ export function extractFromHtml(
   jsonLd: readonly string[],
   receivedAt: string,
 ): HtmlExtraction {
-  const { document: parsedDocument } = parseHTML(html);
-  const document = parsedDocument as unknown as DomDocument;
+  const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
+  const document = parsedDocument as DomDocument;
   const metadata = readMetadata(document, jsonLd, receivedAt);
   let pageLinesCache: string[] | null = null;
   const pageLines = (): string[] => {
@@ -297,8 +312,8 @@ export function extractFromHtml(
   };
   // Readability mutates the document, so the page lines are captured first when needed later.
   const snapshot = pageLines();
-  const reader = new Readability<DomNode>(parsedDocument as unknown as ReadabilityDocument, {
-    serializer: (node) => node as unknown as DomNode,
+  const reader = new Readability<DomNode>(parsedDocument, {
+    serializer: (node: unknown): DomNode => node as DomNode,
     keepClasses: true,
     maxElemsToParse: MAX_ELEMENTS,
   });

@@ -4,7 +4,8 @@
  * page is refused before a recursive DOM walk could overflow the stack.
  */
 
-const SKIPPED_ELEMENT = /<(script|style|svg|noscript|template|iframe|object|canvas|math)\b([^>]*)>|<!--/gi;
+const SKIPPED_ELEMENT =
+  /<(script|style|svg|noscript|template|iframe|object|canvas|math)\b([^>]*)>|<!--/gi;
 const JSON_LD_TYPE = /type\s*=\s*["']?application\/ld\+json/i;
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>/g;
 const VOID_OR_SELF_CLOSING = new Set([

@@ -27,7 +27,10 @@ function isTrackingParam(name: string): boolean {
  * Absolute http(s) URL with lower-case host, no fragment, no default port and no tracking
  * parameters; null when the value is not such a URL. Relative values resolve against `base`.
  */
-export function normalizeUrl(value: string | null | undefined, base?: string | null): string | null {
+export function normalizeUrl(
+  value: string | null | undefined,
+  base?: string | null,
+): string | null {
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
   if (trimmed.length === 0 || trimmed.length > 4096) return null;

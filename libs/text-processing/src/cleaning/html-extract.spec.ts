@@ -1,0 +1,99 @@
+import { cleanArticle } from './clean-article';
+import type { CleanedArticle, CleaningOutcome, RawArticle } from './cleaning.types';
+
+/** linkedom's dependencies are ES modules, which Jest's CommonJS runtime cannot load without a transform. */
+function domParserLoads(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('linkedom');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const describeWithDom = domParserLoads() ? describe : describe.skip;
+
+function raw(fields: Partial<RawArticle>): RawArticle {
+  return {
+    url: null,
+    source: null,
+    title: null,
+    author: null,
+    publishedAt: null,
+    language: null,
+    text: null,
+    html: null,
+    receivedAt: '2025-03-12T10:00:00.000Z',
+    ...fields,
+  };
+}
+
+function expectRejected(outcome: CleaningOutcome, reasonFragment: string): void {
+  expect(outcome.kind).toBe('rejected');
+  if (outcome.kind === 'rejected') expect(outcome.reason).toContain(reasonFragment);
+}
+
+function article(input: RawArticle): CleanedArticle {
+  const outcome = cleanArticle(input);
+  if (outcome.kind !== 'article') throw new Error(`rejected: ${outcome.reason}`);
+  return outcome.article;
+}
+
+const PROSE = [
+  'The city council voted on Tuesday to expand the tram network by twelve kilometres, a plan that has been debated for more than a decade.',
+  'Supporters said the new lines would cut commuting times for tens of thousands of residents in the eastern districts, while critics warned about the cost.',
+  'The first construction works are expected to start next spring and should be finished before the end of 2028, according to the mayor.',
+  'Local businesses along the planned route have asked for compensation during the works, which the council said it would consider in the coming weeks.',
+];
+
+describe('HTML limits checked before any DOM is built', () => {
+  it('rejects deeply nested HTML', () => {
+    const nested = `<html><body>${'<div>'.repeat(50_000)}text${'</div>'.repeat(50_000)}</body></html>`;
+    expectRejected(cleanArticle(raw({ html: nested })), 'nested deeper');
+  });
+});
+
+describeWithDom('cleanArticle on HTML', () => {
+  const page = (body: string, head = ''): string =>
+    `<!doctype html><html lang="en-GB"><head><title>Trams | City Daily</title>${head}</head><body>${body}</body></html>`;
+
+  it('extracts the body and the fields from JSON-LD, OpenGraph and canonical links', () => {
+    const head = `
+      <link rel="canonical" href="https://City.example.com/trams#comments">
+      <meta property="og:site_name" content="City Daily">
+      <script type="application/ld+json">{"@type":"NewsArticle","headline":"Council expands tram network",
+        "author":{"@type":"Person","name":"Ana Ruiz"},"datePublished":"2025-03-11T08:00:00+01:00"}</script>
+      <script>var tracking = "<p>not text</p>";</script>`;
+    const body = `<nav><a href="/">Home</a><a href="/world">World</a></nav>
+      <article><h1>Council expands tram network</h1>
+      <figure><img src="x.jpg"><figcaption>The new tram. Photo: John Doe</figcaption></figure>
+      ${PROSE.map((text) => `<p>${text.replace('&', '&amp;')}</p>`).join('\n')}
+      <div class="share-tools"><a>Share on Facebook</a><a>Tweet</a></div>
+      </article><footer>© 2025 City Daily</footer>`;
+    const result = article(
+      raw({ html: page(body, head), url: 'https://city.example.com/trams?fbclid=1' }),
+    );
+    expect(result.text).toBe(PROSE.join('\n\n'));
+    expect(result.title).toBe('Council expands tram network');
+    expect(result.author).toBe('Ana Ruiz');
+    expect(result.publishedAt).toBe('2025-03-11T07:00:00.000Z');
+    expect(result.language).toBe('en');
+    expect(result.source).toBe('City Daily');
+    expect(result.url).toBe('https://city.example.com/trams');
+    expect(result.canonicalUrl).toBe('https://city.example.com/trams');
+  });
+});
+
+describeWithDom('HTML pages without an article', () => {
+  it('rejects script-only and error pages', () => {
+    expect(cleanArticle(raw({ html: '<html><script>var a = 1;</script></html>' })).kind).toBe(
+      'rejected',
+    );
+    const error = cleanArticle(
+      raw({
+        html: '<html><head><title>404 Page not found</title></head><body><p>Sorry.</p></body></html>',
+      }),
+    );
+    expectRejected(error, 'error page');
+  });
+});
