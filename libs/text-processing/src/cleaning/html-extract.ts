@@ -297,6 +297,18 @@ function isFurnitureBlock(block: string, title: string | null, receivedAt: strin
   return block.length < 80 && dateOnlyLine(block, receivedAt) !== null;
 }
 
+const SENTENCE_END = /[.!?。！？؟"”’'»)]$/u;
+
+/** Labels left before the first sentence and headings after the last one are page furniture. */
+function trimEdges(blocks: string[]): string[] {
+  const isSentence = (block: string): boolean => SENTENCE_END.test(block) || block.length >= 120;
+  let start = 0;
+  let end = blocks.length;
+  while (start < end && !isSentence(blocks[start]) && blocks[start].length < 40) start += 1;
+  while (end > start && !isSentence(blocks[end - 1]) && blocks[end - 1].length < 120) end -= 1;
+  return blocks.slice(start, end);
+}
+
 export function extractFromHtml(
   html: string,
   jsonLd: readonly string[],
@@ -334,6 +346,8 @@ export function extractFromHtml(
   const paragraphs =
     content === null
       ? []
-      : blocksOf(content, true).filter((block) => !isFurnitureBlock(block, title, receivedAt));
+      : trimEdges(
+          blocksOf(content, true).filter((block) => !isFurnitureBlock(block, title, receivedAt)),
+        );
   return { paragraphs, metadata, pageLines: () => snapshot };
 }
