@@ -40,6 +40,7 @@ export const CAPTION_PATTERNS: readonly RegExp[] = [
 /** Newsletter, app and "publish with us" promos: long-ish sentences, still furniture. */
 export const PROMO_PATTERNS: readonly RegExp[] = [
   /\b(?:daily (?:email|newsletter|dose)|sign up (?:for|to|now)|subscribe (?:to|for|now|today)|news release|publish (?:news|with us|your)|get (?:our|the) (?:app|newsletter)|download (?:our|the) app|support (?:independent|our) journalism|become a (?:member|subscriber|patron)|(?:in|to) your inbox|delivered to your inbox|this (?:article|story|content) (?:is|was) (?:sponsored|brought to you)|we may earn (?:a )?commission|affiliate links?)\b/i,
+  /\b(?:stay (?:up to date|updated|informed|in the loop) with|(?:successfully|succesfully) subscribed|activation link|confirm your (?:email|subscription)|enter your e-?mail)\b/i,
   /\b(?:this material may not be published|may not be (?:re)?published, broadcast|quotes (?:are )?delayed|market data provided by)\b/i,
 ];
 
@@ -75,6 +76,14 @@ export const END_OF_ARTICLE_PATTERNS: readonly RegExp[] = [
   /^\[?\s*\d+\s+comments?\s*\]?$/i,
   /^(?:top rated |latest |show |view |load |read |post a |add a |join the )?comments?\s*(?:\(\d+\))?$/i,
   /^(?:leave a (?:comment|reply)|join the (?:conversation|discussion)|what do you think\?)/i,
-  /^(?:more in|more from|related (?:articles|stories|posts|news|content|coverage)|you (?:may|might) also (?:like|enjoy)|recommended (?:for you|stories|articles|reading)|most (?:read|popular|viewed)|trending (?:now|stories)|around the web|from our partners)\b/i,
   /^(?:commentaires|kommentare|comentarios|commenti|comentários|комментарии|komentar)\s*(?:\(\d+\))?$/i,
+  /^(?:lascia un commento|laisser un commentaire|laissez un commentaire|deixe (?:um|seu) comentário|deja (?:un|tu) comentario|schreibe(?: einen)? kommentar|kommentar schreiben|оставить комментарий|tinggalkan (?:komentar|balasan))/i,
+];
+
+/**
+ * Rails of links to other stories. After the article they end it, but pages also drop them between
+ * two paragraphs, so the body search only treats them as walls when no paragraphs follow closely.
+ */
+export const RAIL_PATTERNS: readonly RegExp[] = [
+  /^(?:more in|more from|related (?:articles|stories|posts|news|content|coverage)|you (?:may|might) also (?:like|enjoy)|recommended (?:for you|stories|articles|reading)|most (?:read|popular|viewed)|trending (?:now|stories)|around the web|from our partners)\b/i,
 ];

@@ -6,6 +6,7 @@ import {
   END_OF_ARTICLE_PATTERNS,
   GLUED_LABEL,
   PROMO_PATTERNS,
+  RAIL_PATTERNS,
   ROLE_LINE,
   SHORT_LINE_BOILERPLATE,
   matchesAny,
@@ -16,7 +17,8 @@ import { templateKeyOfNormalized, templateLineKey } from './template';
 import { joinTokens, normalizedWords } from './tokens';
 import type { SourceTemplate } from './cleaning.types';
 
-export type LineKind = 'prose' | 'heading' | 'short' | 'boilerplate';
+/** `data`: a row of a table of figures (results, standings) that belongs to the article around it. */
+export type LineKind = 'prose' | 'data' | 'heading' | 'short' | 'boilerplate';
 
 export interface ClassifiedLine {
   text: string;
@@ -98,6 +100,8 @@ function lineWeight(line: ClassifiedLine): number {
   switch (line.kind) {
     case 'prose':
       return Math.min(line.text.length, 1200);
+    case 'data':
+      return Math.min(line.text.length, 80);
     case 'heading':
       return line.standalone ? -10 : -Math.min(line.text.length * 0.5, 60);
     case 'short':
@@ -133,7 +137,7 @@ function bestRunBetween(lines: readonly ClassifiedLine[], from: number, to: numb
 const EARLIER_RUN_SHARE = 0.25;
 const MIN_EARLIER_RUN_PARAGRAPHS = 3;
 
-function densestRun(lines: readonly ClassifiedLine[]): { start: number; end: number } {
+function densestRun(lines: readonly ClassifiedLine[]): Run {
   const runs: Run[] = [];
   let segmentStart = 0;
   for (let index = 0; index <= lines.length; index += 1) {
@@ -155,7 +159,7 @@ function densestRun(lines: readonly ClassifiedLine[]): { start: number; end: num
       run.score === maxScore ||
       (run.score >= maxScore * EARLIER_RUN_SHARE && proseLines(run) >= MIN_EARLIER_RUN_PARAGRAPHS),
   );
-  return chosen ?? { start: 0, end: -1 };
+  return chosen ?? { start: 0, end: -1, score: 0 };
 }
 
 function findAuthor(lines: readonly ClassifiedLine[]): string | null {
@@ -187,8 +191,12 @@ export interface LineFeatures {
   truncated: boolean;
   furniture: boolean;
   endOfArticle: boolean;
+  /** A "related stories" style rail header: a wall only when no paragraphs follow it closely. */
+  rail: boolean;
   prose: boolean;
   words: number;
+  /** Share of the line's tokens that contain a digit (table rows, scores, prices). */
+  numericShare: number;
   comparable: string;
   templateKey: string;
 }
@@ -230,8 +238,10 @@ export function analyzeLines(
       truncated: TRUNCATED.test(text) && !TRUNCATED_AFTER_SENTENCE.test(text),
       furniture: inTemplate || explicitBoilerplate(text),
       endOfArticle: text.length < 160 && matchesAny(END_OF_ARTICLE_PATTERNS, text),
+      rail: text.length < 160 && matchesAny(RAIL_PATTERNS, text),
       prose: isProse(text, words, language),
       words: wordCount(text, words, language),
+      numericShare: numericShare(words),
       comparable: normalized,
       templateKey,
     });
@@ -264,9 +274,69 @@ export function classifyDumpLines(
       wall: line.endOfArticle,
     };
   });
+  markInlineRails(features, classified);
+  markTableRows(features, classified);
   markTeaserLists(classified);
   markTeaserCards(classified);
   return classified;
+}
+
+function numericShare(words: readonly string[]): number {
+  if (words.length === 0) return 0;
+  let numeric = 0;
+  for (const word of words) {
+    const first = word.charCodeAt(0);
+    if ((first >= 48 && first <= 57) || /\d/.test(word)) numeric += 1;
+  }
+  return numeric / words.length;
+}
+
+const RAIL_LOOKAHEAD = 8;
+const INLINE_RAIL_PARAGRAPHS = 3;
+
+/**
+ * A "related stories" rail followed closely by several paragraphs in a row sits inside the
+ * article (the page dropped it between two paragraphs): it is furniture, not the article's end.
+ */
+function markInlineRails(features: readonly LineFeatures[], lines: ClassifiedLine[]): void {
+  for (let index = 0; index < lines.length; index += 1) {
+    if (!features[index].rail) continue;
+    let consecutive = 0;
+    let paragraphsFollow = false;
+    const end = Math.min(lines.length, index + 1 + RAIL_LOOKAHEAD);
+    for (let next = index + 1; next < end && !paragraphsFollow; next += 1) {
+      consecutive = lines[next].kind === 'prose' ? consecutive + 1 : 0;
+      paragraphsFollow = consecutive >= INLINE_RAIL_PARAGRAPHS;
+    }
+    lines[index].wall = lines[index].wall || !paragraphsFollow;
+  }
+}
+
+const MIN_TABLE_ROWS = 3;
+const MIN_ROW_TOKENS = 4;
+const MIN_ROW_NUMERIC_SHARE = 0.4;
+const MAX_ROW_CHARS = 200;
+
+/** Several consecutive lines made mostly of figures are the rows of a table (standings, results). */
+function markTableRows(features: readonly LineFeatures[], lines: ClassifiedLine[]): void {
+  const isRow = (index: number): boolean =>
+    lines[index].kind !== 'boilerplate' &&
+    features[index].words >= MIN_ROW_TOKENS &&
+    features[index].numericShare >= MIN_ROW_NUMERIC_SHARE &&
+    features[index].text.length <= MAX_ROW_CHARS;
+  let index = 0;
+  while (index < lines.length) {
+    if (!isRow(index)) {
+      index += 1;
+      continue;
+    }
+    let end = index;
+    while (end + 1 < lines.length && isRow(end + 1)) end += 1;
+    if (end - index + 1 >= MIN_TABLE_ROWS) {
+      for (let row = index; row <= end; row += 1) lines[row].kind = 'data';
+    }
+    index = end + 1;
+  }
 }
 
 /** Headlines cut off with "..." come in lists of links; a lone one may be rhetorical. */
@@ -301,6 +371,106 @@ function markTeaserCards(lines: ClassifiedLine[]): void {
       line.kind = 'heading';
     }
   }
+}
+
+const MAX_STANDFIRST_CHARS = 260;
+const MAX_TEASER_GAP = 6;
+const MIN_TEASER_CARDS = 3;
+const MIN_PARAGRAPHS_BEFORE_TEASERS = 3;
+/** Share of the prose after the cut that must be teaser standfirsts. */
+const TEASER_SHARE = 0.6;
+
+/**
+ * Where a stream of teaser cards (headline, maybe a label, one short standfirst; again and again)
+ * takes over the end of the run, or -1. Article paragraphs are longer, often follow each other, and
+ * do not each sit under a headline.
+ */
+function teaserTailStart(lines: readonly ClassifiedLine[], run: Run): number {
+  const cardStarts: number[] = [];
+  const isCard: boolean[] = [];
+  let proseCount = 0;
+  for (let index = run.start; index <= run.end; index += 1) {
+    const line = lines[index];
+    if (line.kind !== 'prose') continue;
+    proseCount += 1;
+    let headline = -1;
+    if (line.text.length <= MAX_STANDFIRST_CHARS) {
+      if (lines[index - 1]?.kind === 'heading') headline = index - 1;
+      else if (lines[index - 1]?.kind !== 'prose' && lines[index - 2]?.kind === 'heading') {
+        headline = index - 2;
+      }
+    }
+    isCard.push(headline !== -1);
+    cardStarts.push(headline);
+  }
+  const cardsFrom = new Array<number>(isCard.length + 1).fill(0);
+  for (let index = isCard.length - 1; index >= 0; index -= 1) {
+    cardsFrom[index] = cardsFrom[index + 1] + (isCard[index] ? 1 : 0);
+  }
+  // Walk the prose lines: a chain of cards close together, with cards dominating what follows.
+  let proseBefore = 0;
+  let proseIndex = 0;
+  for (let index = run.start; index <= run.end; index += 1) {
+    if (lines[index].kind !== 'prose') continue;
+    const current = proseIndex;
+    proseIndex += 1;
+    if (!isCard[current]) {
+      proseBefore += 1;
+      continue;
+    }
+    let chained = 1;
+    let last = index;
+    const cardsAfter = cardsFrom[current];
+    let scan = current + 1;
+    for (let line = index + 1; line <= run.end && chained < MIN_TEASER_CARDS; line += 1) {
+      if (lines[line].kind !== 'prose') continue;
+      if (!isCard[scan] || line - last > MAX_TEASER_GAP) break;
+      chained += 1;
+      last = line;
+      scan += 1;
+    }
+    const proseAfter = proseCount - proseBefore;
+    if (
+      chained >= MIN_TEASER_CARDS &&
+      proseBefore >= MIN_PARAGRAPHS_BEFORE_TEASERS &&
+      cardsAfter >= proseAfter * TEASER_SHARE
+    ) {
+      return cardStarts[current];
+    }
+    proseBefore += 1;
+  }
+  return -1;
+}
+
+function withoutTeaserTail(lines: readonly ClassifiedLine[], run: Run): Run {
+  let current = run;
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    const cut = teaserTailStart(lines, current);
+    if (cut === -1) break;
+    current = bestRunBetween(lines, current.start, cut);
+  }
+  return current;
+}
+
+const ANNOUNCES_LIST = /:\s*$/;
+const MAX_LIST_LINES = 200;
+
+/**
+ * A last paragraph ending in a colon announces what follows ("here are the offers:"): the list
+ * after it is article, however short its lines, up to the next furniture.
+ */
+function announcedListEnd(lines: readonly ClassifiedLine[], run: Run): number {
+  let lastProse = run.end;
+  while (lastProse >= run.start && lines[lastProse].kind !== 'prose') lastProse -= 1;
+  if (lastProse < run.start || !ANNOUNCES_LIST.test(lines[lastProse].text)) return run.end;
+  let end = run.end;
+  const limit = Math.min(lines.length - 1, run.end + MAX_LIST_LINES);
+  while (end < limit) {
+    const next = lines[end + 1];
+    if (next.kind === 'boilerplate' || next.wall || next.kind === 'prose') break;
+    end += 1;
+  }
+  return end;
 }
 
 function pickTitle(
@@ -345,15 +515,19 @@ export function extractFromDump(lines: readonly string[], options: DumpOptions):
   const title = options.knownTitle ?? pickTitle(features, firstRun.start, headTitle);
   const classified =
     title !== null && title !== options.knownTitle ? classifyDumpLines(features, title) : firstPass;
-  const run = densestRun(classified);
+  const run = withoutTeaserTail(classified, densestRun(classified));
+  const listEnd = announcedListEnd(classified, run);
 
   const paragraphs: string[] = [];
   for (let index = run.start; index <= run.end; index += 1) {
     const line = classified[index];
-    if (line.kind === 'prose') paragraphs.push(line.text);
+    if (line.kind === 'prose' || line.kind === 'data') paragraphs.push(line.text);
     else if (line.kind === 'heading' && nextProseWithin(classified, index, 2, run.end)) {
       paragraphs.push(line.text);
     }
+  }
+  for (let index = run.end + 1; index <= listEnd; index += 1) {
+    paragraphs.push(classified[index].text);
   }
 
   let publishedAt: string | null = null;
@@ -390,7 +564,7 @@ function nextProseWithin(
   end: number,
 ): boolean {
   for (let next = index + 1; next <= Math.min(index + distance, end); next += 1) {
-    if (lines[next].kind === 'prose') return true;
+    if (lines[next].kind === 'prose' || lines[next].kind === 'data') return true;
     if (lines[next].kind === 'boilerplate') return false;
   }
   return false;

@@ -1,18 +1,6 @@
 import { cleanArticle } from './clean-article';
 import type { CleanedArticle, CleaningOutcome, RawArticle } from './cleaning.types';
 
-/** linkedom's dependencies are ES modules, which Jest's CommonJS runtime cannot load without a transform. */
-function domParserLoads(): boolean {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('linkedom');
-    return true;
-  } catch {
-    return false;
-  }
-}
-const describeWithDom = domParserLoads() ? describe : describe.skip;
-
 function raw(fields: Partial<RawArticle>): RawArticle {
   return {
     url: null,
@@ -53,7 +41,7 @@ describe('HTML limits checked before any DOM is built', () => {
   });
 });
 
-describeWithDom('cleanArticle on HTML', () => {
+describe('cleanArticle on HTML', () => {
   const page = (body: string, head = ''): string =>
     `<!doctype html><html lang="en-GB"><head><title>Trams | City Daily</title>${head}</head><body>${body}</body></html>`;
 
@@ -84,7 +72,7 @@ describeWithDom('cleanArticle on HTML', () => {
   });
 });
 
-describeWithDom('HTML pages without an article', () => {
+describe('HTML pages without an article', () => {
   it('rejects script-only and error pages', () => {
     expect(cleanArticle(raw({ html: '<html><script>var a = 1;</script></html>' })).kind).toBe(
       'rejected',
