@@ -6,7 +6,6 @@ import {
   bcubed,
   classifyArticle,
   extractEventFeatures,
-  updateCentroid,
   type ClassifyInput,
   type ClassifyPorts,
 } from '.';
@@ -120,25 +119,6 @@ describe('extractEventFeatures', () => {
     expect(termFrequencies.has('n:2013')).toBe(true);
     expect(termFrequencies.has('w:earthquake')).toBe(true);
     expect(termFrequencies.has('e:police')).toBe(false);
-  });
-});
-
-describe('updateCentroid', () => {
-  it('keeps only the strongest terms', () => {
-    const centroid = updateCentroid(
-      new Map([
-        ['a', 1],
-        ['b', 0.5],
-      ]),
-      1,
-      new Map([
-        ['c', 0.2],
-        ['a', 1],
-      ]),
-      2,
-    );
-    expect([...centroid.keys()]).toEqual(['a', 'b']);
-    expect(centroid.get('a')).toBeCloseTo(1);
   });
 });
 

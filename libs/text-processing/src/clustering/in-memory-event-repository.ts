@@ -17,11 +17,14 @@ export class InMemoryEventRepository implements EventRepository {
 
   async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
     const frequencies = new Map<string, number>();
+    const eventFrequencies = new Map<string, number>();
     for (const term of terms) {
       const frequency = this.documentFrequency.get(term);
       if (frequency !== undefined) frequencies.set(term, frequency);
+      const events = this.eventsByTerm.get(term)?.size ?? 0;
+      if (events > 0) eventFrequencies.set(term, events);
     }
-    return { totalDocuments: this.totalDocuments, frequencies };
+    return { totalDocuments: this.totalDocuments, frequencies, eventFrequencies };
   }
 
   async incrementDocumentFrequencies(terms: readonly string[]): Promise<void> {

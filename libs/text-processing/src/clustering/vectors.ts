@@ -8,6 +8,8 @@ export interface DocumentFrequencies {
   totalDocuments: number;
   /** term → number of documents containing it; absent = 0. */
   frequencies: ReadonlyMap<string, number>;
+  /** term → number of events indexed under it; absent = 0. */
+  eventFrequencies: ReadonlyMap<string, number>;
 }
 
 export interface WeightingParameters {
@@ -30,6 +32,23 @@ export function inverseDocumentFrequency(
   return Math.log((totalDocuments + 1) / (Math.max(documentFrequency, 0) + 1)) + 1;
 }
 
+export function sublinearFrequency(frequency: number): number {
+  return frequency > 0 ? 1 + Math.log(frequency) : 0;
+}
+
+/** idf · kind boost: what one unit of (sublinear) frequency of `term` is worth right now. */
+export function termSpecificity(
+  term: string,
+  documentFrequencies: DocumentFrequencies,
+  parameters: WeightingParameters = DEFAULT_WEIGHTING,
+): number {
+  const idf = inverseDocumentFrequency(
+    documentFrequencies.frequencies.get(term) ?? 0,
+    documentFrequencies.totalDocuments,
+  );
+  return idf * parameters.kindBoost[termKind(term)];
+}
+
 /** Sublinear tf · idf · kind boost, top terms kept, L2-normalised. */
 export function weightTerms(
   termFrequencies: ReadonlyMap<string, number>,
@@ -39,11 +58,10 @@ export function weightTerms(
   const weighted: Array<[string, number]> = [];
   for (const [term, frequency] of termFrequencies) {
     if (frequency <= 0) continue;
-    const idf = inverseDocumentFrequency(
-      documentFrequencies.frequencies.get(term) ?? 0,
-      documentFrequencies.totalDocuments,
-    );
-    weighted.push([term, (1 + Math.log(frequency)) * idf * parameters.kindBoost[termKind(term)]]);
+    weighted.push([
+      term,
+      sublinearFrequency(frequency) * termSpecificity(term, documentFrequencies, parameters),
+    ]);
   }
   return normalize(topTerms(weighted, parameters.maxDocumentTerms));
 }
@@ -76,23 +94,4 @@ export function cosineSimilarity(first: SparseVector, second: SparseVector): num
   for (const [term, weight] of small) dot += weight * (large.get(term) ?? 0);
   const lengths = norm(first) * norm(second);
   return lengths === 0 ? 0 : dot / lengths;
-}
-
-/**
- * Running mean of the member vectors, truncated to the `limit` strongest terms so that an
- * event's stored size (and its index entries) stay bounded however many articles join it.
- */
-export function updateCentroid(
-  centroid: SparseVector,
-  articleCount: number,
-  article: SparseVector,
-  limit: number,
-): Map<string, number> {
-  const merged = new Map<string, number>();
-  for (const [term, weight] of centroid)
-    merged.set(term, (weight * articleCount) / (articleCount + 1));
-  for (const [term, weight] of article) {
-    merged.set(term, (merged.get(term) ?? 0) + weight / (articleCount + 1));
-  }
-  return topTerms(merged, limit);
 }
