@@ -3,7 +3,28 @@ const moduleNameMapper = {
   '^@newsflow/(contracts|messaging|config|text-processing|database|observability)$':
     '<rootDir>/libs/$1/src',
 };
-const transform = { '^.+\\.ts$': 'ts-jest' };
+// linkedom's parser stack ships ES modules only; Node loads them natively, Jest needs them compiled.
+const esmOnlyPackages = [
+  'linkedom',
+  'css-select',
+  'css-what',
+  'nth-check',
+  'boolbase',
+  'domutils',
+  'domhandler',
+  'domelementtype',
+  'dom-serializer',
+  'htmlparser2',
+  'entities',
+  'html-escaper',
+  'uhyphen',
+  'cssomnom',
+];
+const transform = {
+  '^.+\\.ts$': 'ts-jest',
+  '^.+\\.m?js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`];
 
 module.exports = {
   projects: [
@@ -14,16 +35,17 @@ module.exports = {
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,
+      transformIgnorePatterns,
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
       moduleNameMapper,
       transform,
-      testTimeout: 120000,
-      maxWorkers: 1,
+      transformIgnorePatterns,
     },
   ],
 };

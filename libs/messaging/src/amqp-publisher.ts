@@ -50,7 +50,7 @@ export class AmqpPublisher {
     const contract = messageContracts[message.name];
     return this.publishRaw(
       contract.exchange,
-      message.name,
+      contract.routingKey,
       Buffer.from(JSON.stringify(message.payload)),
       {
         messageId: meta.messageId,

@@ -15,7 +15,7 @@ import {
   PARKED_REASON_HEADER,
 } from './amqp.context';
 import type { AmqpPublisher } from './amqp-publisher';
-import { type ConsumerQueueSpec, parkingQueueName, retryQueueName } from './topology';
+import { type ConsumerQueueSpec, declareConsumerQueue, parkingQueueName, retryQueueName } from './topology';
 
 export interface AmqpServerOptions {
   queue: ConsumerQueueSpec;
@@ -104,6 +104,8 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       this.consumerTag = null;
       if (!this.stopping) void this.connection.restart('consumer channel closed');
     });
+    // Declared here too, so consuming never depends on which setup ran first.
+    await declareConsumerQueue(channel, this.options.queue);
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
     const { consumerTag } = await channel.consume(this.options.queue.queue, (message) => {

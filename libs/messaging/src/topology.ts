@@ -30,7 +30,8 @@ export async function declareConsumerQueue(channel: Channel, spec: ConsumerQueue
   await declareExchanges(channel);
   await channel.assertQueue(spec.queue, quorum);
   for (const name of spec.messageNames) {
-    await channel.bindQueue(spec.queue, messageContracts[name].exchange, name);
+    const contract = messageContracts[name];
+    await channel.bindQueue(spec.queue, contract.exchange, contract.routingKey);
   }
   for (const [index, delayMs] of spec.retryDelaysMs.entries()) {
     await channel.assertQueue(retryQueueName(spec.queue, index + 1), {

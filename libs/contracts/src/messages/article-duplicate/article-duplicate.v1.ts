@@ -16,5 +16,7 @@ export type ArticleDuplicateV1 = z.infer<typeof articleDuplicateV1Schema>;
 export const articleDuplicateV1 = {
   name: ARTICLE_DUPLICATE_V1,
   exchange: PROCESSED_EXCHANGE,
+  /** Without the version, so `article.*` catches every version of it; `type` names the version. */
+  routingKey: 'article.duplicate',
   schema: articleDuplicateV1Schema,
 } as const;

@@ -15,5 +15,7 @@ export type ArticleNormalizedV1 = z.infer<typeof articleNormalizedV1Schema>;
 export const articleNormalizedV1 = {
   name: ARTICLE_NORMALIZED_V1,
   exchange: PROCESSED_EXCHANGE,
+  /** Without the version, so `article.*` catches every version of it; `type` names the version. */
+  routingKey: 'article.normalized',
   schema: articleNormalizedV1Schema,
 } as const;

@@ -29,5 +29,7 @@ export type ArticleReceivedV1 = z.infer<typeof articleReceivedV1Schema>;
 export const articleReceivedV1 = {
   name: ARTICLE_RECEIVED_V1,
   exchange: RAW_EXCHANGE,
+  /** Without the version, so `article.*` catches every version of it; `type` names the version. */
+  routingKey: 'article.received',
   schema: articleReceivedV1Schema,
 } as const;

@@ -14,5 +14,7 @@ export type ArticleRejectedV1 = z.infer<typeof articleRejectedV1Schema>;
 export const articleRejectedV1 = {
   name: ARTICLE_REJECTED_V1,
   exchange: PROCESSED_EXCHANGE,
+  /** Without the version, so `article.*` catches every version of it; `type` names the version. */
+  routingKey: 'article.rejected',
   schema: articleRejectedV1Schema,
 } as const;

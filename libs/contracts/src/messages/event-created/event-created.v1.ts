@@ -9,5 +9,7 @@ export type EventCreatedV1 = EventSnapshot;
 export const eventCreatedV1 = {
   name: EVENT_CREATED_V1,
   exchange: PROCESSED_EXCHANGE,
+  /** Without the version, so `event.*` catches every version of it; `type` names the version. */
+  routingKey: 'event.created',
   schema: eventCreatedV1Schema,
 } as const;

@@ -9,5 +9,7 @@ export type EventUpdatedV1 = EventSnapshot;
 export const eventUpdatedV1 = {
   name: EVENT_UPDATED_V1,
   exchange: PROCESSED_EXCHANGE,
+  /** Without the version, so `event.*` catches every version of it; `type` names the version. */
+  routingKey: 'event.updated',
   schema: eventUpdatedV1Schema,
 } as const;

@@ -1,0 +1,250 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+export type ServiceName = 'ingest' | 'normalizer' | 'store';
+
+const BROKER_HOST = process.env.TEST_AMQP_HOST ?? '127.0.0.1:5672';
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** A free TCP port on loopback, for a service (or for a port nobody listens on). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * An isolated RabbitMQ vhost and Postgres database for one test file: the services keep the
+ * exchange and queue names of SPEC.md, and runs never see each other's data.
+ */
+export class TestInfrastructure {
+  readonly suffix = randomBytes(4).toString('hex');
+  readonly vhost = `newsflow-test-${this.suffix}`;
+  readonly databaseName = `newsflow_test_${this.suffix}`;
+  readonly amqpUrl = `amqp://guest:guest@${BROKER_HOST}/${encodeURIComponent(this.vhost)}`;
+  readonly databaseUrl = `${POSTGRES_URL}/${this.databaseName}`;
+
+  async create(): Promise<void> {
+    await run('rabbitmqctl', ['add_vhost', this.vhost]);
+    await run('rabbitmqctl', ['set_permissions', '-p', this.vhost, 'guest', '.*', '.*', '.*']);
+  }
+
+  async destroy(): Promise<void> {
+    await run('rabbitmqctl', ['delete_vhost', this.vhost]).catch(() => undefined);
+    const client = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+/** One service of the built project running as a child process, as in production. */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  private exit: Promise<number | null> = Promise.resolve(null);
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+    private readonly logName: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(waitUntil: 'ready' | 'live' = 'ready'): Promise<void> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const log = createWriteStream(join(ARTIFACTS, `${this.logName}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', this.name, 'src', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.child = child;
+    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(`${this.name} ${waitUntil}`, 60_000, async () => {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}; see test-artifacts/${this.logName}.log`);
+      const response = await fetch(`${this.url}/health/${waitUntil}`).catch(() => null);
+      return response?.ok === true;
+    });
+  }
+
+  /** SIGTERM and wait: resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill('SIGTERM');
+    return this.exit;
+  }
+
+  async kill(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exit;
+  }
+
+  exited(): Promise<number | null> {
+    return this.exit;
+  }
+}
+
+export interface SystemOptions {
+  services?: ServiceName[];
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+/** The three services against an isolated vhost and database. */
+export class TestSystem {
+  readonly infrastructure = new TestInfrastructure();
+  readonly services = new Map<ServiceName, ServiceProcess>();
+
+  static async start(options: SystemOptions = {}): Promise<TestSystem> {
+    const system = new TestSystem();
+    await system.infrastructure.create();
+    try {
+      // The store first: it migrates the database the normalizer then shares.
+      for (const name of orderForStart(options.services ?? ['store', 'normalizer', 'ingest'])) {
+        await system.startService(name, options.env?.[name] ?? {});
+      }
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+    return system;
+  }
+
+  async startService(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const port = await freePort();
+    const service = new ServiceProcess(
+      name,
+      port,
+      {
+        AMQP_URL: this.infrastructure.amqpUrl,
+        DATABASE_URL: this.infrastructure.databaseUrl,
+        [`${name.toUpperCase()}_PORT`]: String(port),
+        AMQP_RETRY_DELAYS_MS: '200,400',
+        ...env,
+      },
+      `${this.infrastructure.suffix}-${name}-${port}`,
+    );
+    try {
+      await service.start();
+    } catch (error) {
+      await service.kill();
+      throw error;
+    }
+    this.services.set(name, service);
+    return service;
+  }
+
+  service(name: ServiceName): ServiceProcess {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} is not running`);
+    return service;
+  }
+
+  get ingestUrl(): string {
+    return this.service('ingest').url;
+  }
+
+  get storeUrl(): string {
+    return this.service('store').url;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((service) => service.stop()));
+    await this.infrastructure.destroy();
+  }
+
+  /** Polls the store until the article is processed (200) and returns it. */
+  async processedArticle(id: string, timeoutMs = 30_000): Promise<StoredArticle> {
+    let article: StoredArticle | null = null;
+    await waitFor(`article ${id}`, timeoutMs, async () => {
+      const response = await fetch(`${this.storeUrl}/articles/${id}`);
+      if (response.status !== 200) return false;
+      article = (await response.json()) as StoredArticle;
+      return true;
+    });
+    return article as unknown as StoredArticle;
+  }
+}
+
+export interface StoredArticle {
+  id: string;
+  status: 'stored' | 'duplicate' | 'rejected';
+  duplicateOf: string | null;
+  eventId: string | null;
+  reason: string | null;
+  url: string | null;
+  canonicalUrl: string | null;
+  source: string | null;
+  title: string | null;
+  author: string | null;
+  publishedAt: string | null;
+  language: string | null;
+  text: string | null;
+  receivedAt: string;
+  processedAt: string;
+}
+
+function orderForStart(services: ServiceName[]): ServiceName[] {
+  const order: ServiceName[] = ['store', 'normalizer', 'ingest'];
+  return order.filter((name) => services.includes(name));
+}
+
+export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+      if (error instanceof Error && error.message.includes('exited with')) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
