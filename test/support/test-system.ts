@@ -131,6 +131,8 @@ export interface SystemOptions {
 export class TestSystem {
   readonly infrastructure = new TestInfrastructure();
   readonly services = new Map<ServiceName, ServiceProcess>();
+  /** Every process started, replicas and variants included, so stop() leaves none behind. */
+  private readonly allServices: ServiceProcess[] = [];
 
   static async start(options: SystemOptions = {}): Promise<TestSystem> {
     const system = new TestSystem();
@@ -147,7 +149,11 @@ export class TestSystem {
     return system;
   }
 
-  async startService(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  async startService(
+    name: ServiceName,
+    env: Record<string, string> = {},
+    waitUntil: 'ready' | 'live' = 'ready',
+  ): Promise<ServiceProcess> {
     const port = await freePort();
     const service = new ServiceProcess(
       name,
@@ -162,12 +168,13 @@ export class TestSystem {
       `${this.infrastructure.suffix}-${name}-${port}`,
     );
     try {
-      await service.start();
+      await service.start(waitUntil);
     } catch (error) {
       await service.kill();
       throw error;
     }
-    this.services.set(name, service);
+    if (!this.services.has(name)) this.services.set(name, service);
+    this.allServices.push(service);
     return service;
   }
 
@@ -186,7 +193,7 @@ export class TestSystem {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].map((service) => service.stop()));
+    await Promise.all(this.allServices.map((service) => service.stop()));
     await this.infrastructure.destroy();
   }
 
