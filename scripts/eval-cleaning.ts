@@ -1,7 +1,10 @@
 /**
  * Scores the cleaning library on the development half of the page-extraction set
  * (../shared/eval/pages-dev.jsonl.gz): 4-word shingle precision / recall / F1 per input form.
- * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts [--worst N]
+ * Then a speed section at the issue's target sizes: a 5 KB dump and a ~200 KB HTML page (median
+ * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms).
+ * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts
+ *          [--worst N] [--speed-only]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +33,13 @@ const TOKEN = /[\p{L}\p{N}\p{M}_]+/gu;
 const SHINGLE_SIZE = 4;
 const TIMING_RUNS = 3;
 const RECEIVED_AT = '2019-11-21T00:00:00.000Z';
+const SPEED_DUMP_CHARS = 5_000;
+const SPEED_HTML_MIN_CHARS = 150_000;
+const SPEED_HTML_MAX_CHARS = 250_000;
+const SPEED_DUMP_RUNS = 20;
+const SPEED_HTML_RUNS = 5;
+const TARGET_DUMP_MS = 1;
+const TARGET_HTML_MS = 15;
 
 function shingles(text: string): Map<string, number> {
   const tokens = text.match(TOKEN) ?? [];
@@ -83,6 +93,47 @@ function rawArticle(page: EvalPage, form: 'html' | 'dump'): RawArticle {
   };
 }
 
+/** CPU ms of the fastest of a few runs (the machine may be shared; wall time is noisy). */
+function cpuMs(article: RawArticle, runs: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run += 1) {
+    const started = process.cpuUsage();
+    cleanArticle(article);
+    const used = process.cpuUsage(started);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
+}
+
+/** The dump cut at the last line break before the target size, so every sample is ~5 KB. */
+function dumpOfSize(dump: string, chars: number): string | null {
+  if (dump.length < chars) return null;
+  const cut = dump.lastIndexOf('\n', chars);
+  return dump.slice(0, cut > chars * 0.9 ? cut : chars);
+}
+
+function speedSection(pages: readonly EvalPage[]): void {
+  const dumpTimes: number[] = [];
+  for (const page of pages) {
+    const dump = dumpOfSize(page.dump, SPEED_DUMP_CHARS);
+    if (dump === null) continue;
+    const article = { ...rawArticle(page, 'dump'), text: dump };
+    cleanArticle(article);
+    dumpTimes.push(cpuMs(article, SPEED_DUMP_RUNS));
+  }
+  const htmlPages = pages.filter(
+    (page) => page.html.length >= SPEED_HTML_MIN_CHARS && page.html.length <= SPEED_HTML_MAX_CHARS,
+  );
+  const htmlTimes = htmlPages.map((page) => cpuMs(rawArticle(page, 'html'), SPEED_HTML_RUNS));
+  const htmlKb = median(htmlPages.map((page) => page.html.length / 1000));
+  console.log(
+    `speed dump ${SPEED_DUMP_CHARS / 1000} KB: pages=${dumpTimes.length} median_ms=${median(dumpTimes).toFixed(2)} (target ≤ ${TARGET_DUMP_MS})`,
+  );
+  console.log(
+    `speed html ${SPEED_HTML_MIN_CHARS / 1000}-${SPEED_HTML_MAX_CHARS / 1000} KB (median ${htmlKb.toFixed(0)} KB): pages=${htmlTimes.length} median_ms=${median(htmlTimes).toFixed(2)} (target ≤ ${TARGET_HTML_MS})`,
+  );
+}
+
 function scoreForm(pages: readonly EvalPage[], form: 'html' | 'dump'): PageScore[] {
   return pages.map((page) => {
     const article = rawArticle(page, form);
@@ -134,8 +185,13 @@ function main(): void {
     .map((line) => JSON.parse(line) as EvalPage);
   // One warm-up pass so module-level compilation does not count against the first pages.
   for (const page of pages.slice(0, 5)) cleanArticle(rawArticle(page, 'html'));
+  if (process.argv.includes('--speed-only')) {
+    speedSection(pages);
+    return;
+  }
   summarize('html', scoreForm(pages, 'html'), worst);
   summarize('dump', scoreForm(pages, 'dump'), worst);
+  speedSection(pages);
 }
 
 main();

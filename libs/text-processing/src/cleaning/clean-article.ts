@@ -125,12 +125,11 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
       canonicalCandidates: [],
     };
   }
-  const dump = extractFromDump(lines, {
-    receivedAt: raw.receivedAt,
-    language,
-    knownTitle,
-    template,
-  });
+  const dump = extractFromDump(
+    lines,
+    { receivedAt: raw.receivedAt, language, knownTitle, template },
+    features,
+  );
   return {
     title: dump.title,
     author: dump.author,

@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { wordTokens } from './tokens';
 
 const ISO_LIKE =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -33,10 +34,13 @@ export function parseDateText(value: string, receivedAt: string): string | null 
     const direct = new Date(hasZone ? text : `${text.replace(' ', 'T')}Z`);
     if (plausible(direct, reference)) return direct.toISOString();
   }
-  const results = chrono.parse(text, { instant: reference, timezone: 'UTC' });
-  const first = results[0];
-  if (first === undefined) return null;
-  const components = first.start;
+  const first = chrono.parse(text, { instant: reference, timezone: 'UTC' })[0];
+  return first === undefined ? null : certainDate(first, reference);
+}
+
+/** The parsed date when chrono is sure of the day; wall-clock dates without a time are midnight UTC. */
+function certainDate(result: chrono.ParsedResult, reference: Date): string | null {
+  const components = result.start;
   if (!components.isCertain('day') && !components.isCertain('weekday')) return null;
   const date = components.date();
   if (!components.isCertain('hour')) {
@@ -51,6 +55,32 @@ const HAS_DIGIT = /\d/;
 const MONTH_OR_DIGIT =
   /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}|\bago\b|\d\s*[年月]/i;
 
+const DATE_WORDS = new Set(
+  (
+    'jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december ' +
+    'janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre ' +
+    'januar februar märz maerz juni juli oktober dezember enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre ' +
+    'gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre janeiro fevereiro março maio junho julho setembro outubro dezembro ' +
+    'mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday ' +
+    'am pm gmt utc bst cet cest est edt pst pdt cst cdt et pt ist ago min mins minute minutes hour hours day days week weeks ' +
+    'published updated posted last date on at le am el il em de of the du der um às a las st nd rd th ' +
+    'publié mis à jour veröffentlicht aktualisiert publicado actualizado pubblicato aggiornato diterbitkan diperbarui'
+  ).split(' '),
+);
+const MIN_DATE_WORD_SHARE = 0.6;
+
+/** Cheap check before chrono: most of the line's words are numbers, month or weekday names, date labels. */
+function mostlyDateWords(line: string): boolean {
+  const words = wordTokens(line);
+  if (words.length === 0) return false;
+  let dateWords = 0;
+  for (const word of words) {
+    const first = word.charCodeAt(0);
+    if ((first >= 48 && first <= 57) || DATE_WORDS.has(word)) dateWords += 1;
+  }
+  return dateWords >= words.length * MIN_DATE_WORD_SHARE;
+}
+
 /**
  * A short line that is mostly a date ("12 Mar 2025, 14:12 GMT+10", "Updated : 19 November 2019,
  * 09:01 AM"). Returns the parsed date when the date covers most of the line.
@@ -59,15 +89,13 @@ export function dateOnlyLine(line: string, receivedAt: string): string | null {
   if (line.length < 6 || line.length > 80 || !HAS_DIGIT.test(line) || !MONTH_OR_DIGIT.test(line)) {
     return null;
   }
+  if (!mostlyDateWords(line)) return null;
   const withoutLabel = line.replace(DATE_LABEL, '');
-  const results = chrono.parse(withoutLabel, {
-    instant: referenceDate(receivedAt),
-    timezone: 'UTC',
-  });
-  const first = results[0];
+  const reference = referenceDate(receivedAt);
+  const first = chrono.parse(withoutLabel, { instant: reference, timezone: 'UTC' })[0];
   if (first === undefined) return null;
   if (first.text.length < withoutLabel.replace(/[\s,|•·]+/g, ' ').trim().length * 0.6) return null;
-  return parseDateText(first.text, receivedAt);
+  return certainDate(first, reference);
 }
 
 /** "Port Louis [Mauritius], March 12 (ANI): ..." or "PARIS, March 12 (Reuters) -" at a paragraph start. */

@@ -503,8 +503,13 @@ function pickTitle(
   return headTitle ?? best;
 }
 
-export function extractFromDump(lines: readonly string[], options: DumpOptions): DumpExtraction {
-  const features = analyzeLines(lines, options.language, options.template);
+/** `analyzed`: the features of these lines when the caller already computed them. */
+export function extractFromDump(
+  lines: readonly string[],
+  options: DumpOptions,
+  analyzed?: readonly LineFeatures[],
+): DumpExtraction {
+  const features = analyzed ?? analyzeLines(lines, options.language, options.template);
   const firstLine = features[0]?.text ?? '';
   const head = splitHeadTitle(firstLine);
   const headTitle = head.site !== null ? head.title : null;

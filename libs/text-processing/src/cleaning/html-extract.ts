@@ -82,6 +82,9 @@ const FURNITURE_HINT =
   /(?:^|[\s_-])(?:caption|credit|share|sharing|social|related|newsletter|signup|subscribe|promo|byline|author-?(?:bio|info|card)|bio|tags|breadcrumb|advert|sponsor|read-?more|recirc|outbrain|taboola|toolbar|disclaimer|copyright|comments?)(?:$|[\s_-])/i;
 const ARTICLE_TYPE = /(?:Article|BlogPosting|Report|Posting)$/;
 const MAX_ELEMENTS = 60000;
+/** Below this Readability retries with looser rules, re-parsing the page each time; our own
+ * fallback (the line classifier) already covers a short result. */
+const READABILITY_MIN_CHARS = 250;
 
 export interface HtmlMetadata {
   title: string | null;
@@ -162,14 +165,28 @@ function articleJsonLd(blocks: readonly string[]): Record<string, unknown> | nul
   );
 }
 
-function metaContent(document: DomDocument, names: readonly string[]): string | null {
+type MetaTags = ReadonlyMap<string, string>;
+
+/** Every <meta> of the page by property, name or itemprop (first wins), in one query. */
+function metaTagsOf(document: DomDocument): MetaTags {
+  const tags = new Map<string, string>();
+  const elements = document.querySelectorAll('meta');
+  for (let index = 0; index < elements.length; index += 1) {
+    const element = elements[index];
+    const content = element.getAttribute('content')?.trim();
+    if (!content) continue;
+    for (const attribute of ['property', 'name', 'itemprop']) {
+      const key = element.getAttribute(attribute)?.trim().toLowerCase();
+      if (key && !tags.has(key)) tags.set(key, content);
+    }
+  }
+  return tags;
+}
+
+function metaContent(tags: MetaTags, names: readonly string[]): string | null {
   for (const name of names) {
-    const element =
-      document.querySelector(`meta[property="${name}"]`) ??
-      document.querySelector(`meta[name="${name}"]`) ??
-      document.querySelector(`meta[itemprop="${name}"]`);
-    const content = element?.getAttribute('content')?.trim();
-    if (content) return normalizeLine(content);
+    const content = tags.get(name.toLowerCase());
+    if (content !== undefined) return normalizeLine(content);
   }
   return null;
 }
@@ -180,16 +197,17 @@ function readMetadata(
   receivedAt: string,
 ): HtmlMetadata {
   const article = articleJsonLd(jsonLd);
+  const meta = metaTagsOf(document);
   const publisher = article !== null ? article['publisher'] : undefined;
   const titleElement = document.querySelector('title');
   const title =
     (article !== null ? firstString(article['headline']) : null) ??
-    metaContent(document, ['og:title', 'twitter:title']) ??
+    metaContent(meta, ['og:title', 'twitter:title']) ??
     (titleElement?.textContent ? normalizeLine(titleElement.textContent) : null);
 
   const dateCandidates = [
     article !== null ? firstString(article['datePublished']) : null,
-    metaContent(document, [
+    metaContent(meta, [
       'article:published_time',
       'datePublished',
       'pubdate',
@@ -214,7 +232,7 @@ function readMetadata(
 
   let author = article !== null ? authorNames(article['author']) : null;
   if (author === null) {
-    const metaAuthor = metaContent(document, ['author', 'article:author', 'parsely-author', 'byl']);
+    const metaAuthor = metaContent(meta, ['author', 'article:author', 'parsely-author', 'byl']);
     if (metaAuthor !== null && !/^https?:/.test(metaAuthor) && metaAuthor.length < 80) {
       author = metaAuthor.replace(/^by\s+/i, '');
     }
@@ -222,7 +240,7 @@ function readMetadata(
 
   const languageAttribute =
     document.documentElement?.getAttribute('lang') ??
-    metaContent(document, ['og:locale', 'content-language', 'language']);
+    metaContent(meta, ['og:locale', 'content-language', 'language']);
   const languageMatch =
     languageAttribute !== null ? /^([a-zA-Z]{2})(?:[-_]|$)/.exec(languageAttribute) : null;
 
@@ -231,10 +249,10 @@ function readMetadata(
     title,
     author,
     publishedAt,
-    siteName: metaContent(document, ['og:site_name', 'application-name']) ?? firstString(publisher),
+    siteName: metaContent(meta, ['og:site_name', 'application-name']) ?? firstString(publisher),
     language: languageMatch !== null ? languageMatch[1].toLowerCase() : null,
     canonicalUrl: canonical,
-    ogUrl: metaContent(document, ['og:url']),
+    ogUrl: metaContent(meta, ['og:url']),
   };
 }
 
@@ -328,6 +346,7 @@ export function extractFromHtml(
     serializer: (node: unknown): DomNode => node as DomNode,
     keepClasses: true,
     maxElemsToParse: MAX_ELEMENTS,
+    charThreshold: READABILITY_MIN_CHARS,
   });
   let content: DomNode | null = null;
   let byline: string | null = null;

@@ -1,11 +1,14 @@
 /**
  * Linear-time passes over raw HTML before any DOM is built: drop elements that never hold article
- * text (scripts, styles, SVG...), keep JSON-LD aside, and measure nesting depth so a pathological
+ * text (scripts, styles, SVG..., and the navigation, aside and footer furniture, which also makes
+ * the DOM smaller to build and walk), keep JSON-LD aside, and measure nesting depth so a pathological
  * page is refused before a recursive DOM walk could overflow the stack.
  */
 
 const SKIPPED_ELEMENT =
-  /<(script|style|svg|noscript|template|iframe|object|canvas|math)\b([^>]*)>|<!--/gi;
+  /<(script|style|svg|noscript|template|iframe|object|canvas|math|nav|aside|footer)\b([^>]*)>|<!--/gi;
+/** Page furniture that can nest inside itself, so its end is found by counting. */
+const NESTING_FURNITURE = new Set(['nav', 'aside', 'footer']);
 const JSON_LD_TYPE = /type\s*=\s*["']?application\/ld\+json/i;
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>/g;
 const VOID_OR_SELF_CLOSING = new Set([
@@ -55,7 +58,9 @@ export function stripNonContent(html: string, maxJsonLd = 20): PreparedHtml {
     } else {
       const tagName = match[1].toLowerCase();
       const contentStart = match.index + match[0].length;
-      const close = lower.indexOf(`</${tagName}`, contentStart);
+      const close = NESTING_FURNITURE.has(tagName)
+        ? matchingClose(lower, tagName, contentStart)
+        : lower.indexOf(`</${tagName}`, contentStart);
       const closeEnd = close === -1 ? -1 : lower.indexOf('>', close);
       end = closeEnd === -1 ? html.length : closeEnd + 1;
       if (tagName === 'script' && JSON_LD_TYPE.test(match[2]) && jsonLd.length < maxJsonLd) {
@@ -67,6 +72,33 @@ export function stripNonContent(html: string, maxJsonLd = 20): PreparedHtml {
   }
   pieces.push(html.slice(cursor));
   return { html: pieces.join(' '), jsonLd };
+}
+
+/** Start of the end tag closing an element opened before `from`, counting nested ones; -1 if none. */
+function matchingClose(lower: string, tagName: string, from: number): number {
+  const open = `<${tagName}`;
+  const close = `</${tagName}`;
+  let depth = 1;
+  let cursor = from;
+  while (depth > 0) {
+    const nextClose = lower.indexOf(close, cursor);
+    if (nextClose === -1) return -1;
+    const nextOpen = lower.indexOf(open, cursor);
+    if (nextOpen !== -1 && nextOpen < nextClose && isTagBoundary(lower, nextOpen + open.length)) {
+      depth += 1;
+      cursor = nextOpen + open.length;
+    } else {
+      depth -= 1;
+      cursor = nextClose + close.length;
+      if (depth === 0) return nextClose;
+    }
+  }
+  return -1;
+}
+
+function isTagBoundary(lower: string, index: number): boolean {
+  const code = lower.charCodeAt(index);
+  return code === 62 || code === 47 || code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 /** Rough maximum element depth, counting only elements that need an end tag. */

@@ -36,48 +36,64 @@ export function wordsOf(text: string): string[] {
   return wordTokens(text);
 }
 
-const SCRIPT_LANGUAGES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/[\uAC00-\uD7AF]/g, 'ko'],
-  [/[\u3040-\u30FF]/g, 'ja'],
-  [/[\u4E00-\u9FFF]/g, 'zh'],
-  [/[\u0600-\u06FF]/g, 'ar'],
-  [/[\u0590-\u05FF]/g, 'he'],
-  [/[\u0370-\u03FF]/g, 'el'],
-  [/[\u0E00-\u0E7F]/g, 'th'],
-  [/[\u0900-\u097F]/g, 'hi'],
+/** Scripts with their own alphabet, by UTF-16 code unit range. */
+const SCRIPT_RANGES: ReadonlyArray<readonly [number, number, string]> = [
+  [0xac00, 0xd7af, 'ko'],
+  [0x3040, 0x30ff, 'ja'],
+  [0x4e00, 0x9fff, 'zh'],
+  [0x0600, 0x06ff, 'ar'],
+  [0x0590, 0x05ff, 'he'],
+  [0x0370, 0x03ff, 'el'],
+  [0x0e00, 0x0e7f, 'th'],
+  [0x0900, 0x097f, 'hi'],
 ];
+const KANA_INDEX = 1;
 
 /** Scripts where words are not separated by spaces: length stands in for word counts. */
 export function isUnspacedScript(language: string | null): boolean {
   return language === 'zh' || language === 'ja' || language === 'th';
 }
 
-const CYRILLIC = /[\u0400-\u04FF]/g;
-const LATIN_LETTER = /[a-zA-Z\u00C0-\u024F]/g;
-
-function countMatches(text: string, pattern: RegExp): number {
-  pattern.lastIndex = 0;
-  let count = 0;
-  while (pattern.exec(text) !== null) count += 1;
-  return count;
+function isLatinLetter(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 0xc0 && code <= 0x24f)
+  );
 }
 
 /** Detects an ISO 639-1 code from a sample of the text, or null when there is too little to tell. */
 export function detectLanguage(text: string): string | null {
   const sample = text.length > 3000 ? text.slice(0, 3000) : text;
-  const latin = countMatches(sample, LATIN_LETTER);
-  const cyrillic = countMatches(sample, CYRILLIC);
+  // One pass over the sample counts Latin, Cyrillic and each other script.
+  const scriptCounts = new Array<number>(SCRIPT_RANGES.length).fill(0);
+  let latin = 0;
+  let cyrillic = 0;
+  for (let index = 0; index < sample.length; index += 1) {
+    const code = sample.charCodeAt(index);
+    if (code < 0x250) {
+      if (isLatinLetter(code)) latin += 1;
+      continue;
+    }
+    if (code >= 0x400 && code <= 0x4ff) {
+      cyrillic += 1;
+      continue;
+    }
+    for (let range = 0; range < SCRIPT_RANGES.length; range += 1) {
+      if (code >= SCRIPT_RANGES[range][0] && code <= SCRIPT_RANGES[range][1]) {
+        scriptCounts[range] += 1;
+        break;
+      }
+    }
+  }
   let bestScript: string | null = null;
   let bestScriptCount = 0;
-  for (const [pattern, language] of SCRIPT_LANGUAGES) {
-    const count = countMatches(sample, pattern);
-    if (count > bestScriptCount) {
-      bestScriptCount = count;
-      bestScript = language;
+  for (let range = 0; range < SCRIPT_RANGES.length; range += 1) {
+    if (scriptCounts[range] > bestScriptCount) {
+      bestScriptCount = scriptCounts[range];
+      bestScript = SCRIPT_RANGES[range][2];
     }
   }
   // Japanese text mixes kana and kanji; any real share of kana decides it.
-  if (bestScript === 'zh' && countMatches(sample, SCRIPT_LANGUAGES[1][0]) > bestScriptCount * 0.1) {
+  if (bestScript === 'zh' && scriptCounts[KANA_INDEX] > bestScriptCount * 0.1) {
     bestScript = 'ja';
   }
   if (bestScript !== null && bestScriptCount > Math.max(latin, cyrillic) * 0.5) return bestScript;

@@ -6,14 +6,16 @@
 
 import { normalizedWords } from './tokens';
 
-/** FNV-1a 32-bit over UTF-16 code units, twice with different seeds for a 64-bit key. */
-function fnv1a(text: string, seed: number): number {
-  let hash = seed >>> 0;
+/** FNV-1a 32-bit over UTF-16 code units, with two seeds in one pass for a 64-bit key. */
+function fnv1aPair(text: string): string {
+  let high = 0x811c9dc5;
+  let low = 0x01000193;
   for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    const code = text.charCodeAt(index);
+    high = Math.imul(high ^ code, 0x01000193) >>> 0;
+    low = Math.imul(low ^ code, 0x01000193) >>> 0;
   }
-  return hash >>> 0;
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
 }
 
 /** Case, digits, punctuation and spacing are ignored so "Updated 3 min ago" and "Updated 5 min ago" share a key. */
@@ -29,9 +31,7 @@ export function templateLineKey(line: string): string {
 /** Same key from an already normalised line (see `normalizeTemplateLine`). */
 export function templateKeyOfNormalized(normalized: string): string {
   if (normalized.length === 0) return '';
-  const high = fnv1a(normalized, 0x811c9dc5).toString(16).padStart(8, '0');
-  const low = fnv1a(normalized, 0x01000193).toString(16).padStart(8, '0');
-  return high + low;
+  return fnv1aPair(normalized);
 }
 
 export interface TemplateLineCounts {

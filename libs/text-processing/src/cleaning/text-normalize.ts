@@ -108,9 +108,13 @@ export function joinParagraphs(paragraphs: readonly string[]): string {
   return paragraphs.filter((paragraph) => paragraph.length > 0).join('\n\n');
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const GARBAGE_CHAR = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
 /** Share of characters that are U+FFFD or other signs of a binary / wrongly decoded body. */
 export function garbageRatio(sample: string): number {
-  if (sample.length === 0) return 0;
+  // Almost every body is clean: one native scan settles it before counting character by character.
+  if (sample.length === 0 || !GARBAGE_CHAR.test(sample)) return 0;
   let garbage = 0;
   for (let index = 0; index < sample.length; index += 1) {
     const code = sample.charCodeAt(index);
