@@ -6,6 +6,7 @@
  *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}']
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import {
   DEFAULT_CLASSIFY_PARAMETERS,
@@ -100,6 +101,8 @@ export interface EventRunResult {
   scores: BcubedScores;
   events: number;
   duplicates: number;
+  /** Wall time of classifyArticle (dedup + clustering, in-memory ports) per article. */
+  millisecondsPerArticle: number;
 }
 
 export async function runEventClustering(
@@ -111,17 +114,25 @@ export async function runEventClustering(
   const ports = { dedup: new InMemoryDedupIndex(), events: new InMemoryEventRepository() };
   const assigned: Array<{ gold: string; predicted: string }> = [];
   let duplicates = 0;
+  let classifyMilliseconds = 0;
   for (const article of shuffled(articles, seed)) {
     const input = toClassifyInput(article);
+    const started = performance.now();
     const result = await classifyArticle(
       useDates ? input : { ...input, publishedAt: null },
       ports,
       parameters,
     );
+    classifyMilliseconds += performance.now() - started;
     if (result.kind === 'duplicate') duplicates++;
     assigned.push({ gold: article.event, predicted: result.eventId });
   }
-  return { scores: bcubed(assigned), events: ports.events.eventCount, duplicates };
+  return {
+    scores: bcubed(assigned),
+    events: ports.events.eventCount,
+    duplicates,
+    millisecondsPerArticle: classifyMilliseconds / Math.max(1, articles.length),
+  };
 }
 
 function argument(name: string): string | undefined {
@@ -173,14 +184,19 @@ async function main(): Promise<void> {
     const result = await runEventClustering(articles, seed, parameters, useDates);
     results.push(result);
     console.log(
-      `seed ${seed}: ${format(result.scores)} (${result.events} events, ${result.duplicates} duplicates)`,
+      `seed ${seed}: ${format(result.scores)} (${result.events} events, ${result.duplicates} duplicates, ${result.millisecondsPerArticle.toFixed(2)} ms/article)`,
     );
   }
-  const mean = (pick: (scores: BcubedScores) => number) =>
-    results.reduce((sum, result) => sum + pick(result.scores), 0) / results.length;
-  const minF1 = Math.min(...results.map((result) => result.scores.f1));
+  const summary = (pick: (values: number[]) => number): BcubedScores => ({
+    precision: pick(results.map((result) => result.scores.precision)),
+    recall: pick(results.map((result) => result.scores.recall)),
+    f1: pick(results.map((result) => result.scores.f1)),
+  });
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  console.log(`mean: ${format(summary(mean))}`);
+  console.log(`min:  ${format(summary((values) => Math.min(...values)))}`);
   console.log(
-    `mean: ${format({ precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1) })}; min F1 ${minF1.toFixed(3)}`,
+    `time: ${mean(results.map((result) => result.millisecondsPerArticle)).toFixed(2)} ms/article (mean over seeds)`,
   );
 }
 

@@ -5,7 +5,10 @@ import {
   InMemoryEventRepository,
   bcubed,
   classifyArticle,
+  DEFAULT_CLUSTERING_PARAMETERS,
+  eventVector,
   extractEventFeatures,
+  type EventSnapshot,
   type ClassifyInput,
   type ClassifyPorts,
 } from '.';
@@ -84,6 +87,35 @@ const STORIES: ClassifyInput[] = [
   ),
 ];
 
+/** The same champion beating two different challengers: same kind, same main name, two happenings. */
+const FIGHTS: ClassifyInput[] = [
+  article(
+    'rahman-1',
+    'Klitschko stops Rahman in seventh round to keep heavyweight titles',
+    'Wladimir Klitschko retained his IBF and WBO heavyweight belts on Saturday, stopping Hasim Rahman in the seventh round at the SAP Arena in Mannheim. ' +
+      'Rahman, a former champion, barely threw a punch before referee Tony Weeks stepped in at 0:44 of the seventh. ' +
+      'It was the 52nd win of Klitschko’s career.',
+  ),
+  article(
+    'rahman-2',
+    'Rahman no match for Klitschko in Mannheim',
+    'Hasim Rahman was outclassed by Wladimir Klitschko in Mannheim, Germany, on Saturday night, the referee waving the fight off in the seventh round. ' +
+      'The 35-year-old Rahman had replaced the injured Alexander Povetkin on short notice; Klitschko kept his IBF and WBO titles.',
+  ),
+  article(
+    'thompson-1',
+    'Klitschko knocks out Thompson in Bern rematch',
+    'Wladimir Klitschko knocked out Tony Thompson in the sixth round at the Stade de Suisse in Bern on Saturday to defend his WBA, IBF and WBO heavyweight titles. ' +
+      'Thompson, 40, went down three times before the fight was stopped at 2:56 of the sixth round in front of 27,000 fans.',
+  ),
+  article(
+    'thompson-2',
+    'Thompson down three times as Klitschko defends titles in Switzerland',
+    'Tony Thompson was knocked down three times by Wladimir Klitschko before the sixth-round stoppage in Bern, Switzerland, on Saturday. ' +
+      'The American, 40, had also lost to Klitschko in 2008; 27,000 fans watched at the Stade de Suisse.',
+  ),
+];
+
 function storyOf(id: string): string {
   return id.split('-')[0];
 }
@@ -119,6 +151,36 @@ describe('extractEventFeatures', () => {
     expect(termFrequencies.has('n:2013')).toBe(true);
     expect(termFrequencies.has('w:earthquake')).toBe(true);
     expect(termFrequencies.has('e:police')).toBe(false);
+  });
+});
+
+describe('eventVector', () => {
+  it('weights an event with the document frequencies of the day, not those it was built with', () => {
+    const event: EventSnapshot = {
+      id: 'event-1',
+      title: null,
+      terms: new Map([
+        ['w:earthquake', 2],
+        ['e:aceh', 2],
+      ]),
+      indexTerms: ['w:earthquake', 'e:aceh'],
+      articleCount: 2,
+      sources: [],
+      firstPublishedAt: null,
+      lastPublishedAt: null,
+    };
+    const weightOfEarthquake = (earthquakeDocuments: number) =>
+      eventVector(event, {
+        documentFrequencies: {
+          totalDocuments: 1000,
+          frequencies: new Map([
+            ['w:earthquake', earthquakeDocuments],
+            ['e:aceh', 5],
+          ]),
+        },
+        parameters: DEFAULT_CLUSTERING_PARAMETERS,
+      }).get('w:earthquake') ?? 0;
+    expect(weightOfEarthquake(500)).toBeLessThan(weightOfEarthquake(5) / 2);
   });
 });
 
@@ -162,6 +224,19 @@ describe('classifyArticle', () => {
     expect(eventOf.get('papua-2')).toBe(eventOf.get('papua-1'));
     expect(eventOf.get('papua-1')).not.toBe(eventOf.get('aceh-1'));
     expect(eventOf.get('fed-2')).toBe(eventOf.get('fed-1'));
+  });
+
+  it('keeps two fights of the same champion apart in any order and joins write-ups of each', async () => {
+    const orders = [
+      [0, 1, 2, 3],
+      [2, 0, 3, 1],
+      [3, 2, 1, 0],
+    ];
+    for (const order of orders) {
+      expect(partition(await clusterInOrder(order.map((index) => FIGHTS[index])))).toBe(
+        'rahman-1+rahman-2 | thompson-1+thompson-2',
+      );
+    }
   });
 
   it('finds the same partition whatever the arrival order', async () => {

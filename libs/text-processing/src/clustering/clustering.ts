@@ -1,17 +1,10 @@
 import {
   DEFAULT_FEATURE_PARAMETERS,
   extractEventFeatures,
-  termKind,
   type EventArticle,
   type FeatureParameters,
 } from './features';
-import type {
-  CandidateQuery,
-  EventRepository,
-  EventSnapshot,
-  EventTermStatistics,
-  NewEvent,
-} from './ports';
+import type { CandidateQuery, EventRepository, EventSnapshot, NewEvent } from './ports';
 import {
   DEFAULT_WEIGHTING,
   cosineSimilarity,
@@ -37,13 +30,6 @@ export interface ClusteringParameters {
   windowDays: number;
   /** Cosine similarity to the best event at or above which the article joins it. */
   joinThreshold: number;
-  /** Exponent of the event-frequency discount 1 / ef^x (0 = off). */
-  eventFrequencyExponent: number;
-  /** Named entities/numbers considered on each side by the agreement check. */
-  salientEntities: number;
-  /** Minimum weighted share of salient entities found on the other side (0 = off). */
-  minEntityAgreement: number;
-  entityAgreementMode: number;
 }
 
 /** Chosen from measurements on ECB+ dev; see clustering/README.md. */
@@ -55,17 +41,12 @@ export const DEFAULT_CLUSTERING_PARAMETERS: ClusteringParameters = {
   queryTerms: 30,
   candidateLimit: 30,
   windowDays: 30,
-  joinThreshold: 0.25,
-  eventFrequencyExponent: 0,
-  salientEntities: 5,
-  minEntityAgreement: 0,
-  entityAgreementMode: 0,
+  joinThreshold: 0.22,
 };
 
 export interface EventCandidateScore {
   event: EventSnapshot;
   similarity: number;
-  entityAgreement: number;
 }
 
 export type EventDecision =
@@ -86,18 +67,9 @@ export interface ScoringContext {
   parameters: ClusteringParameters;
 }
 
-function eventFrequencyDiscount(term: string, context: ScoringContext): number {
-  const exponent = context.parameters.eventFrequencyExponent;
-  if (exponent === 0) return 1;
-  const events = context.documentFrequencies.eventFrequencies.get(term) ?? 0;
-  return 1 / Math.max(1, events) ** exponent;
-}
-
 function currentWeight(term: string, meanFrequency: number, context: ScoringContext): number {
   return (
-    meanFrequency *
-    termSpecificity(term, context.documentFrequencies, context.parameters.weighting) *
-    eventFrequencyDiscount(term, context)
+    meanFrequency * termSpecificity(term, context.documentFrequencies, context.parameters.weighting)
   );
 }
 
@@ -111,64 +83,9 @@ export function articleVector(article: ArticleTerms, context: ScoringContext): M
 /** The event's mean member vector, weighted with today's document frequencies. */
 export function eventVector(event: EventSnapshot, context: ScoringContext): Map<string, number> {
   const weighted = new Map<string, number>();
-  for (const [term, statistics] of event.terms)
-    weighted.set(term, currentWeight(term, statistics.frequencySum / event.articleCount, context));
+  for (const [term, frequencySum] of event.terms)
+    weighted.set(term, currentWeight(term, frequencySum / event.articleCount, context));
   return normalize(weighted);
-}
-
-function isEntityTerm(term: string): boolean {
-  return termKind(term) !== 'word';
-}
-
-function salient(vector: ReadonlyMap<string, number>, count: number): Array<[string, number]> {
-  return [
-    ...topTerms(
-      [...vector].filter(([term]) => isEntityTerm(term)),
-      count,
-    ),
-  ];
-}
-
-function termTokens(term: string): string[] {
-  return term.slice(2).split(' ');
-}
-
-/** Every word of the vector's terms; names are matched by any of their words ("Rahman" ~ "Hasim Rahman"). */
-function vocabulary(vector: ReadonlyMap<string, number>): Set<string> {
-  const words = new Set<string>();
-  for (const term of vector.keys()) for (const token of termTokens(term)) words.add(token);
-  return words;
-}
-
-function sharedShare(
-  from: ReadonlyMap<string, number>,
-  to: ReadonlyMap<string, number>,
-  parameters: ClusteringParameters,
-): number {
-  const entities = salient(from, parameters.salientEntities);
-  const total = entities.reduce((sum, [, weight]) => sum + weight, 0);
-  if (total === 0) return 1;
-  const words = vocabulary(to);
-  const found = (term: string) =>
-    to.has(term) || termTokens(term).some((token) => token.length >= 3 && words.has(token));
-  return entities.reduce((sum, [term, weight]) => sum + (found(term) ? weight : 0), 0) / total;
-}
-
-/**
- * How far the names, places and numbers that define each side are found on the other side:
- * the weighted share of the article's salient entities present in the event and of the event's
- * present in the article; the smaller of the two.
- */
-export function entityAgreement(
-  article: ReadonlyMap<string, number>,
-  event: ReadonlyMap<string, number>,
-  parameters: ClusteringParameters,
-): number {
-  const articleSide = sharedShare(article, event, parameters);
-  const eventSide = sharedShare(event, article, parameters);
-  if (parameters.entityAgreementMode === 1) return eventSide;
-  if (parameters.entityAgreementMode === 2) return articleSide;
-  return Math.min(articleSide, eventSide);
 }
 
 export function scoreCandidates(
@@ -179,12 +96,7 @@ export function scoreCandidates(
   const vector = articleVector(article, context);
   return candidates
     .map((event) => {
-      const eventWeights = eventVector(event, context);
-      return {
-        event,
-        similarity: cosineSimilarity(vector, eventWeights),
-        entityAgreement: entityAgreement(vector, eventWeights, context.parameters),
-      };
+      return { event, similarity: cosineSimilarity(vector, eventVector(event, context)) };
     })
     .sort(
       (first, second) =>
@@ -192,19 +104,16 @@ export function scoreCandidates(
     );
 }
 
-/** Join the most similar event whose entities agree, if it is similar enough; else start a new one. */
+/** Join the most similar event if it is similar enough, else start a new one. */
 export function decideEvent(
   article: ArticleTerms,
   candidates: readonly EventSnapshot[],
   context: ScoringContext,
 ): EventDecision {
-  const scores = scoreCandidates(article, candidates, context);
-  const { joinThreshold, minEntityAgreement } = context.parameters;
-  const best = scores.find(
-    (score) => score.similarity >= joinThreshold && score.entityAgreement >= minEntityAgreement,
-  );
-  if (best) return { kind: 'join', event: best.event, similarity: best.similarity };
-  return { kind: 'new', bestSimilarity: scores[0]?.similarity ?? 0 };
+  const [best] = scoreCandidates(article, candidates, context);
+  if (best && best.similarity >= context.parameters.joinThreshold)
+    return { kind: 'join', event: best.event, similarity: best.similarity };
+  return { kind: 'new', bestSimilarity: best?.similarity ?? 0 };
 }
 
 function strongestTerms(vector: ReadonlyMap<string, number>, limit: number): string[] {
@@ -225,30 +134,26 @@ function latest(first: string | null, second: string | null): string | null {
 
 /** Adds the article's frequencies to the event's and keeps the strongest terms at today's weights. */
 function mergeTerms(
-  terms: ReadonlyMap<string, EventTermStatistics>,
-  articleCount: number,
+  terms: ReadonlyMap<string, number>,
   article: ArticleTerms,
   context: ScoringContext,
-): { terms: Map<string, EventTermStatistics>; indexTerms: string[] } {
-  const merged = new Map<string, EventTermStatistics>(terms);
-  for (const [term, frequency] of article.frequencies) {
-    const previous = merged.get(term);
-    merged.set(term, {
-      frequencySum: (previous?.frequencySum ?? 0) + frequency,
-      articleCount: (previous?.articleCount ?? 0) + 1,
-    });
-  }
-  const strength = topTerms(
-    [...merged].map(([term, statistics]): [string, number] => [
-      term,
-      (statistics.frequencySum / (articleCount + 1)) *
-        termSpecificity(term, context.documentFrequencies, context.parameters.weighting),
-    ]),
-    context.parameters.centroidTerms,
-  );
+): { terms: Map<string, number>; indexTerms: string[] } {
+  const merged = new Map<string, number>(terms);
+  for (const [term, frequency] of article.frequencies)
+    merged.set(term, (merged.get(term) ?? 0) + frequency);
+  // Ranking by sum or by mean is the same order; the member count cancels out.
+  const strongest = [
+    ...topTerms(
+      [...merged].map(([term, frequencySum]): [string, number] => [
+        term,
+        currentWeight(term, frequencySum, context),
+      ]),
+      context.parameters.centroidTerms,
+    ).keys(),
+  ];
   return {
-    terms: new Map([...strength.keys()].map((term) => [term, merged.get(term)!])),
-    indexTerms: [...strength.keys()].slice(0, context.parameters.indexTermsPerEvent),
+    terms: new Map(strongest.map((term) => [term, merged.get(term) ?? 0])),
+    indexTerms: strongest.slice(0, context.parameters.indexTermsPerEvent),
   };
 }
 
@@ -257,7 +162,7 @@ export function newEventFrom(
   terms: ArticleTerms,
   context: ScoringContext,
 ): NewEvent {
-  const merged = mergeTerms(new Map(), 0, terms, context);
+  const merged = mergeTerms(new Map(), terms, context);
   return {
     title: article.title,
     terms: merged.terms,
@@ -275,7 +180,7 @@ export function eventWithArticle(
   terms: ArticleTerms,
   context: ScoringContext,
 ): EventSnapshot {
-  const merged = mergeTerms(event.terms, event.articleCount, terms, context);
+  const merged = mergeTerms(event.terms, terms, context);
   const sources =
     article.source === null || event.sources.includes(article.source)
       ? event.sources
@@ -305,14 +210,13 @@ function mergeFrequencies(
   return {
     totalDocuments: first.totalDocuments,
     frequencies: new Map([...first.frequencies, ...second.frequencies]),
-    eventFrequencies: new Map([...first.eventFrequencies, ...second.eventFrequencies]),
   };
 }
 
 /**
  * Single-pass clustering step for one unique article: record its terms in the document
  * frequencies, weight it, fetch candidate events through the inverted index, fetch the current
- * frequencies of the candidates' terms, then join the best agreeing event or start a new one.
+ * frequencies of the candidates' terms, then join the best event or start a new one.
  * Five repository calls, whatever the size of the store.
  */
 export async function assignEvent(

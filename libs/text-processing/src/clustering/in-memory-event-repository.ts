@@ -17,14 +17,11 @@ export class InMemoryEventRepository implements EventRepository {
 
   async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
     const frequencies = new Map<string, number>();
-    const eventFrequencies = new Map<string, number>();
     for (const term of terms) {
       const frequency = this.documentFrequency.get(term);
       if (frequency !== undefined) frequencies.set(term, frequency);
-      const events = this.eventsByTerm.get(term)?.size ?? 0;
-      if (events > 0) eventFrequencies.set(term, events);
     }
-    return { totalDocuments: this.totalDocuments, frequencies, eventFrequencies };
+    return { totalDocuments: this.totalDocuments, frequencies };
   }
 
   async incrementDocumentFrequencies(terms: readonly string[]): Promise<void> {

@@ -1,19 +1,15 @@
 import type { DocumentFrequencies } from './vectors';
 
-/** What an event keeps per term: enough to re-weight it with current document frequencies. */
-export interface EventTermStatistics {
-  /** Sum over member articles of the term's sublinear, zone-weighted frequency (no idf baked in). */
-  frequencySum: number;
-  /** Member articles containing the term. */
-  articleCount: number;
-}
-
 /** An event as the clustering decision sees and stores it. */
 export interface EventSnapshot {
   id: string;
   title: string | null;
-  /** Bounded top-K term statistics (strongest by mean frequency × idf when last updated). */
-  terms: ReadonlyMap<string, EventTermStatistics>;
+  /**
+   * term → sum over member articles of the term's sublinear zone-weighted frequency, 1 + ln(tf),
+   * with no idf baked in: the decision re-weights it with the document frequencies of the day.
+   * Bounded to the strongest terms (sum × idf at the last update).
+   */
+  terms: ReadonlyMap<string, number>;
   /** The strongest terms; the repository indexes the event under these (term → event ids). */
   indexTerms: readonly string[];
   articleCount: number;
@@ -43,15 +39,12 @@ export interface CandidateQuery {
  * index look-ups (term_df by term, event_terms by term, events by id) and never scans.
  */
 export interface EventRepository {
-  /**
-   * Document frequencies of `terms`, and how many events are indexed under each of them
-   * (`eventFrequencies`, from the term → events index; a per-term counter kept with it).
-   */
+  /** Called twice per article: for its own terms, then for its candidates' terms it lacks. */
   documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies>;
   /** Counts one more document containing each of `terms` (distinct), and one more document in total. */
   incrementDocumentFrequencies(terms: readonly string[]): Promise<void>;
   candidateEvents(query: CandidateQuery): Promise<EventSnapshot[]>;
   createEvent(event: NewEvent): Promise<EventSnapshot>;
-  /** Replaces the stored event (its term statistics and index terms) with this snapshot. */
+  /** Replaces the stored event (its term sums and index terms) with this snapshot. */
   updateEvent(event: EventSnapshot): Promise<void>;
 }

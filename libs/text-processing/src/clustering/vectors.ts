@@ -8,8 +8,6 @@ export interface DocumentFrequencies {
   totalDocuments: number;
   /** term → number of documents containing it; absent = 0. */
   frequencies: ReadonlyMap<string, number>;
-  /** term → number of events indexed under it; absent = 0. */
-  eventFrequencies: ReadonlyMap<string, number>;
 }
 
 export interface WeightingParameters {
@@ -20,7 +18,7 @@ export interface WeightingParameters {
 }
 
 export const DEFAULT_WEIGHTING: WeightingParameters = {
-  kindBoost: { word: 1, entity: 1.5, number: 1 },
+  kindBoost: { word: 1, entity: 1.5, number: 2 },
   maxDocumentTerms: 150,
 };
 
