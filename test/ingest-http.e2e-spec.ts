@@ -6,7 +6,10 @@ describe('ingest HTTP edges: every bad request gets a clear 4xx, an outage a 503
   let ingest: ServiceProcess;
 
   beforeAll(async () => {
-    system = await TestSystem.start({ services: ['ingest'], env: { ingest: { INGEST_MAX_BODY_BYTES: '4096' } } });
+    system = await TestSystem.start({
+      services: ['ingest'],
+      env: { ingest: { INGEST_MAX_BODY_BYTES: '4096' } },
+    });
     ingest = system.service('ingest');
   });
 
@@ -14,7 +17,7 @@ describe('ingest HTTP edges: every bad request gets a clear 4xx, an outage a 503
     await system?.stop();
   });
 
-  async function post(body: BodyInit, contentType: string | null, path = '/articles') {
+  async function post(body: string | Uint8Array, contentType: string | null, path = '/articles') {
     const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
     const response = await fetch(`${ingest.url}${path}`, { method: 'POST', headers, body });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -22,7 +25,9 @@ describe('ingest HTTP edges: every bad request gets a clear 4xx, an outage a 503
 
   it('accepts JSON, text/plain and text/html with 202 and the id', async () => {
     const id = randomUUID();
-    expect(await post(JSON.stringify({ id, text: 'Some article.' }), 'application/json; charset=utf-8')).toEqual({
+    expect(
+      await post(JSON.stringify({ id, text: 'Some article.' }), 'application/json; charset=utf-8'),
+    ).toEqual({
       status: 202,
       body: { id, status: 'accepted' },
     });
@@ -36,7 +41,9 @@ describe('ingest HTTP edges: every bad request gets a clear 4xx, an outage a 503
       'application/json',
     );
     expect(answer.status).toBe(400);
-    const fields = (answer.body.fields as Array<{ field: string }>).map((field) => field.field).sort();
+    const fields = (answer.body.fields as Array<{ field: string }>)
+      .map((field) => field.field)
+      .sort();
     expect(fields).toEqual(['id', 'title', 'url']);
   });
 
@@ -84,15 +91,25 @@ describe('ingest HTTP edges: every bad request gets a clear 4xx, an outage a 503
     const secured = await system.startService('ingest', { INGEST_API_KEYS: 'key-one,key-two' });
     const article = { text: 'Authorised article.' };
     expect((await postJson(`${secured.url}/articles`, article)).status).toBe(401);
-    expect((await postJson(`${secured.url}/articles`, article, { authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await postJson(`${secured.url}/articles`, article, { authorization: 'Bearer key-two' })).status).toBe(202);
+    expect(
+      (await postJson(`${secured.url}/articles`, article, { authorization: 'Bearer wrong' }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await postJson(`${secured.url}/articles`, article, { authorization: 'Bearer key-two' }))
+        .status,
+    ).toBe(202);
     expect((await fetch(`${secured.url}/health/live`)).status).toBe(200);
     expect(await secured.stop()).toBe(0);
   });
 
   it('answers 503 with Retry-After while the broker is unreachable, and is not ready', async () => {
     const closedPort = await freePort();
-    const cutOff = await system.startService('ingest', { AMQP_URL: `amqp://guest:guest@127.0.0.1:${closedPort}` }, 'live');
+    const cutOff = await system.startService(
+      'ingest',
+      { AMQP_URL: `amqp://guest:guest@127.0.0.1:${closedPort}` },
+      'live',
+    );
     const response = await postJson(`${cutOff.url}/articles`, { text: 'Nobody will hold this.' });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toMatch(/^\d+$/);

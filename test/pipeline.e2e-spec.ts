@@ -5,7 +5,10 @@ import { connect, type ChannelModel, type ConsumeMessage, type GetMessage } from
 import { type StoredArticle, TestSystem, postJson, waitFor } from './support/test-system';
 
 const seeds = join(__dirname, 'fixtures', 'seeds');
-const seedFiles = ['kyiv-independent-naryshkin-ratcliffe.txt', 'rt-kenya-star-naryshkin-ratcliffe.txt'];
+const seedFiles = [
+  'kyiv-independent-naryshkin-ratcliffe.txt',
+  'rt-kenya-star-naryshkin-ratcliffe.txt',
+];
 
 describe('pipeline: ingest → normalizer → store on the real broker and database', () => {
   let system: TestSystem;
@@ -50,11 +53,17 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
       title: `Batch article ${index}`,
       text: `Paragraph one of batch article number ${index} about a council vote.\n\nParagraph two with more detail on item ${index}.`,
     }));
-    const arrayAnswer = await postJson(`${system.ingestUrl}/articles/batch`, articles.slice(0, 100));
+    const arrayAnswer = await postJson(
+      `${system.ingestUrl}/articles/batch`,
+      articles.slice(0, 100),
+    );
     const ndjsonAnswer = await fetch(`${system.ingestUrl}/articles/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson' },
-      body: articles.slice(100).map((article) => JSON.stringify(article)).join('\n'),
+      body: articles
+        .slice(100)
+        .map((article) => JSON.stringify(article))
+        .join('\n'),
     });
     for (const answer of [arrayAnswer, ndjsonAnswer]) {
       expect(answer.status).toBe(202);
@@ -62,8 +71,12 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
       expect(body.accepted).toHaveLength(100);
       expect(body.rejected).toEqual([]);
     }
-    const resolved = await Promise.all(articles.map((article) => system.processedArticle(article.id)));
-    expect(resolved.map((article) => article.id).sort()).toEqual(articles.map((article) => article.id).sort());
+    const resolved = await Promise.all(
+      articles.map((article) => system.processedArticle(article.id)),
+    );
+    expect(resolved.map((article) => article.id).sort()).toEqual(
+      articles.map((article) => article.id).sort(),
+    );
   });
 
   it('reports bad items of a batch by index and accepts the rest', async () => {
@@ -73,7 +86,10 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
       { text: 42 },
     ]);
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { accepted: Array<{ index: number }>; rejected: Array<{ index: number; error: string }> };
+    const body = (await response.json()) as {
+      accepted: Array<{ index: number }>;
+      rejected: Array<{ index: number; error: string }>;
+    };
     expect(body.accepted.map((item) => item.index)).toEqual([0]);
     expect(body.rejected.map((item) => item.index)).toEqual([1, 2]);
     expect(body.rejected[1].error).toContain('text');
@@ -81,14 +97,20 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
 
   it('processes an article posted twice with the same client id once', async () => {
     const id = randomUUID();
-    const article = { id, source: 'idempotency-test', text: 'The same article, posted twice by a retrying client.' };
+    const article = {
+      id,
+      source: 'idempotency-test',
+      text: 'The same article, posted twice by a retrying client.',
+    };
     const first = await postJson(`${system.ingestUrl}/articles`, article);
     const second = await postJson(`${system.ingestUrl}/articles`, article);
     expect(await first.json()).toEqual({ id, status: 'accepted' });
     expect(await second.json()).toEqual({ id, status: 'accepted' });
     await system.processedArticle(id);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const listed = (await (await fetch(`${system.storeUrl}/articles?source=idempotency-test`)).json()) as {
+    const listed = (await (
+      await fetch(`${system.storeUrl}/articles?source=idempotency-test`)
+    ).json()) as {
       items: StoredArticle[];
     };
     expect(listed.items.map((item) => item.id)).toEqual([id]);
@@ -105,10 +127,14 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
     const response = await fetch(`${system.ingestUrl}/articles`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
-      body: JSON.stringify({ text: 'A story for the downstream consumer.\n\nWith two paragraphs.' }),
+      body: JSON.stringify({
+        text: 'A story for the downstream consumer.\n\nWith two paragraphs.',
+      }),
     });
     const { id } = (await response.json()) as { id: string };
-    await waitFor('the downstream message', 15_000, async () => received.some((m) => m.properties.messageId === id));
+    await waitFor('the downstream message', 15_000, async () =>
+      received.some((m) => m.properties.messageId === id),
+    );
     const message = received.find((m) => m.properties.messageId === id) as ConsumeMessage;
     expect(message.properties).toMatchObject({
       type: 'article.normalized.v1',
@@ -118,7 +144,11 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
     });
     expect(message.properties.timestamp).toEqual(expect.any(Number));
     const body = JSON.parse(message.content.toString('utf8')) as Record<string, unknown>;
-    expect(body).toMatchObject({ id, eventId: expect.any(String), text: expect.stringContaining('downstream consumer') });
+    expect(body).toMatchObject({
+      id,
+      eventId: expect.any(String),
+      text: expect.stringContaining('downstream consumer'),
+    });
     expect(body).not.toHaveProperty('pattern');
     await channel.close();
   });
@@ -126,12 +156,17 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
   it('parks an invalid message with its reason while a valid one behind it is processed', async () => {
     const channel = await broker.createConfirmChannel();
     const invalidId = randomUUID();
-    channel.publish('newsflow.raw', 'article.received', Buffer.from(JSON.stringify({ id: invalidId, text: 5 })), {
-      type: 'article.received.v1',
-      messageId: invalidId,
-      contentType: 'application/json',
-      persistent: true,
-    });
+    channel.publish(
+      'newsflow.raw',
+      'article.received',
+      Buffer.from(JSON.stringify({ id: invalidId, text: 5 })),
+      {
+        type: 'article.received.v1',
+        messageId: invalidId,
+        contentType: 'application/json',
+        persistent: true,
+      },
+    );
     channel.publish('newsflow.raw', 'article.received', Buffer.from('{not json'), {
       type: 'article.received.v1',
       messageId: 'broken-json',
@@ -166,7 +201,10 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
       return parked.length >= 2;
     });
     const reasons = Object.fromEntries(
-      parked.map((m) => [String(m.properties.messageId), String(m.properties.headers?.['x-parked-reason'])]),
+      parked.map((m) => [
+        String(m.properties.messageId),
+        String(m.properties.headers?.['x-parked-reason']),
+      ]),
     );
     expect(reasons[invalidId]).toMatch(/invalid article\.received\.v1: .*text/);
     expect(reasons['broken-json']).toMatch(/not valid JSON/);
@@ -175,7 +213,9 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
   });
 
   it('serves filtered, paged feeds with opaque cursors', async () => {
-    const firstPage = (await (await fetch(`${system.storeUrl}/articles?source=batch-test&limit=50`)).json()) as {
+    const firstPage = (await (
+      await fetch(`${system.storeUrl}/articles?source=batch-test&limit=50`)
+    ).json()) as {
       items: StoredArticle[];
       nextCursor: string | null;
     };
@@ -185,20 +225,28 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
     let cursor = firstPage.nextCursor;
     while (cursor) {
       const page = (await (
-        await fetch(`${system.storeUrl}/articles?source=batch-test&limit=50&cursor=${encodeURIComponent(cursor)}`)
+        await fetch(
+          `${system.storeUrl}/articles?source=batch-test&limit=50&cursor=${encodeURIComponent(cursor)}`,
+        )
       ).json()) as { items: StoredArticle[]; nextCursor: string | null };
       for (const item of page.items) seen.add(item.id);
       cursor = page.nextCursor;
     }
     expect(seen.size).toBe(200);
 
-    const search = (await (await fetch(`${system.storeUrl}/articles?q=${encodeURIComponent('Naryshkin Ratcliffe')}`)).json()) as {
+    const search = (await (
+      await fetch(`${system.storeUrl}/articles?q=${encodeURIComponent('Naryshkin Ratcliffe')}`)
+    ).json()) as {
       items: StoredArticle[];
     };
     expect(search.items.length).toBeGreaterThanOrEqual(2);
-    const events = (await (await fetch(`${system.storeUrl}/events?q=Naryshkin`)).json()) as { items: Array<{ id: string }> };
+    const events = (await (await fetch(`${system.storeUrl}/events?q=Naryshkin`)).json()) as {
+      items: Array<{ id: string }>;
+    };
     expect(events.items.length).toBeGreaterThanOrEqual(1);
-    const event = (await (await fetch(`${system.storeUrl}/events/${events.items[0].id}`)).json()) as {
+    const event = (await (
+      await fetch(`${system.storeUrl}/events/${events.items[0].id}`)
+    ).json()) as {
       articles: StoredArticle[];
       articleCount: number;
     };
@@ -206,7 +254,13 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
   });
 
   it('answers bad store queries with 400 naming the field, unknown ids with 404', async () => {
-    for (const query of ['limit=0', 'limit=101', 'since=yesterday', 'cursor=garbage', "source=x'%00"]) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'since=yesterday',
+      'cursor=garbage',
+      "source=x'%00",
+    ]) {
       const response = await fetch(`${system.storeUrl}/articles?${query}`);
       expect(response.status).toBe(400);
     }

@@ -55,7 +55,10 @@ export class TestInfrastructure {
     }
   }
 
-  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  async query<T extends Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     const client = new Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {
@@ -89,16 +92,23 @@ export class ServiceProcess {
   async start(waitUntil: 'ready' | 'live' = 'ready'): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const log = createWriteStream(join(ARTIFACTS, `${this.logName}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', this.name, 'src', 'main.js')], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'dist', 'apps', this.name, 'src', 'main.js')],
+      {
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     await waitFor(`${this.name} ${waitUntil}`, 60_000, async () => {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}; see test-artifacts/${this.logName}.log`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `${this.name} exited with ${child.exitCode}; see test-artifacts/${this.logName}.log`,
+        );
       const response = await fetch(`${this.url}/health/${waitUntil}`).catch(() => null);
       return response?.ok === true;
     });
@@ -233,7 +243,11 @@ function orderForStart(services: ServiceName[]): ServiceName[] {
   return order.filter((name) => services.includes(name));
 }
 
-export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
   while (Date.now() < deadline) {
@@ -245,10 +259,16 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -30,7 +30,9 @@ export class IngestModule {
         }),
         HealthModule.forProbes({
           inject: [AmqpPublisher],
-          useFactory: (publisher: AmqpPublisher) => [{ name: 'broker', isUp: () => publisher.isReady }],
+          useFactory: (publisher: AmqpPublisher) => [
+            { name: 'broker', isUp: () => publisher.isReady },
+          ],
         }),
         MetricsModule,
       ],

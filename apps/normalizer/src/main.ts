@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const config = loadConfig(normalizerEnvSchema);
   const logger = createLogger('normalizer', config.LOG_LEVEL);
   await ensureDatabaseExists(config.DATABASE_URL);
-  const app = await NestFactory.create(NormalizerModule.forRoot(config, logger), { bufferLogs: true });
+  const app = await NestFactory.create(NormalizerModule.forRoot(config, logger), {
+    bufferLogs: true,
+  });
   await runMigrationsExclusively(app.get(DataSource));
   await serveUntilSignalled(app, {
     port: config.NORMALIZER_PORT,

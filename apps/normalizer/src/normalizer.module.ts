@@ -24,7 +24,11 @@ export class NormalizerModule {
           confirmWindow: config.AMQP_CONFIRM_WINDOW,
           retryDelaysMs: config.AMQP_RETRY_DELAYS_MS,
           logger,
-          consumer: { queue: 'normalizer', prefetch: config.AMQP_PREFETCH, drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+          consumer: {
+            queue: 'normalizer',
+            prefetch: config.AMQP_PREFETCH,
+            drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+          },
         }),
         HealthModule.forProbes({
           inject: [AmqpServer, DataSource],

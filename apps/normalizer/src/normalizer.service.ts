@@ -23,6 +23,11 @@ export class NormalizerService {
 }
 
 /** Article messages carry the article id; event messages their event id and version. */
-function messageIdOf(message: { name: string; payload: { id: string; version?: number } }, articleId: string): string {
-  return message.name.startsWith('event.') ? `${message.payload.id}:${message.payload.version ?? 0}` : articleId;
+function messageIdOf(
+  message: { name: string; payload: { id: string; version?: number } },
+  articleId: string,
+): string {
+  return message.name.startsWith('event.')
+    ? `${message.payload.id}:${message.payload.version ?? 0}`
+    : articleId;
 }

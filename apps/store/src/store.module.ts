@@ -27,7 +27,11 @@ export class StoreModule {
           confirmWindow: 256,
           retryDelaysMs: config.AMQP_RETRY_DELAYS_MS,
           logger,
-          consumer: { queue: 'store', prefetch: config.AMQP_PREFETCH, drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+          consumer: {
+            queue: 'store',
+            prefetch: config.AMQP_PREFETCH,
+            drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+          },
         }),
         HealthModule.forProbes({
           inject: [AmqpServer, DataSource],
@@ -39,12 +43,7 @@ export class StoreModule {
         MetricsModule,
       ],
       controllers: [ArticlesController, EventsController, ProcessedFeedHandler],
-      providers: [
-        ArticlesQuery,
-        EventsQuery,
-        ProcessedFeedRepository,
-        StoreIngestionService,
-      ],
+      providers: [ArticlesQuery, EventsQuery, ProcessedFeedRepository, StoreIngestionService],
     };
   }
 }

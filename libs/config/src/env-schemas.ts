@@ -10,7 +10,9 @@ const amqpUrl = z
 const databaseUrl = z
   .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
   .default('postgres://postgres@127.0.0.1:5432/newsflow');
-const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
 
 /** Settings every service shares (SPEC.md defaults). */
 export const sharedEnvSchema = z.object({

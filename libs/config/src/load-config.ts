@@ -25,7 +25,8 @@ export function loadConfig<S extends z.ZodObject>(
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map(
-        (issue) => `${issue.path.join('.')}=${JSON.stringify(present[String(issue.path[0])] ?? '')}: ${issue.message}`,
+        (issue) =>
+          `${issue.path.join('.')}=${JSON.stringify(present[String(issue.path[0])] ?? '')}: ${issue.message}`,
       ),
     );
   }

@@ -30,11 +30,13 @@ export function isMessageName(value: unknown): value is MessageName {
 }
 
 export type ValidationResult<N extends MessageName> =
-  | { ok: true; payload: MessagePayload<N> }
-  | { ok: false; error: string };
+  { ok: true; payload: MessagePayload<N> } | { ok: false; error: string };
 
 /** Checks a decoded body against the schema of its name; the error names each bad field. */
-export function validateMessage<N extends MessageName>(name: N, body: unknown): ValidationResult<N> {
+export function validateMessage<N extends MessageName>(
+  name: N,
+  body: unknown,
+): ValidationResult<N> {
   const result = messageContracts[name].schema.safeParse(body);
   if (result.success) return { ok: true, payload: result.data as MessagePayload<N> };
   return { ok: false, error: describeIssues(result.error) };

@@ -62,7 +62,9 @@ export class AmqpPublisher {
   }
 
   /** Publishes all and resolves when every one is confirmed: one wait for the whole batch. */
-  async publishAll(items: ReadonlyArray<{ message: OutgoingMessage; meta: PublishMeta }>): Promise<void> {
+  async publishAll(
+    items: ReadonlyArray<{ message: OutgoingMessage; meta: PublishMeta }>,
+  ): Promise<void> {
     await Promise.all(items.map((item) => this.publish(item.message, item.meta)));
   }
 
@@ -119,7 +121,11 @@ export class AmqpPublisher {
             if (messageId !== undefined && this.returnedMessageIds.delete(messageId)) {
               reject(new PublishRejectedError(`no queue is bound for ${routingKey}`));
             } else if (error) {
-              reject(new BrokerUnavailableError(String(error)));
+              reject(
+                new BrokerUnavailableError(
+                  error instanceof Error ? error.message : 'confirm failed',
+                ),
+              );
             } else {
               resolve();
             }
@@ -139,7 +145,9 @@ export class AmqpPublisher {
       const id: unknown = message.properties.messageId;
       if (typeof id === 'string') this.returnedMessageIds.add(id);
     });
-    channel.on('error', (error: Error) => this.logger.warn({ err: error }, 'publisher channel error'));
+    channel.on('error', (error: Error) =>
+      this.logger.warn({ err: error }, 'publisher channel error'),
+    );
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = null;

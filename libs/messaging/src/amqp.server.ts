@@ -15,7 +15,12 @@ import {
   PARKED_REASON_HEADER,
 } from './amqp.context';
 import type { AmqpPublisher } from './amqp-publisher';
-import { type ConsumerQueueSpec, declareConsumerQueue, parkingQueueName, retryQueueName } from './topology';
+import {
+  type ConsumerQueueSpec,
+  declareConsumerQueue,
+  parkingQueueName,
+  retryQueueName,
+} from './topology';
 
 export interface AmqpServerOptions {
   queue: ConsumerQueueSpec;
@@ -59,15 +64,19 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   listen(callback: (...optionalParams: unknown[]) => void): void {
-    const missing = this.options.queue.messageNames.filter((name) => !this.getHandlerByPattern(name));
+    const missing = this.options.queue.messageNames.filter(
+      (name) => !this.getHandlerByPattern(name),
+    );
     if (missing.length > 0) {
       callback(new Error(`no @EventPattern handler for ${missing.join(', ')}`));
       return;
     }
-    this.connection.register((model) => this.startConsuming(model)).then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
+    this.connection
+      .register((model) => this.startConsuming(model))
+      .then(
+        () => callback(),
+        (error: unknown) => callback(error),
+      );
   }
 
   /** Stops taking messages, lets the ones in flight finish (bounded), then closes the channel. */
@@ -166,19 +175,28 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const attempt = context.attempt;
       if (attempt >= this.options.queue.retryDelaysMs.length) {
         logger.error({ err: error, attempt }, 'handler failed for the last time; parking');
-        return this.park(channel, message, `handler failed after ${attempt + 1} attempts: ${reason}`);
+        return this.park(
+          channel,
+          message,
+          `handler failed after ${attempt + 1} attempts: ${reason}`,
+        );
       }
       logger.warn({ err: error, attempt }, 'handler failed; retrying later');
-      await this.publisher.publishRaw('', retryQueueName(this.options.queue.queue, attempt + 1), message.content, {
-        ...message.properties,
-        headers: {
-          ...message.properties.headers,
-          [ATTEMPT_HEADER]: attempt + 1,
-          [LAST_ERROR_HEADER]: truncate(reason),
-          [ORIGINAL_EXCHANGE_HEADER]: originalExchange(message),
-          [ORIGINAL_ROUTING_KEY_HEADER]: originalRoutingKey(message),
+      await this.publisher.publishRaw(
+        '',
+        retryQueueName(this.options.queue.queue, attempt + 1),
+        message.content,
+        {
+          ...message.properties,
+          headers: {
+            ...message.properties.headers,
+            [ATTEMPT_HEADER]: attempt + 1,
+            [LAST_ERROR_HEADER]: truncate(reason),
+            [ORIGINAL_EXCHANGE_HEADER]: originalExchange(message),
+            [ORIGINAL_ROUTING_KEY_HEADER]: originalRoutingKey(message),
+          },
         },
-      });
+      );
       safely(() => channel.ack(message));
       return 'retried';
     }
@@ -186,17 +204,26 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     return 'acked';
   }
 
-  private async park(channel: Channel, message: ConsumeMessage, reason: string): Promise<DeliveryOutcome> {
-    await this.publisher.publishRaw('', parkingQueueName(this.options.queue.queue), message.content, {
-      ...message.properties,
-      headers: {
-        ...message.properties.headers,
-        [PARKED_REASON_HEADER]: truncate(reason),
-        [PARKED_AT_HEADER]: new Date().toISOString(),
-        [ORIGINAL_EXCHANGE_HEADER]: originalExchange(message),
-        [ORIGINAL_ROUTING_KEY_HEADER]: originalRoutingKey(message),
+  private async park(
+    channel: Channel,
+    message: ConsumeMessage,
+    reason: string,
+  ): Promise<DeliveryOutcome> {
+    await this.publisher.publishRaw(
+      '',
+      parkingQueueName(this.options.queue.queue),
+      message.content,
+      {
+        ...message.properties,
+        headers: {
+          ...message.properties.headers,
+          [PARKED_REASON_HEADER]: truncate(reason),
+          [PARKED_AT_HEADER]: new Date().toISOString(),
+          [ORIGINAL_EXCHANGE_HEADER]: originalExchange(message),
+          [ORIGINAL_ROUTING_KEY_HEADER]: originalRoutingKey(message),
+        },
       },
-    });
+    );
     safely(() => channel.ack(message));
     return 'parked';
   }
@@ -216,12 +243,13 @@ function originalRoutingKey(message: ConsumeMessage): string {
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) {
-    return String((error as { message: unknown }).message);
+    return String(error.message);
   }
   return String(error);
 }
 
-const truncate = (text: string, max = 1000): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+const truncate = (text: string, max = 1000): string =>
+  text.length > max ? `${text.slice(0, max)}…` : text;
 
 /** Acking on a channel that died in between throws; the broker redelivers the message anyway. */
 function safely(settle: () => void): void {

@@ -80,18 +80,32 @@ export class MessagingModule {
               {
                 provide: AmqpServer,
                 inject: [AmqpConnection, AmqpPublisher, Topology],
-                useFactory: (connection: AmqpConnection, publisher: AmqpPublisher, topology: Topology) =>
+                useFactory: (
+                  connection: AmqpConnection,
+                  publisher: AmqpPublisher,
+                  topology: Topology,
+                ) =>
                   new AmqpServer(
                     connection,
                     publisher,
-                    { queue: topology[consumer.queue], prefetch: consumer.prefetch, drainTimeoutMs: consumer.drainTimeoutMs },
+                    {
+                      queue: topology[consumer.queue],
+                      prefetch: consumer.prefetch,
+                      drainTimeoutMs: consumer.drainTimeoutMs,
+                    },
                     options.logger,
                   ),
               },
             ]
           : []),
       ],
-      exports: [MESSAGING_OPTIONS, Topology, AmqpConnection, AmqpPublisher, ...(consumer ? [AmqpServer] : [])],
+      exports: [
+        MESSAGING_OPTIONS,
+        Topology,
+        AmqpConnection,
+        AmqpPublisher,
+        ...(consumer ? [AmqpServer] : []),
+      ],
     };
   }
 }

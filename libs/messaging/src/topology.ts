@@ -1,5 +1,10 @@
 import type { Channel } from 'amqplib';
-import { PROCESSED_EXCHANGE, RAW_EXCHANGE, messageContracts, type MessageName } from '@newsflow/contracts';
+import {
+  PROCESSED_EXCHANGE,
+  RAW_EXCHANGE,
+  messageContracts,
+  type MessageName,
+} from '@newsflow/contracts';
 
 /** One consumer's queue and the names it takes: the bindings follow from its handlers. */
 export interface ConsumerQueueSpec {
@@ -11,7 +16,8 @@ export interface ConsumerQueueSpec {
 
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000] as const;
 
-export const retryQueueName = (queue: string, attempt: number): string => `${queue}.retry.${attempt}`;
+export const retryQueueName = (queue: string, attempt: number): string =>
+  `${queue}.retry.${attempt}`;
 export const parkingQueueName = (queue: string): string => `${queue}.parked`;
 
 const quorum = { durable: true, arguments: { 'x-queue-type': 'quorum' } } as const;
@@ -26,7 +32,10 @@ export async function declareExchanges(channel: Channel): Promise<void> {
  * The work queue, one delay queue per retry (expired messages flow back into the work queue) and
  * the parking queue. All quorum queues: replicated on a cluster and safe across broker restarts.
  */
-export async function declareConsumerQueue(channel: Channel, spec: ConsumerQueueSpec): Promise<void> {
+export async function declareConsumerQueue(
+  channel: Channel,
+  spec: ConsumerQueueSpec,
+): Promise<void> {
   await declareExchanges(channel);
   await channel.assertQueue(spec.queue, quorum);
   for (const name of spec.messageNames) {
@@ -51,7 +60,9 @@ export async function declareConsumerQueue(channel: Channel, spec: ConsumerQueue
 export const NORMALIZER_QUEUE = 'newsflow.normalizer';
 export const STORE_QUEUE = 'newsflow.store';
 
-export const NORMALIZER_MESSAGES = ['article.received.v1'] as const satisfies readonly MessageName[];
+export const NORMALIZER_MESSAGES = [
+  'article.received.v1',
+] as const satisfies readonly MessageName[];
 export const STORE_MESSAGES = [
   'article.normalized.v1',
   'article.duplicate.v1',

@@ -15,7 +15,10 @@ export interface ServeOptions {
  * Listens, and on SIGTERM/SIGINT stops taking work, lets what is in flight finish (bounded by
  * `shutdownTimeoutMs`), closes every connection and exits 0, as SPEC.md asks of every service.
  */
-export async function serveUntilSignalled(app: INestApplication, options: ServeOptions): Promise<void> {
+export async function serveUntilSignalled(
+  app: INestApplication,
+  options: ServeOptions,
+): Promise<void> {
   app.useLogger(app.get(NestPinoLogger));
   app.flushLogs();
   if (options.consumer) {
@@ -53,6 +56,8 @@ export async function serveUntilSignalled(app: INestApplication, options: ServeO
 /** A configuration error is the operator's to fix: one clear line, no stack trace, exit 1. */
 export function exitOnStartupError(service: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service, msg: `cannot start: ${message}` })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', service, msg: `cannot start: ${message}` })}\n`,
+  );
   process.exit(1);
 }

@@ -55,7 +55,9 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [{ provide: READINESS_PROBES, inject: probes.inject, useFactory: probes.useFactory }],
+      providers: [
+        { provide: READINESS_PROBES, inject: probes.inject, useFactory: probes.useFactory },
+      ],
     };
   }
 }

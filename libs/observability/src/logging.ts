@@ -23,6 +23,11 @@ export function correlationIdOf(request: IncomingMessage): string {
   return value !== undefined && CORRELATION_ID_PATTERN.test(value) ? value : randomUUID();
 }
 
+/** The id pino-http gave the request (see genReqId): the correlation id. */
+export function correlationIdOfRequest(request: IncomingMessage): string {
+  return typeof request.id === 'string' ? request.id : correlationIdOf(request);
+}
+
 export function httpLoggerModule(logger: Logger) {
   return LoggerModule.forRoot({
     pinoHttp: {

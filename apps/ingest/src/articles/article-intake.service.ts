@@ -33,7 +33,8 @@ export class ArticleIntakeService {
     const answer: BatchAnswer = { accepted: [], rejected: [] };
     const outgoing: Array<{ index: number; article: ArticleReceivedV1 }> = [];
     for (const item of items) {
-      if (item.ok) outgoing.push({ index: item.index, article: toReceivedMessage(item.article, receivedAt) });
+      if (item.ok)
+        outgoing.push({ index: item.index, article: toReceivedMessage(item.article, receivedAt) });
       else answer.rejected.push({ index: item.index, error: item.error });
     }
     const results = await Promise.allSettled(
@@ -44,15 +45,21 @@ export class ArticleIntakeService {
         ),
       ),
     );
-    const failures = results.filter((result) => result.status === 'rejected');
+    const failures = results.filter(
+      (result): result is PromiseRejectedResult => result.status === 'rejected',
+    );
     if (outgoing.length > 0 && failures.length === outgoing.length) {
       // Nothing got through: answer 503 as for a single article rather than a 202 holding nothing.
-      throw (failures[0] as PromiseRejectedResult).reason;
+      throw failures[0].reason;
     }
     results.forEach((result, position) => {
       const { index, article } = outgoing[position];
       if (result.status === 'fulfilled') answer.accepted.push({ index, id: article.id });
-      else answer.rejected.push({ index, error: `not accepted, retry with id ${article.id}: ${String(result.reason)}` });
+      else
+        answer.rejected.push({
+          index,
+          error: `not accepted, retry with id ${article.id}: ${String(result.reason)}`,
+        });
     });
     answer.rejected.sort((a, b) => a.index - b.index);
     return answer;

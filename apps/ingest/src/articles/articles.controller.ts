@@ -1,6 +1,16 @@
-import { Controller, HttpCode, HttpStatus, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { correlationIdOfRequest } from '@newsflow/observability';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { INGEST_CONFIG, type IngestLimits } from '../ingest.config';
 import { ArticleIntakeService, type BatchAnswer } from './article-intake.service';
@@ -18,14 +28,22 @@ export class ArticlesController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Submit one article (JSON, a text/plain page dump or a text/html page)' })
+  @ApiOperation({
+    summary: 'Submit one article (JSON, a text/plain page dump or a text/html page)',
+  })
   @ApiConsumes('application/json', 'text/plain', 'text/html')
-  @ApiBody({ description: 'SPEC.md: { id?, url?, source?, title?, author?, publishedAt?, language?, text?, html? }' })
-  @ApiResponse({ status: 202, description: '{"id": "...", "status": "accepted"} once the broker confirmed it' })
+  @ApiBody({
+    description:
+      'SPEC.md: { id?, url?, source?, title?, author?, publishedAt?, language?, text?, html? }',
+  })
+  @ApiResponse({
+    status: 202,
+    description: '{"id": "...", "status": "accepted"} once the broker confirmed it',
+  })
   async submit(@Req() request: Request, @Query() query: Record<string, unknown>) {
     const body = await readUtf8Body(request, this.limits.maxBodyBytes);
     const article = parseSingleArticle(request.headers['content-type'], body, query);
-    const { id } = await this.intake.acceptOne(article, String(request.id));
+    const { id } = await this.intake.acceptOne(article, correlationIdOfRequest(request));
     return { id, status: 'accepted' as const };
   }
 
@@ -33,10 +51,13 @@ export class ArticlesController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Submit up to 1,000 articles as a JSON array or NDJSON' })
   @ApiConsumes('application/json', 'application/x-ndjson')
-  @ApiResponse({ status: 202, description: '{"accepted": [{index, id}], "rejected": [{index, error}]}' })
+  @ApiResponse({
+    status: 202,
+    description: '{"accepted": [{index, id}], "rejected": [{index, error}]}',
+  })
   async submitBatch(@Req() request: Request): Promise<BatchAnswer> {
     const body = await readUtf8Body(request, this.limits.maxBatchBytes);
     const items = parseArticleBatch(request.headers['content-type'], body);
-    return this.intake.acceptBatch(items, String(request.id));
+    return this.intake.acceptBatch(items, correlationIdOfRequest(request));
   }
 }

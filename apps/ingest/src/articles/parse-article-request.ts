@@ -10,8 +10,7 @@ export interface FieldError {
 }
 
 export type BatchItem =
-  | { index: number; ok: true; article: ArticleInput }
-  | { index: number; ok: false; error: string };
+  { index: number; ok: true; article: ArticleInput } | { index: number; ok: false; error: string };
 
 type MediaType = 'json' | 'ndjson' | 'text' | 'html';
 
@@ -56,7 +55,8 @@ export function parseArticleBatch(contentType: string | undefined, body: string)
   let items: unknown[];
   if (mediaType === 'json') {
     const parsed = parseJson(body);
-    if (!Array.isArray(parsed)) throw new BadRequestException({ error: 'the body must be a JSON array of articles' });
+    if (!Array.isArray(parsed))
+      throw new BadRequestException({ error: 'the body must be a JSON array of articles' });
     items = parsed;
   } else if (mediaType === 'ndjson') {
     items = body
@@ -71,14 +71,22 @@ export function parseArticleBatch(contentType: string | undefined, body: string)
   }
   if (items.length === 0) throw new BadRequestException({ error: 'the batch holds no article' });
   if (items.length > MAX_BATCH_ARTICLES) {
-    throw new BadRequestException({ error: `a batch holds at most ${MAX_BATCH_ARTICLES} articles` });
+    throw new BadRequestException({
+      error: `a batch holds at most ${MAX_BATCH_ARTICLES} articles`,
+    });
   }
   return items.map((item, index): BatchItem => {
     if (item instanceof NdjsonLineError) return { index, ok: false, error: item.message };
     const result = articleInputSchema.safeParse(item);
     return result.success
       ? { index, ok: true, article: result.data }
-      : { index, ok: false, error: fieldErrors(result.error).map((e) => `${e.field}: ${e.message}`).join('; ') };
+      : {
+          index,
+          ok: false,
+          error: fieldErrors(result.error)
+            .map((e) => `${e.field}: ${e.message}`)
+            .join('; '),
+        };
   });
 }
 
@@ -120,6 +128,9 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** `?url=a&url=b` arrives as an array; the first value counts. */
 function firstValues(query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? (value[0] as unknown) : value]),
+    Object.entries(query).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? (value[0] as unknown) : value,
+    ]),
   );
 }

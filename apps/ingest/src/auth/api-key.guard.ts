@@ -32,7 +32,9 @@ export class ApiKeyGuard implements CanActivate {
       for (const key of this.keyDigests) valid = timingSafeEqual(presented, key) || valid;
       if (valid) return true;
     }
-    throw new UnauthorizedException({ error: 'a valid API key is required: Authorization: Bearer KEY' });
+    throw new UnauthorizedException({
+      error: 'a valid API key is required: Authorization: Bearer KEY',
+    });
   }
 }
 

@@ -27,7 +27,10 @@ describe('placeholderNormalize', () => {
     if (normalized.name !== 'article.normalized.v1') return;
     expect(normalized.payload.title).toBe('Big news today');
     expect(normalized.payload.text).toBe('Big news today\n\nFirst paragraph.\n\nSecond paragraph.');
-    expect(created).toMatchObject({ name: 'event.created.v1', payload: { id: normalized.payload.eventId, articleCount: 1 } });
+    expect(created).toMatchObject({
+      name: 'event.created.v1',
+      payload: { id: normalized.payload.eventId, articleCount: 1 },
+    });
   });
 
   it('keeps the client title', () => {
@@ -36,7 +39,13 @@ describe('placeholderNormalize', () => {
   });
 
   it('rejects a page with no text, with a reason', () => {
-    const [rejected] = placeholderNormalize(received({ html: '<html><script>x()</script></html>' }), now);
-    expect(rejected).toMatchObject({ name: 'article.rejected.v1', payload: { reason: expect.any(String) } });
+    const [rejected] = placeholderNormalize(
+      received({ html: '<html><script>x()</script></html>' }),
+      now,
+    );
+    expect(rejected).toMatchObject({
+      name: 'article.rejected.v1',
+      payload: { reason: expect.any(String) },
+    });
   });
 });

@@ -5,7 +5,10 @@ import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
  * Until real cleaning lands: trims, collapses whitespace inside lines, keeps paragraph breaks,
  * takes the first non-empty line as title when none was given, and opens one event per article.
  */
-export function placeholderNormalize(article: ArticleReceivedV1, processedAt: Date): OutgoingMessage[] {
+export function placeholderNormalize(
+  article: ArticleReceivedV1,
+  processedAt: Date,
+): OutgoingMessage[] {
   const source = article.text ?? stripTags(article.html ?? '');
   const lines = source
     .split(/\r?\n/)
@@ -24,7 +27,9 @@ export function placeholderNormalize(article: ArticleReceivedV1, processedAt: Da
     processedAt: processedAt.toISOString(),
   };
   if (lines.length === 0) {
-    return [{ name: 'article.rejected.v1', payload: { ...base, reason: 'the page holds no text' } }];
+    return [
+      { name: 'article.rejected.v1', payload: { ...base, reason: 'the page holds no text' } },
+    ];
   }
   const eventId = randomUUID();
   return [

@@ -16,7 +16,9 @@ export class ArticlesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One processed article (stored, duplicate or rejected); 404 until processed' })
+  @ApiOperation({
+    summary: 'One processed article (stored, duplicate or rejected); 404 until processed',
+  })
   get(@Param('id', UuidPipe) id: string) {
     return this.articles.get(id);
   }

@@ -11,7 +11,8 @@ export class ArticlesQuery {
 
   async get(id: string): Promise<ArticleView> {
     const row = await this.dataSource.getRepository(ArticleEntity).findOneBy({ id });
-    if (!row) throw new NotFoundException({ error: `article ${id} is not processed yet, or unknown` });
+    if (!row)
+      throw new NotFoundException({ error: `article ${id} is not processed yet, or unknown` });
     return toArticleView(row);
   }
 
@@ -23,17 +24,22 @@ export class ArticlesQuery {
       .orderBy('a.sort_at', 'DESC')
       .addOrderBy('a.id', 'DESC')
       .limit(query.limit + 1);
-    if (query.source !== undefined) builder.andWhere('a.source = :source', { source: query.source });
+    if (query.source !== undefined)
+      builder.andWhere('a.source = :source', { source: query.source });
     if (query.since !== undefined) builder.andWhere('a.sort_at >= :since', { since: query.since });
     if (query.until !== undefined) builder.andWhere('a.sort_at < :until', { until: query.until });
-    if (query.q !== undefined) builder.andWhere(`a.search @@ websearch_to_tsquery('simple', :q)`, { q: query.q });
+    if (query.q !== undefined)
+      builder.andWhere(`a.search @@ websearch_to_tsquery('simple', :q)`, { q: query.q });
     if (query.after) {
       builder.andWhere('(a.sort_at, a.id) < (:afterSortAt, :afterId)', {
         afterSortAt: query.after.sortAt,
         afterId: query.after.id,
       });
     }
-    const page = pageOf(await builder.getMany(), query.limit, (row) => ({ sortAt: row.sortAt, id: row.id }));
+    const page = pageOf(await builder.getMany(), query.limit, (row) => ({
+      sortAt: row.sortAt,
+      id: row.id,
+    }));
     return { items: page.items.map(toArticleView), nextCursor: page.nextCursor };
   }
 }

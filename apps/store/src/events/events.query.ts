@@ -27,7 +27,8 @@ export class EventsQuery {
       .orderBy('e.sort_at', 'DESC')
       .addOrderBy('e.id', 'DESC')
       .limit(query.limit + 1);
-    if (query.source !== undefined) builder.andWhere(':source = ANY(e.sources)', { source: query.source });
+    if (query.source !== undefined)
+      builder.andWhere(':source = ANY(e.sources)', { source: query.source });
     if (query.since !== undefined) builder.andWhere('e.sort_at >= :since', { since: query.since });
     if (query.until !== undefined) builder.andWhere('e.sort_at < :until', { until: query.until });
     if (query.q !== undefined) {
@@ -42,7 +43,10 @@ export class EventsQuery {
         afterId: query.after.id,
       });
     }
-    const page = pageOf(await builder.getMany(), query.limit, (row) => ({ sortAt: row.sortAt, id: row.id }));
+    const page = pageOf(await builder.getMany(), query.limit, (row) => ({
+      sortAt: row.sortAt,
+      id: row.id,
+    }));
     return { items: page.items.map(toEventView), nextCursor: page.nextCursor };
   }
 }

@@ -23,7 +23,12 @@ export class StoreIngestionService {
   }
 
   handleArticleDuplicate(article: ArticleDuplicateV1, correlationId: string): Promise<void> {
-    return this.repository.saveArticle({ ...article, status: 'duplicate', reason: null, correlationId });
+    return this.repository.saveArticle({
+      ...article,
+      status: 'duplicate',
+      reason: null,
+      correlationId,
+    });
   }
 
   handleArticleRejected(article: ArticleRejectedV1, correlationId: string): Promise<void> {

@@ -7,7 +7,10 @@ const uuid = z.uuid();
 export class UuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!uuid.safeParse(value).success) {
-      throw new BadRequestException({ error: 'invalid id', fields: [{ field: 'id', message: 'must be a UUID' }] });
+      throw new BadRequestException({
+        error: 'invalid id',
+        fields: [{ field: 'id', message: 'must be a UUID' }],
+      });
     }
     return value;
   }

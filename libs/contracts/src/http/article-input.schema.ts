@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
-const NUL = /\u0000/;
 const plainString = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => !NUL.test(value), 'must not contain NUL characters');
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 
 /** Only web pages: `javascript:`, `data:` and the like are refused, not stored for a reader to click. */
 const webUrl = plainString(8192).refine((value) => {

@@ -2,12 +2,23 @@ import { z } from 'zod';
 import { articleInputSchema } from './article-input.schema';
 
 const jsonSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
 
-const error = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' } } };
+const error = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' } },
+};
 const errors = {
-  '400': { description: 'Invalid body: `fields` names each bad field', content: { 'application/json': { schema: error } } },
-  '401': { description: 'INGEST_API_KEYS is set and no valid `Authorization: Bearer KEY` was sent' },
+  '400': {
+    description: 'Invalid body: `fields` names each bad field',
+    content: { 'application/json': { schema: error } },
+  },
+  '401': {
+    description: 'INGEST_API_KEYS is set and no valid `Authorization: Bearer KEY` was sent',
+  },
   '413': { description: 'Over the size limit (INGEST_MAX_BODY_BYTES / INGEST_MAX_BATCH_BYTES)' },
   '415': { description: 'Unsupported Content-Type' },
   '503': { description: 'The broker cannot take it now; see Retry-After, retry with the same id' },
@@ -17,7 +28,9 @@ const errors = {
  * The ingest service's HTTP API as OpenAPI paths, built from the same zod schema ingest validates
  * with; the store serves it at /docs beside its own.
  */
-export function ingestApiPaths(ingestServerUrl = 'http://localhost:3000'): Record<string, Record<string, unknown>> {
+export function ingestApiPaths(
+  ingestServerUrl = 'http://localhost:3000',
+): Record<string, Record<string, unknown>> {
   const servers = [{ url: ingestServerUrl, description: 'ingest' }];
   const article = jsonSchema(articleInputSchema);
   return {
@@ -29,7 +42,12 @@ export function ingestApiPaths(ingestServerUrl = 'http://localhost:3000'): Recor
         description:
           'JSON body, or the page itself as text/plain or text/html with `url`, `source`, `id` as query ' +
           'parameters. Answers 202 only once RabbitMQ confirmed the message. Reposting the same `id` is idempotent.',
-        parameters: ['id', 'url', 'source'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+        parameters: ['id', 'url', 'source'].map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+        })),
         requestBody: {
           required: true,
           content: {
@@ -43,7 +61,13 @@ export function ingestApiPaths(ingestServerUrl = 'http://localhost:3000'): Recor
             description: 'Accepted: the broker holds it',
             content: {
               'application/json': {
-                schema: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, status: { type: 'string', enum: ['accepted'] } } },
+                schema: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string', format: 'uuid' },
+                    status: { type: 'string', enum: ['accepted'] },
+                  },
+                },
               },
             },
           },
@@ -60,7 +84,9 @@ export function ingestApiPaths(ingestServerUrl = 'http://localhost:3000'): Recor
           required: true,
           content: {
             'application/json': { schema: { type: 'array', maxItems: 1000, items: article } },
-            'application/x-ndjson': { schema: { type: 'string', description: 'one JSON article per line' } },
+            'application/x-ndjson': {
+              schema: { type: 'string', description: 'one JSON article per line' },
+            },
           },
         },
         responses: {
@@ -71,8 +97,20 @@ export function ingestApiPaths(ingestServerUrl = 'http://localhost:3000'): Recor
                 schema: {
                   type: 'object',
                   properties: {
-                    accepted: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, id: { type: 'string' } } } },
-                    rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, error: { type: 'string' } } } },
+                    accepted: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { index: { type: 'integer' }, id: { type: 'string' } },
+                      },
+                    },
+                    rejected: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { index: { type: 'integer' }, error: { type: 'string' } },
+                      },
+                    },
                   },
                 },
               },

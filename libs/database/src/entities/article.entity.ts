@@ -60,5 +60,4 @@ export class ArticleEntity {
 
   @Column('text', { name: 'correlation_id', nullable: true })
   correlationId!: string | null;
-
 }
