@@ -51,8 +51,9 @@ export const BIO_PATTERN =
 export const ROLE_LINE =
   /^(?:senior |chief |staff |news |deputy |managing |contributing |executive |associate |political |foreign |tech |science )*(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|author)s?\b/i;
 
+/** Case variants are spelled out: with the `i` flag `\p{Lu}` would match lower case too. */
 export const BYLINE =
-  /^(?:by|written by|words by|von|par|por|di|door|oleh|от|автор:?)\s+(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|van|von|der|del|la|le|bin)){0,3})/u;
+  /^(?:[Bb]y|BY|[Ww]ritten [Bb]y|[Ww]ords [Bb]y|[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor|[Oo]leh|[Оо]т|[Аа]втор:?)\s+(\p{Lu}[\p{L}'’.-]+(?:\s+(?:\p{Lu}[\p{L}'’.-]+|de|da|van|von|der|del|la|le|bin)){0,3})/u;
 
 export const AUTHOR_LABEL =
   /^(?:author|auteur|autor|autore|penulis|автор)\s*[:：]\s*(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})/iu;

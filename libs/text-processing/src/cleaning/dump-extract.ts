@@ -11,6 +11,7 @@ import {
   SHORT_LINE_BOILERPLATE,
   matchesAny,
 } from './boilerplate-patterns';
+import { personNames } from './author';
 import { datelineDate, dateOnlyLine } from './dates';
 import { hasStopWordList, isUnspacedScript, stopWordDensity, wordsOf } from './language';
 import { templateKeyOfNormalized, templateLineKey } from './template';
@@ -162,22 +163,52 @@ function densestRun(lines: readonly ClassifiedLine[]): Run {
   return chosen ?? { start: 0, end: -1, score: 0 };
 }
 
-function findAuthor(lines: readonly ClassifiedLine[]): string | null {
-  for (let index = 0; index < lines.length; index += 1) {
-    const text = lines[index].text;
-    if (text.length > 120 || lines[index].kind === 'prose') continue;
-    const byline = BYLINE.exec(text) ?? AUTHOR_LABEL.exec(text);
-    if (byline !== null) return byline[1].trim();
+/** How far above the body a name + role block still reads as the article's byline. */
+const BYLINE_BLOCK_DISTANCE = 8;
+/** Explicit "By ..." lines near the body win over ones elsewhere on the page (teasers, rails). */
+const BYLINE_NEAR_BODY = 15;
+const ABOUT_THE_AUTHOR =
+  /^(?:about the (?:author|writer|reporter)|à propos de l['’]auteur|über (?:den|die) autor(?:in)?|sobre (?:el|o) autor|l['’]autore|об авторе|tentang penulis)\b/i;
+
+function explicitByline(lines: readonly ClassifiedLine[], index: number): string | null {
+  const text = lines[index].text;
+  if (text.length > 120 || lines[index].kind === 'prose') return null;
+  const byline = BYLINE.exec(text) ?? AUTHOR_LABEL.exec(text);
+  return byline !== null ? personNames(byline[1].trim()) : null;
+}
+
+function findAuthor(lines: readonly ClassifiedLine[], run: Run, receivedAt: string): string | null {
+  const nearFrom = Math.max(0, run.start - BYLINE_NEAR_BODY);
+  const nearTo = Math.min(lines.length, run.end + 1);
+  for (let index = nearFrom; index < nearTo; index += 1) {
+    const name = explicitByline(lines, index);
+    if (name !== null) return name;
   }
-  // Author card: a bare name followed by a role line or by a bio that starts with the name.
+  for (let index = 0; index < lines.length; index += 1) {
+    if (index >= nearFrom && index < nearTo) continue;
+    const name = explicitByline(lines, index);
+    if (name !== null) return name;
+  }
+  // Author card: a bare name, then its bio ("Jane Doe is a reporter at ..."), possibly with a role
+  // line between. A name over a role line alone is only a byline right above the body: elsewhere
+  // it is as likely a staff list or another story's card.
   for (let index = 0; index < lines.length; index += 1) {
     const text = lines[index].text;
     if (!NAME_LINE.test(text)) continue;
+    const name = personNames(text);
+    if (name === null) continue;
     const firstName = text.split(/\s+/)[0];
+    const labelled = ABOUT_THE_AUTHOR.test(lines[index - 1]?.text ?? '');
+    const aboveBody = index < run.start && run.start - index <= BYLINE_BLOCK_DISTANCE;
     for (let next = index + 1; next <= index + 3 && next < lines.length; next += 1) {
       const follower = lines[next].text;
-      if (ROLE_LINE.test(follower) && follower.length < 60) return text;
-      if (follower.startsWith(firstName) && BIO_PATTERN.test(follower)) return text;
+      if (follower.startsWith(firstName) && BIO_PATTERN.test(follower)) return name;
+      if ((aboveBody || labelled) && ROLE_LINE.test(follower) && follower.length < 60) return name;
+    }
+    // "Jane Doe" over the date line, right above the body, is the byline block.
+    const nextLine = lines[index + 1]?.text;
+    if (aboveBody && nextLine !== undefined && dateOnlyLine(nextLine, receivedAt) !== null) {
+      return name;
     }
   }
   return null;
@@ -554,7 +585,7 @@ export function extractFromDump(
   return {
     paragraphs,
     title,
-    author: findAuthor(classified),
+    author: findAuthor(classified, run, options.receivedAt),
     publishedAt,
     siteName,
     language: options.language,

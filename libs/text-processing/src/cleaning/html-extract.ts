@@ -8,6 +8,7 @@ import {
   SHORT_LINE_BOILERPLATE,
   matchesAny,
 } from './boilerplate-patterns';
+import { personNames } from './author';
 import { dateOnlyLine, parseDateText } from './dates';
 import { normalizeLine } from './text-normalize';
 
@@ -230,13 +231,10 @@ function readMetadata(
     if (publishedAt !== null) break;
   }
 
-  let author = article !== null ? authorNames(article['author']) : null;
-  if (author === null) {
-    const metaAuthor = metaContent(meta, ['author', 'article:author', 'parsely-author', 'byl']);
-    if (metaAuthor !== null && !/^https?:/.test(metaAuthor) && metaAuthor.length < 80) {
-      author = metaAuthor.replace(/^by\s+/i, '');
-    }
-  }
+  // Structured fields first; each must name a person (not the outlet) to count.
+  const author =
+    personNames(article !== null ? authorNames(article['author']) : null) ??
+    personNames(metaContent(meta, ['author', 'article:author', 'parsely-author', 'byl']));
 
   const languageAttribute =
     document.documentElement?.getAttribute('lang') ??
@@ -357,10 +355,7 @@ export function extractFromHtml(
   } catch {
     content = null;
   }
-  if (metadata.author === null && byline !== null) {
-    const cleaned = normalizeLine(byline).replace(/^by\s+/i, '');
-    if (cleaned.length > 1 && cleaned.length < 80) metadata.author = cleaned;
-  }
+  metadata.author ??= personNames(byline !== null ? normalizeLine(byline) : null);
   const title = metadata.title;
   const paragraphs =
     content === null
