@@ -6,3 +6,4 @@ export * from './amqp.server';
 export * from './topology';
 export * from './messaging.module';
 export * from './keep-error.filter';
+export * from './parking-lot';
