@@ -39,8 +39,8 @@ export function messageJsonSchema(name: MessageName): MessageJsonSchema {
   const { $schema, ...body } = generated;
   return {
     $schema,
-    title: name,
     ...body,
+    title: name,
     ...constraintsZodCannotExport[name],
     'x-amqp': {
       exchange: contract.exchange,
