@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
+import { syntheticArticle } from './support/synthetic-articles';
 import { type StoredArticle, TestSystem, postJson, waitFor } from './support/test-system';
 
 const seeds = join(__dirname, 'fixtures', 'seeds');
@@ -47,12 +48,9 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
   });
 
   it('processes a batch of 200 whole, as JSON array and as NDJSON', async () => {
-    const articles = Array.from({ length: 200 }, (_, index) => ({
-      id: randomUUID(),
-      source: 'batch-test',
-      title: `Batch article ${index}`,
-      text: `Paragraph one of batch article number ${index} about a council vote.\n\nParagraph two with more detail on item ${index}.`,
-    }));
+    const articles = Array.from({ length: 200 }, (_, index) =>
+      syntheticArticle(index, 'batch-test'),
+    );
     const arrayAnswer = await postJson(
       `${system.ingestUrl}/articles/batch`,
       articles.slice(0, 100),
@@ -81,7 +79,7 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
 
   it('reports bad items of a batch by index and accepts the rest', async () => {
     const response = await postJson(`${system.ingestUrl}/articles/batch`, [
-      { text: 'A valid article body.' },
+      syntheticArticle(1000),
       { title: 'no body' },
       { text: 42 },
     ]);
@@ -127,9 +125,7 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
     const response = await fetch(`${system.ingestUrl}/articles`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
-      body: JSON.stringify({
-        text: 'A story for the downstream consumer.\n\nWith two paragraphs.',
-      }),
+      body: JSON.stringify(syntheticArticle(3000, 'downstream-test')),
     });
     const { id } = (await response.json()) as { id: string };
     await waitFor('the downstream message', 15_000, async () =>
@@ -147,7 +143,7 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
     expect(body).toMatchObject({
       id,
       eventId: expect.any(String),
-      text: expect.stringContaining('downstream consumer'),
+      source: 'downstream-test',
     });
     expect(body).not.toHaveProperty('pattern');
     await channel.close();
@@ -182,7 +178,7 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
       author: null,
       publishedAt: null,
       language: null,
-      text: 'Published straight to the exchange, behind a poison message.',
+      text: syntheticArticle(4000).text,
       html: null,
     };
     channel.publish('newsflow.raw', 'article.received', Buffer.from(JSON.stringify(valid)), {

@@ -8,7 +8,10 @@ import { DataSource } from 'typeorm';
 import { ArticleReceivedHandler } from './article-received.handler';
 import { NormalizerService } from './normalizer.service';
 import { ArticleProcessor } from './processing/article-processor';
-import { PlaceholderArticleProcessor } from './processing/placeholder-article-processor';
+import { PostgresNormalizerState } from './persistence/postgres-normalizer-state';
+import { PostgresTemplateMemory } from './persistence/postgres-template-memory';
+import { PipelineArticleProcessor } from './processing/pipeline-article-processor';
+import { NormalizerState, TemplateMemory } from './processing/ports';
 
 @Module({})
 export class NormalizerModule {
@@ -42,7 +45,9 @@ export class NormalizerModule {
       controllers: [ArticleReceivedHandler],
       providers: [
         NormalizerService,
-        { provide: ArticleProcessor, useClass: PlaceholderArticleProcessor },
+        { provide: ArticleProcessor, useClass: PipelineArticleProcessor },
+        { provide: NormalizerState, useClass: PostgresNormalizerState },
+        { provide: TemplateMemory, useClass: PostgresTemplateMemory },
       ],
     };
   }

@@ -1,10 +1,34 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ArticleEntity } from './entities/article.entity';
 import { EventEntity } from './entities/event.entity';
+import {
+  ArticleFingerprintEntity,
+  ArticleOutcomeEntity,
+  CorpusStatisticsEntity,
+  EventClusterEntity,
+  EventClusterTermEntity,
+  FingerprintBandKeyEntity,
+  SourceTemplateEntity,
+  SourceTemplateLineEntity,
+  TermDocumentFrequencyEntity,
+} from './entities/normalizer-state.entities';
 import { CreateStoreTables1732480000000 } from './migrations/1732480000000-create-store-tables';
+import { CreateNormalizerState1732490000000 } from './migrations/1732490000000-create-normalizer-state';
 
-export const entities = [ArticleEntity, EventEntity];
-export const migrations = [CreateStoreTables1732480000000];
+export const entities = [
+  ArticleEntity,
+  EventEntity,
+  ArticleOutcomeEntity,
+  ArticleFingerprintEntity,
+  FingerprintBandKeyEntity,
+  EventClusterEntity,
+  EventClusterTermEntity,
+  TermDocumentFrequencyEntity,
+  CorpusStatisticsEntity,
+  SourceTemplateEntity,
+  SourceTemplateLineEntity,
+];
+export const migrations = [CreateStoreTables1732480000000, CreateNormalizerState1732490000000];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

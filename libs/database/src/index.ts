@@ -3,3 +3,4 @@ export * from './entities/event.entity';
 export * from './data-source-options';
 export * from './bootstrap-database';
 export * from './database.module';
+export * from './entities/normalizer-state.entities';

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
+import { type CleanedArticle, classifyArticle, cleanArticle } from '@newsflow/text-processing';
+import { ArticleProcessor } from './article-processor';
+import {
+  duplicateArticleMessages,
+  rejectedMessages,
+  uniqueArticleMessages,
+} from './outcome-messages';
+import { type ExclusiveState, NormalizerState, TemplateMemory } from './ports';
+
+/**
+ * Clean (pure, outside any lock), then decide duplicate / event under the shared exclusive state,
+ * record the outcome with the decision, and hand back the messages to publish.
+ */
+@Injectable()
+export class PipelineArticleProcessor extends ArticleProcessor {
+  constructor(
+    private readonly state: NormalizerState,
+    private readonly templates: TemplateMemory,
+  ) {
+    super();
+  }
+
+  async process(article: ArticleReceivedV1, processedAt: Date): Promise<OutgoingMessage[]> {
+    const templateSource = article.source ?? hostOf(article.url);
+    const template = await this.templates.templateFor(templateSource);
+    const cleaning = cleanArticle(
+      {
+        url: article.url,
+        source: article.source,
+        title: article.title,
+        author: article.author,
+        publishedAt: article.publishedAt,
+        language: article.language,
+        text: article.text,
+        html: article.html,
+        receivedAt: article.receivedAt,
+      },
+      template,
+    );
+    let decidedNow = false;
+    const messages = await this.state.exclusively(async (state) => {
+      const previous = await state.outcomes.find(article.id);
+      if (previous) return previous;
+      decidedNow = true;
+      const decided =
+        cleaning.kind === 'rejected'
+          ? rejectedMessages(article, cleaning.reason, processedAt)
+          : await decide(article, cleaning.article, state, processedAt);
+      await state.outcomes.save(article.id, decided, processedAt);
+      return decided;
+    });
+    if (decidedNow && cleaning.kind === 'article' && templateSource) {
+      await this.templates.recordPage(templateSource, cleaning.article.templateKeys);
+    }
+    return messages;
+  }
+}
+
+async function decide(
+  article: ArticleReceivedV1,
+  cleaned: CleanedArticle,
+  state: ExclusiveState,
+  processedAt: Date,
+): Promise<OutgoingMessage[]> {
+  const result = await classifyArticle(
+    {
+      id: article.id,
+      canonicalUrl: cleaned.canonicalUrl,
+      source: cleaned.source,
+      title: cleaned.title,
+      text: cleaned.text,
+      publishedAt: cleaned.publishedAt,
+      language: cleaned.language,
+    },
+    { dedup: state.dedup, events: state.events },
+  );
+  if (result.kind === 'duplicate') {
+    if (cleaned.source) await state.events.addSource(result.eventId, cleaned.source);
+    return duplicateArticleMessages(
+      article,
+      cleaned,
+      result.duplicateOf,
+      result.eventId,
+      state.events.changeOf(result.eventId),
+      processedAt,
+    );
+  }
+  return uniqueArticleMessages(
+    article,
+    cleaned,
+    result.eventId,
+    state.events.changeOf(result.eventId),
+    processedAt,
+  );
+}
+
+/** Template memory needs a source; without the client's, the page's host stands in. */
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './cleaning';
+export * from './dedup';
+export * from './clustering';
