@@ -42,18 +42,16 @@ export class PostgresEventRepository implements EventRepository {
   }
 
   async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
-    const [rows, corpus]: [
-      Array<{ term: string; document_count: number }>,
-      Array<{ document_count: string }>,
-    ] = await Promise.all([
+    const rows: Array<{ term: string; document_count: number }> =
       terms.length === 0
-        ? Promise.resolve([])
-        : this.manager.query(
+        ? []
+        : await this.manager.query(
             `SELECT term, document_count FROM term_document_frequencies WHERE term = ANY($1::text[])`,
             [terms],
-          ),
-      this.manager.query(`SELECT document_count FROM corpus_statistics WHERE id = 1`),
-    ]);
+          );
+    const corpus: Array<{ document_count: string }> = await this.manager.query(
+      `SELECT document_count FROM corpus_statistics WHERE id = 1`,
+    );
     return {
       totalDocuments: Number(corpus[0]?.document_count ?? 0),
       frequencies: new Map(rows.map((row) => [row.term, row.document_count])),
