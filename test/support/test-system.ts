@@ -96,7 +96,7 @@ export class ServiceProcess {
     const log = createWriteStream(join(ARTIFACTS, `${this.logName}.log`), { flags: 'a' });
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'dist', 'apps', this.name, 'src', 'main.js')],
+      [join(DIST, 'apps', this.name, 'src', 'main.js')],
       {
         env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
         stdio: ['ignore', 'pipe', 'pipe'],
