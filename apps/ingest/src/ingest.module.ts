@@ -8,6 +8,11 @@ import { ArticleIntakeService } from './articles/article-intake.service';
 import { ArticlesController } from './articles/articles.controller';
 import { ApiKeyGuard, INGEST_API_KEYS } from './auth/api-key.guard';
 import { BrokerUnavailableFilter } from './broker-unavailable.filter';
+import {
+  RATE_LIMIT_OPTIONS,
+  RateLimitGuard,
+  type RateLimitOptions,
+} from './hardening/rate-limit.guard';
 import { INGEST_CONFIG, type IngestLimits } from './ingest.config';
 
 @Module({})
@@ -16,6 +21,7 @@ export class IngestModule {
     const limits: IngestLimits = {
       maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
       maxBatchBytes: config.INGEST_MAX_BATCH_BYTES,
+      bodyTimeoutMs: config.INGEST_BODY_TIMEOUT_MS,
     };
     return {
       module: IngestModule,
@@ -42,6 +48,14 @@ export class IngestModule {
         { provide: INGEST_CONFIG, useValue: limits },
         { provide: INGEST_API_KEYS, useValue: config.INGEST_API_KEYS },
         ApiKeyGuard,
+        {
+          provide: RATE_LIMIT_OPTIONS,
+          useValue: {
+            perSecond: config.INGEST_RATE_LIMIT_PER_SECOND,
+            burst: config.INGEST_RATE_LIMIT_BURST,
+          } satisfies RateLimitOptions,
+        },
+        RateLimitGuard,
         { provide: APP_FILTER, useClass: BrokerUnavailableFilter },
       ],
     };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { ingestEnvSchema, loadConfig } from '@newsflow/config';
 import { createLogger, exitOnStartupError, serveUntilSignalled } from '@newsflow/observability';
@@ -12,6 +13,10 @@ async function main(): Promise<void> {
     bodyParser: false,
     bufferLogs: true,
   });
+  // Slow clients: Node drops a request whose headers or whole body take longer than this (408).
+  const server = app.getHttpServer() as Server;
+  server.headersTimeout = Math.min(config.INGEST_REQUEST_TIMEOUT_MS, 60_000);
+  server.requestTimeout = config.INGEST_REQUEST_TIMEOUT_MS;
   await serveUntilSignalled(app, {
     port: config.INGEST_PORT,
     logger,

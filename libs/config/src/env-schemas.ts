@@ -43,6 +43,14 @@ export const ingestEnvSchema = sharedEnvSchema.extend({
   INGEST_MAX_BATCH_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
   /** Publishes awaiting the broker's confirm at once; RabbitMQ advises 100–300. */
   AMQP_CONFIRM_WINDOW: positiveInt(256, 10_000),
+  /** Requests per second per API key (or client address without keys); 0 = no rate limit. */
+  INGEST_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(0),
+  /** Requests a client may send at once before the rate applies; 0 = one second's worth. */
+  INGEST_RATE_LIMIT_BURST: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  /** A request body must arrive within this time, else 408 (slow uploads hold no socket for long). */
+  INGEST_BODY_TIMEOUT_MS: positiveInt(30_000, 3_600_000),
+  /** Node's headersTimeout / requestTimeout for the whole request line, headers and body. */
+  INGEST_REQUEST_TIMEOUT_MS: positiveInt(60_000, 3_600_000),
 });
 export type IngestConfig = z.infer<typeof ingestEnvSchema>;
 

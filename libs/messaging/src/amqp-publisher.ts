@@ -29,6 +29,7 @@ export class AmqpPublisher {
   private inFlight = 0;
   private readonly slotWaiters: Array<() => void> = [];
   private readonly returnedMessageIds = new Set<string>();
+  private initialized = false;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -41,7 +42,10 @@ export class AmqpPublisher {
     return this.channel !== null;
   }
 
+  /** Idempotent: the consumer and the app lifecycle both make sure the channel is registered. */
   async init(): Promise<void> {
+    if (this.initialized) return;
+    this.initialized = true;
     await this.connection.register((model) => this.openChannel(model));
   }
 

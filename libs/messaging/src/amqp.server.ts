@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { isMessageName, validateMessage } from '@newsflow/contracts';
 import type { AmqpConnection } from './amqp-connection';
+import { BrokerUnavailableError } from './errors';
 import {
   ATTEMPT_HEADER,
   AmqpContext,
@@ -28,6 +29,9 @@ export interface AmqpServerOptions {
   /** How long close() waits for handlers in flight before it lets go (they are redelivered). */
   drainTimeoutMs: number;
 }
+
+/** How long a delivery waits before it is requeued because the broker could not take its output. */
+const BROKER_BACKOFF_MS = 1_000;
 
 /** What happened to one delivery; the metrics and the tests read it. */
 export type DeliveryOutcome = 'acked' | 'retried' | 'parked' | 'requeued';
@@ -71,8 +75,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       callback(new Error(`no @EventPattern handler for ${missing.join(', ')}`));
       return;
     }
-    this.connection
-      .register((model) => this.startConsuming(model))
+    // The publisher's channel first: on every (re)connect, setups run in order of registration,
+    // and a handler that runs before its publisher is up fails for no fault of the message.
+    this.publisher
+      .init()
+      .then(() => this.connection.register((model) => this.startConsuming(model)))
       .then(
         () => callback(),
         (error: unknown) => callback(error),
@@ -171,6 +178,13 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const result = this.transformToObservable(await handler(validation.payload, context));
       await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
+      if (error instanceof BrokerUnavailableError) {
+        // The broker, not the message, failed: no attempt is spent, it comes back when it is up.
+        logger.warn({ err: error }, 'broker unavailable while handling; requeueing');
+        await new Promise((resolve) => setTimeout(resolve, BROKER_BACKOFF_MS));
+        safely(() => channel.nack(message, false, true));
+        return 'requeued';
+      }
       const reason = errorMessage(error);
       const attempt = context.attempt;
       if (attempt >= this.options.queue.retryDelaysMs.length) {

@@ -12,13 +12,14 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestj
 import type { Request } from 'express';
 import { correlationIdOfRequest } from '@newsflow/observability';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RateLimitGuard } from '../hardening/rate-limit.guard';
 import { INGEST_CONFIG, type IngestLimits } from '../ingest.config';
 import { ArticleIntakeService, type BatchAnswer } from './article-intake.service';
 import { parseArticleBatch, parseSingleArticle } from './parse-article-request';
 import { readUtf8Body } from './request-body';
 
 @ApiTags('ingest')
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, RateLimitGuard)
 @Controller('articles')
 export class ArticlesController {
   constructor(
@@ -41,7 +42,7 @@ export class ArticlesController {
     description: '{"id": "...", "status": "accepted"} once the broker confirmed it',
   })
   async submit(@Req() request: Request, @Query() query: Record<string, unknown>) {
-    const body = await readUtf8Body(request, this.limits.maxBodyBytes);
+    const body = await readUtf8Body(request, this.limits.maxBodyBytes, this.limits.bodyTimeoutMs);
     const article = parseSingleArticle(request.headers['content-type'], body, query);
     const { id } = await this.intake.acceptOne(article, correlationIdOfRequest(request));
     return { id, status: 'accepted' as const };
@@ -56,7 +57,7 @@ export class ArticlesController {
     description: '{"accepted": [{index, id}], "rejected": [{index, error}]}',
   })
   async submitBatch(@Req() request: Request): Promise<BatchAnswer> {
-    const body = await readUtf8Body(request, this.limits.maxBatchBytes);
+    const body = await readUtf8Body(request, this.limits.maxBatchBytes, this.limits.bodyTimeoutMs);
     const items = parseArticleBatch(request.headers['content-type'], body);
     return this.intake.acceptBatch(items, correlationIdOfRequest(request));
   }

@@ -1,6 +1,7 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { z } from 'zod';
 import { type ArticleInput, articleInputSchema, rawBodyQuerySchema } from '@newsflow/contracts';
+import { privateHostReason } from '../hardening/private-hosts';
 
 export const MAX_BATCH_ARTICLES = 1000;
 
@@ -38,11 +39,11 @@ export function parseSingleArticle(
   query: Record<string, unknown>,
 ): ArticleInput {
   const mediaType = mediaTypeOf(contentType);
-  if (mediaType === 'json') return validated(articleInputSchema, parseJson(body));
+  if (mediaType === 'json') return publicUrlOnly(validated(articleInputSchema, parseJson(body)));
   if (mediaType === 'text' || mediaType === 'html') {
     const fields = validated(rawBodyQuerySchema, firstValues(query));
     const article = mediaType === 'text' ? { ...fields, text: body } : { ...fields, html: body };
-    return validated(articleInputSchema, article);
+    return publicUrlOnly(validated(articleInputSchema, article));
   }
   throw new UnsupportedMediaTypeException({
     error: `unsupported Content-Type "${contentType ?? ''}": use application/json, text/plain or text/html`,
@@ -78,6 +79,9 @@ export function parseArticleBatch(contentType: string | undefined, body: string)
   return items.map((item, index): BatchItem => {
     if (item instanceof NdjsonLineError) return { index, ok: false, error: item.message };
     const result = articleInputSchema.safeParse(item);
+    const privateUrl =
+      result.success && result.data.url ? privateHostReason(result.data.url) : null;
+    if (privateUrl) return { index, ok: false, error: `url: ${privateUrl}` };
     return result.success
       ? { index, ok: true, article: result.data }
       : {
@@ -110,6 +114,18 @@ function parseJson(body: string): unknown {
     const detail = error instanceof SyntaxError ? error.message : 'too deeply nested';
     throw new BadRequestException({ error: `the body is not valid JSON: ${detail}` });
   }
+}
+
+/** Links into private networks are refused: no public article lives there (docs/reliability.md). */
+function publicUrlOnly(article: ArticleInput): ArticleInput {
+  const reason = article.url ? privateHostReason(article.url) : null;
+  if (reason) {
+    throw new BadRequestException({
+      error: 'invalid article',
+      fields: [{ field: 'url', message: reason }],
+    });
+  }
+  return article;
 }
 
 function validated<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
