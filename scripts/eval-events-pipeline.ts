@@ -1,0 +1,84 @@
+/**
+ * `npm run eval:events:pipeline -- [--replicas 3] [--seed 1]`: the event evaluation through the real
+ * system. Starts store, ingest and N normalizer replicas (from the build in dist/, or NEWSFLOW_DIST)
+ * on their own vhost and database, posts ../shared/eval/ecbplus-dev.jsonl in a shuffled order as
+ * clients would, and scores the eventIds the store serves with B-cubed against the gold events.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bcubed } from '../libs/text-processing/src/clustering';
+import { TestSystem, postJson } from '../test/support/test-system';
+import { type EcbArticle, evalDirectory, shuffled } from './eval-events';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+async function main(): Promise<void> {
+  const file = join(evalDirectory(), 'ecbplus-dev.jsonl');
+  if (!existsSync(file)) {
+    console.log(
+      `eval:events:pipeline skipped: ${file} is not there (the eval data lives beside the repo)`,
+    );
+    return;
+  }
+  const replicas = option('replicas', 3);
+  const seed = option('seed', 1);
+  const articles = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as EcbArticle);
+  const order = shuffled(articles, seed).map((article) => ({ article, id: randomUUID() }));
+
+  const system = await TestSystem.start({ services: ['store', 'ingest'] });
+  try {
+    await Promise.all(Array.from({ length: replicas }, () => system.startService('normalizer')));
+    const started = Date.now();
+    for (let offset = 0; offset < order.length; offset += 50) {
+      const chunk = order.slice(offset, offset + 50);
+      const response = await postJson(
+        `${system.ingestUrl}/articles/batch`,
+        chunk.map(({ article, id }) => ({
+          id,
+          text: article.text,
+          ...(article.url ? { url: article.url } : {}),
+        })),
+      );
+      if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
+    }
+    const processed = await Promise.all(
+      order.map(async ({ article, id }) => ({
+        article,
+        stored: await system.processedArticle(id, 300_000),
+      })),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const scores = bcubed(
+      processed.map(({ article, stored }) => ({
+        gold: article.event,
+        predicted: stored.eventId ?? `rejected:${stored.id}`,
+      })),
+    );
+    const count = (status: string) =>
+      processed.filter(({ stored }) => stored.status === status).length;
+    console.log(
+      `eval:events:pipeline  ${articles.length} articles, ${replicas} normalizer replicas, shuffle seed ${seed}, ${seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `  stored ${count('stored')}, duplicate ${count('duplicate')}, rejected ${count('rejected')}, events ${new Set(processed.map(({ stored }) => stored.eventId)).size}`,
+    );
+    console.log(
+      `  B-cubed precision ${scores.precision.toFixed(3)}  recall ${scores.recall.toFixed(3)}  F1 ${scores.f1.toFixed(3)}`,
+    );
+    console.log(JSON.stringify({ replicas, seed, ...scores }));
+  } finally {
+    await system.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
