@@ -3,7 +3,10 @@
  * every article goes through `classifyArticle` (dedup, then single-pass clustering) one at a
  * time in a shuffled order; the assigned event ids are scored with B-cubed against the gold events.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}']
+ *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}'] [--half=a|b]
+ *
+ * `--half=a` keeps the 1st, 3rd, 5th… topic (ECB+ topic numbers in ascending order), `--half=b` the
+ * others: tune on one half, report on the other, to estimate the score on unseen topics.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -59,6 +62,19 @@ const DATELINE =
  * ECB+ texts have no fields: a short first paragraph without a closing full stop is the headline,
  * and a date line near the top is the publication date — what the cleaning step would extract.
  */
+export function topicOf(article: EcbArticle): string {
+  return article.event.split('-')[0];
+}
+
+/** Half `a` or `b` of the topics, alternating in ascending topic number. */
+export function topicHalf(articles: readonly EcbArticle[], half: 'a' | 'b'): EcbArticle[] {
+  const topics = [...new Set(articles.map(topicOf))].sort(
+    (first, second) => Number(first) - Number(second),
+  );
+  const kept = new Set(topics.filter((_, index) => index % 2 === (half === 'a' ? 0 : 1)));
+  return articles.filter((article) => kept.has(topicOf(article)));
+}
+
 export function toClassifyInput(article: EcbArticle): ClassifyInput {
   const paragraphs = article.text.split(/\n\s*\n/).map((paragraph) => paragraph.trim());
   let title: string | null = null;
@@ -168,16 +184,18 @@ async function main(): Promise<void> {
     console.log(`eval:events skipped: ${path} not found (evaluation data lives beside the repo).`);
     return;
   }
-  const articles = readFileSync(path, 'utf8')
+  const all = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as EcbArticle);
+  const half = argument('half');
+  const articles = half === 'a' || half === 'b' ? topicHalf(all, half) : all;
   const parameters = parametersFromArguments();
   const seeds = (argument('seeds') ?? '1,2,3,4,5').split(',').map(Number);
   const useDates = !process.argv.includes('--no-dates');
   const gold = new Set(articles.map((article) => article.event)).size;
   console.log(
-    `eval:events: ${articles.length} articles, ${gold} gold events, seeds ${seeds.join(',')}${useDates ? '' : ', dates ignored'}`,
+    `eval:events: ${articles.length} articles, ${gold} gold events, seeds ${seeds.join(',')}${half ? `, topic half ${half}` : ''}${useDates ? '' : ', dates ignored'}`,
   );
   const results: EventRunResult[] = [];
   for (const seed of seeds) {

@@ -14,6 +14,7 @@ import {
 } from './entities/normalizer-state.entities';
 import { CreateStoreTables1732480000000 } from './migrations/1732480000000-create-store-tables';
 import { CreateNormalizerState1732490000000 } from './migrations/1732490000000-create-normalizer-state';
+import { AddEventClusterYears1732510000000 } from './migrations/1732510000000-add-event-cluster-years';
 
 export const entities = [
   ArticleEntity,
@@ -28,7 +29,11 @@ export const entities = [
   SourceTemplateEntity,
   SourceTemplateLineEntity,
 ];
-export const migrations = [CreateStoreTables1732480000000, CreateNormalizerState1732490000000];
+export const migrations = [
+  CreateStoreTables1732480000000,
+  CreateNormalizerState1732490000000,
+  AddEventClusterYears1732510000000,
+];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

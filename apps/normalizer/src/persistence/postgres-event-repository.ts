@@ -14,6 +14,7 @@ interface EventRow {
   terms: Record<string, number>;
   index_terms: string[];
   article_count: number;
+  years: number[];
   sources: string[];
   first_published_at: Date | null;
   last_published_at: Date | null;
@@ -76,7 +77,7 @@ export class PostgresEventRepository implements EventRepository {
   async candidateEvents(query: CandidateQuery): Promise<ClusterEventSnapshot[]> {
     if (query.terms.length === 0) return [];
     const rows: EventRow[] = await this.manager.query(
-      `SELECT e.id, e.title, e.terms, e.index_terms, e.article_count, e.sources, e.first_published_at,
+      `SELECT e.id, e.title, e.terms, e.index_terms, e.article_count, e.years, e.sources, e.first_published_at,
               e.last_published_at, e.version
          FROM (SELECT event_id, count(*) AS shared FROM event_cluster_terms
                 WHERE term = ANY($1::text[]) GROUP BY event_id) matches
@@ -95,8 +96,9 @@ export class PostgresEventRepository implements EventRepository {
     const created: ClusterEventSnapshot = { ...event, id: randomUUID() };
     await this.manager.query(
       `INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources, first_published_at,
-         last_published_at, version, updated_at)
-       VALUES ($1, $2, $3::jsonb, $4::text[], $5, $6::text[], $7::timestamptz, $8::timestamptz, 1, now())`,
+         last_published_at, years, version, updated_at)
+       VALUES ($1, $2, $3::jsonb, $4::text[], $5, $6::text[], $7::timestamptz, $8::timestamptz, $9::integer[], 1,
+         now())`,
       eventParameters(created),
     );
     await this.indexTerms(created.id, created.indexTerms);
@@ -110,7 +112,7 @@ export class PostgresEventRepository implements EventRepository {
       `WITH updated AS (
          UPDATE event_clusters SET title = $2, terms = $3::jsonb, index_terms = $4::text[], article_count = $5,
            sources = $6::text[], first_published_at = $7::timestamptz, last_published_at = $8::timestamptz,
-           version = version + 1, updated_at = now()
+           years = $9::integer[], version = version + 1, updated_at = now()
          WHERE id = $1 RETURNING version)
        SELECT version FROM updated`,
       eventParameters(event),
@@ -131,8 +133,8 @@ export class PostgresEventRepository implements EventRepository {
       `WITH updated AS (
          UPDATE event_clusters SET sources = array_append(sources, $2), version = version + 1, updated_at = now()
           WHERE id = $1 AND NOT ($2 = ANY(sources))
-          RETURNING id, title, terms, index_terms, article_count, sources, first_published_at, last_published_at,
-                    version)
+          RETURNING id, title, terms, index_terms, article_count, years, sources, first_published_at,
+                    last_published_at, version)
        SELECT * FROM updated`,
       [eventId, source],
     );
@@ -161,6 +163,7 @@ function eventParameters(event: ClusterEventSnapshot): unknown[] {
     event.sources,
     event.firstPublishedAt,
     event.lastPublishedAt,
+    event.years,
   ];
 }
 
@@ -171,6 +174,7 @@ function toSnapshot(row: EventRow): ClusterEventSnapshot {
     terms: new Map(Object.entries(row.terms)),
     indexTerms: row.index_terms,
     articleCount: row.article_count,
+    years: row.years,
     sources: row.sources,
     firstPublishedAt: row.first_published_at?.toISOString() ?? null,
     lastPublishedAt: row.last_published_at?.toISOString() ?? null,

@@ -79,6 +79,10 @@ export class EventClusterEntity {
   @Column('integer', { name: 'article_count' })
   articleCount!: number;
 
+  /** The members' time anchors (publication year, else the latest year mentioned), distinct, ascending. */
+  @Column('integer', { array: true, default: () => "'{}'" })
+  years!: number[];
+
   @Column('text', { array: true })
   sources!: string[];
 

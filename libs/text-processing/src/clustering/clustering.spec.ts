@@ -8,8 +8,12 @@ import {
   DEFAULT_CLUSTERING_PARAMETERS,
   eventVector,
   extractEventFeatures,
+  timeAnchor,
+  timeConflict,
   type EventSnapshot,
   type ClassifyInput,
+  type ClassifyParameters,
+  DEFAULT_CLASSIFY_PARAMETERS,
   type ClassifyPorts,
 } from '.';
 
@@ -154,6 +158,26 @@ describe('extractEventFeatures', () => {
   });
 });
 
+describe('time anchors', () => {
+  const anchorOf = (text: string, publishedAt: string | null = null) =>
+    timeAnchor(extractEventFeatures({ title: null, text, publishedAt, language: 'en' }));
+
+  it('is the publication year, else the latest year the text mentions', () => {
+    expect(
+      anchorOf('Reid was in rehab in 2005 and again in 2008.', '2013-05-03T00:00:00.000Z'),
+    ).toBe(2013);
+    expect(anchorOf('Reid was in rehab in 2005 and again in 2008; 1500 fans waited.')).toBe(2008);
+    expect(anchorOf('No year here, only 25 people and 3,000 dollars.')).toBeNull();
+  });
+
+  it('conflicts only when both sides are anchored and every event year is beyond the tolerance', () => {
+    expect(timeConflict(2013, [2008], 1)).toBe(true);
+    expect(timeConflict(2013, [2008, 2012], 1)).toBe(false);
+    expect(timeConflict(null, [2008], 1)).toBe(false);
+    expect(timeConflict(2013, [], 1)).toBe(false);
+  });
+});
+
 describe('eventVector', () => {
   it('weights an event with the document frequencies of the day, not those it was built with', () => {
     const event: EventSnapshot = {
@@ -165,6 +189,7 @@ describe('eventVector', () => {
       ]),
       indexTerms: ['w:earthquake', 'e:aceh'],
       articleCount: 2,
+      years: [],
       sources: [],
       firstPublishedAt: null,
       lastPublishedAt: null,
@@ -257,6 +282,36 @@ describe('classifyArticle', () => {
     for (const order of orders) {
       expect(partition(await clusterInOrder(order.map((index) => STORIES[index])))).toBe(expected);
     }
+  });
+
+  it('keeps two same-kind stories years apart when their wording alone would merge them', async () => {
+    // Cosine ≈ 0.26 on their own: above the join threshold, inside the range of true write-up pairs.
+    const patch2008 = article(
+      'patch2008',
+      'Microsoft releases emergency patch for Internet Explorer',
+      'Microsoft released an emergency security patch for Internet Explorer on Wednesday to close a hole that criminals used to steal passwords, ' +
+        'the company said on December 17, 2008. Security firms had found malicious code on thousands of websites.',
+    );
+    const patch2013 = article(
+      'patch2013',
+      'Microsoft rushes out fix for Internet Explorer zero-day',
+      'Microsoft said on Tuesday it would rush out a fix for a zero-day flaw in Internet Explorer after attackers targeted users in Japan. ' +
+        'The company offered a temporary Fix It tool until the security patch is ready.',
+      '2013-09-17T00:00:00.000Z',
+    );
+    const ports = freshPorts();
+    const first = await classifyArticle(patch2008, ports);
+    const second = await classifyArticle(patch2013, ports);
+    expect(second.eventId).not.toBe(first.eventId);
+
+    const withoutTime: ClassifyParameters = {
+      ...DEFAULT_CLASSIFY_PARAMETERS,
+      clustering: { ...DEFAULT_CLUSTERING_PARAMETERS, timeConflictFactor: 1 },
+    };
+    const blindPorts = freshPorts();
+    const blindFirst = await classifyArticle(patch2008, blindPorts, withoutTime);
+    const blindSecond = await classifyArticle(patch2013, blindPorts, withoutTime);
+    expect(blindSecond.eventId).toBe(blindFirst.eventId);
   });
 
   it('does not join an event outside its time window', async () => {

@@ -1,6 +1,7 @@
 import {
   DEFAULT_FEATURE_PARAMETERS,
   extractEventFeatures,
+  timeAnchor,
   type EventArticle,
   type FeatureParameters,
 } from './features';
@@ -30,6 +31,14 @@ export interface ClusteringParameters {
   windowDays: number;
   /** Cosine similarity to the best event at or above which the article joins it. */
   joinThreshold: number;
+  /**
+   * The similarity is multiplied by this when the article's time anchor is known and lies more
+   * than `timeToleranceYears` from every time anchor of the event (which has at least one).
+   */
+  timeConflictFactor: number;
+  timeToleranceYears: number;
+  /** Time anchors kept per event (the latest ones). */
+  maxEventYears: number;
 }
 
 /** Chosen from measurements on ECB+ dev; see clustering/README.md. */
@@ -42,6 +51,9 @@ export const DEFAULT_CLUSTERING_PARAMETERS: ClusteringParameters = {
   candidateLimit: 30,
   windowDays: 30,
   joinThreshold: 0.22,
+  timeConflictFactor: 0.7,
+  timeToleranceYears: 1,
+  maxEventYears: 8,
 };
 
 export interface EventCandidateScore {
@@ -60,6 +72,8 @@ export interface ArticleForEvents extends EventArticle {
 /** An article ready for the decision: its sublinear term frequencies, kept terms only. */
 export interface ArticleTerms {
   frequencies: ReadonlyMap<string, number>;
+  /** `timeAnchor`: the publication year, else the latest year the text mentions. */
+  year: number | null;
 }
 
 export interface ScoringContext {
@@ -88,6 +102,22 @@ export function eventVector(event: EventSnapshot, context: ScoringContext): Map<
   return normalize(weighted);
 }
 
+/**
+ * Both sides are anchored in time and far apart: two reports of one happening are written within
+ * days of each other, two happenings of the same kind are often years apart.
+ */
+export function timeConflict(
+  articleYear: number | null,
+  eventYears: readonly number[],
+  toleranceYears: number,
+): boolean {
+  return (
+    articleYear !== null &&
+    eventYears.length > 0 &&
+    eventYears.every((year) => Math.abs(year - articleYear) > toleranceYears)
+  );
+}
+
 export function scoreCandidates(
   article: ArticleTerms,
   candidates: readonly EventSnapshot[],
@@ -96,7 +126,11 @@ export function scoreCandidates(
   const vector = articleVector(article, context);
   return candidates
     .map((event) => {
-      return { event, similarity: cosineSimilarity(vector, eventVector(event, context)) };
+      const cosine = cosineSimilarity(vector, eventVector(event, context));
+      const factor = timeConflict(article.year, event.years, context.parameters.timeToleranceYears)
+        ? context.parameters.timeConflictFactor
+        : 1;
+      return { event, similarity: cosine * factor };
     })
     .sort(
       (first, second) =>
@@ -114,6 +148,16 @@ export function decideEvent(
   if (best && best.similarity >= context.parameters.joinThreshold)
     return { kind: 'join', event: best.event, similarity: best.similarity };
   return { kind: 'new', bestSimilarity: best?.similarity ?? 0 };
+}
+
+function mergeYears(
+  years: readonly number[],
+  added: number | null,
+  parameters: ClusteringParameters,
+): number[] {
+  return [...new Set(added === null ? years : [...years, added])]
+    .sort((first, second) => first - second)
+    .slice(-parameters.maxEventYears);
 }
 
 function strongestTerms(vector: ReadonlyMap<string, number>, limit: number): string[] {
@@ -168,6 +212,7 @@ export function newEventFrom(
     terms: merged.terms,
     indexTerms: merged.indexTerms,
     articleCount: 1,
+    years: mergeYears([], terms.year, context.parameters),
     sources: article.source === null ? [] : [article.source],
     firstPublishedAt: article.publishedAt,
     lastPublishedAt: article.publishedAt,
@@ -191,6 +236,7 @@ export function eventWithArticle(
     terms: merged.terms,
     indexTerms: merged.indexTerms,
     articleCount: event.articleCount + 1,
+    years: mergeYears(event.years, terms.year, context.parameters),
     sources,
     firstPublishedAt: earliest(event.firstPublishedAt, article.publishedAt),
     lastPublishedAt: latest(event.lastPublishedAt, article.publishedAt),
@@ -243,6 +289,7 @@ export async function assignEvent(
         sublinearFrequency(features.termFrequencies.get(term) ?? 0),
       ]),
     ),
+    year: timeAnchor(features),
   };
   const query: CandidateQuery = {
     terms: strongestTerms(kept, parameters.queryTerms),

@@ -196,3 +196,23 @@ export function extractEventFeatures(
   );
   return { termFrequencies: frequencies, publishedAt: article.publishedAt };
 }
+
+const YEAR_TERM = /^n:((?:19|20)\d\d)$/;
+
+/**
+ * When the article was written, to the year: its publication year, else the latest year its text
+ * mentions (number terms that read as years, 1900–2099; an article is not older than the latest
+ * year it mentions, and background years are older still). Null when neither is known.
+ */
+export function timeAnchor(features: EventFeatures): number | null {
+  if (features.publishedAt !== null) {
+    const published = new Date(features.publishedAt).getUTCFullYear();
+    if (!Number.isNaN(published)) return published;
+  }
+  let latest: number | null = null;
+  for (const term of features.termFrequencies.keys()) {
+    const year = YEAR_TERM.exec(term);
+    if (year) latest = Math.max(latest ?? 0, Number(year[1]));
+  }
+  return latest;
+}

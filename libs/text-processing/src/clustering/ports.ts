@@ -13,6 +13,11 @@ export interface EventSnapshot {
   /** The strongest terms; the repository indexes the event under these (term → event ids). */
   indexTerms: readonly string[];
   articleCount: number;
+  /**
+   * The members' time anchors (`timeAnchor`: publication year, else the latest year the text
+   * mentions), distinct, ascending, at most the latest `maxEventYears`. Empty when none is known.
+   */
+  years: readonly number[];
   sources: readonly string[];
   /** UTC ISO-8601 or null when no member carried a date. */
   firstPublishedAt: string | null;
