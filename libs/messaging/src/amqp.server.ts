@@ -178,9 +178,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const result = this.transformToObservable(await handler(validation.payload, context));
       await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
-      if (error instanceof BrokerUnavailableError) {
-        // The broker, not the message, failed: no attempt is spent, it comes back when it is up.
-        logger.warn({ err: error }, 'broker unavailable while handling; requeueing');
+      if (isTransientInfrastructureError(error)) {
+        // The broker or the database, not the message, failed: no attempt is spent, it comes
+        // back once they are up (a Postgres restart must not park every message in flight).
+        logger.warn({ err: error }, 'broker or database unavailable while handling; requeueing');
         await new Promise((resolve) => setTimeout(resolve, BROKER_BACKOFF_MS));
         safely(() => channel.nack(message, false, true));
         return 'requeued';
@@ -241,6 +242,21 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     safely(() => channel.ack(message));
     return 'parked';
   }
+}
+
+/** Postgres SQLSTATEs of a lost or refused connection, overload, or a transaction to run again. */
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const TRANSIENT_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down)|terminating connection/i;
+
+/** Errors of the infrastructure rather than of the message: retried without spending an attempt. */
+export function isTransientInfrastructureError(error: unknown): boolean {
+  if (error instanceof BrokerUnavailableError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const code: unknown = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('08') || TRANSIENT_SQLSTATES.has(code)))
+    return true;
+  return TRANSIENT_MESSAGE.test(errorMessage(error));
 }
 
 /** A retried message comes back through the default exchange; keep where it first came from. */
