@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesQuery } from './articles/articles.query';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { EventsController } from './events/events.controller';
 import { EventsQuery } from './events/events.query';
 import { ProcessedFeedHandler } from './ingestion/processed-feed.handler';
@@ -42,7 +43,12 @@ export class StoreModule {
         }),
         MetricsModule,
       ],
-      controllers: [ArticlesController, EventsController, ProcessedFeedHandler],
+      controllers: [
+        ArticlesController,
+        EventsController,
+        ProcessedFeedHandler,
+        DashboardController,
+      ],
       providers: [ArticlesQuery, EventsQuery, ProcessedFeedRepository, StoreIngestionService],
     };
   }
