@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bcubed } from '../libs/text-processing/src/clustering';
-import { TestSystem, postJson } from '../test/support/test-system';
+import { TestSystem, postJson, waitFor } from '../test/support/test-system';
 import { type EcbArticle, evalDirectory, shuffled } from './eval-events';
 
 function option(name: string, fallback: number): number {
@@ -48,12 +48,23 @@ async function main(): Promise<void> {
       );
       if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
     }
-    const processed = await Promise.all(
-      order.map(async ({ article, id }) => ({
-        article,
-        stored: await system.processedArticle(id, 300_000),
-      })),
-    );
+    await waitFor('every article processed', 600_000, async () => {
+      const rows = await system.infrastructure.query<{ count: string }>(
+        'SELECT count(*) FROM articles',
+      );
+      return Number(rows[0].count) >= order.length;
+    });
+    const rows = await system.infrastructure.query<{
+      id: string;
+      status: string;
+      event_id: string | null;
+    }>('SELECT id, status, event_id FROM articles');
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const processed = order.map(({ article, id }) => {
+      const row = byId.get(id);
+      if (!row) throw new Error(`article ${id} missing`);
+      return { article, stored: { id, status: row.status, eventId: row.event_id } };
+    });
     const seconds = (Date.now() - started) / 1000;
     const scores = bcubed(
       processed.map(({ article, stored }) => ({

@@ -94,14 +94,10 @@ export class ServiceProcess {
   async start(waitUntil: 'ready' | 'live' = 'ready'): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const log = createWriteStream(join(ARTIFACTS, `${this.logName}.log`), { flags: 'a' });
-    const child = spawn(
-      process.execPath,
-      [join(DIST, 'apps', this.name, 'src', 'main.js')],
-      {
-        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [join(DIST, 'apps', this.name, 'src', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;
@@ -252,6 +248,7 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
+  let delayMs = 50;
   while (Date.now() < deadline) {
     try {
       if (await check()) return;
@@ -259,7 +256,9 @@ export async function waitFor(
       lastError = error;
       if (error instanceof Error && error.message.includes('exited with')) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Backs off so hundreds of waiters do not turn into a load test of the service they wait for.
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 1.5, 1_000);
   }
   throw new Error(
     `timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
