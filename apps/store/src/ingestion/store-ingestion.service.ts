@@ -5,6 +5,7 @@ import type {
   ArticleRejectedV1,
   EventSnapshot,
 } from '@newsflow/contracts';
+import { plainText } from '../shared/plain-text';
 import { ProcessedFeedRepository } from './processed-feed.repository';
 
 /** Turns each processed-feed message into its row; resolving means the row is committed. */
@@ -15,6 +16,8 @@ export class StoreIngestionService {
   handleArticleNormalized(article: ArticleNormalizedV1, correlationId: string): Promise<void> {
     return this.repository.saveArticle({
       ...article,
+      title: plainText(article.title),
+      text: plainText(article.text),
       status: 'stored',
       duplicateOf: null,
       reason: null,
@@ -25,6 +28,8 @@ export class StoreIngestionService {
   handleArticleDuplicate(article: ArticleDuplicateV1, correlationId: string): Promise<void> {
     return this.repository.saveArticle({
       ...article,
+      title: plainText(article.title),
+      text: plainText(article.text),
       status: 'duplicate',
       reason: null,
       correlationId,
