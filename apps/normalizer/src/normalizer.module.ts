@@ -2,7 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { NormalizerConfig } from '@newsflow/config';
 import { databaseModule, isDatabaseUp } from '@newsflow/database';
 import { AmqpServer, MessagingModule } from '@newsflow/messaging';
-import { HealthModule, MetricsModule, httpLoggerModule } from '@newsflow/observability';
+import {
+  HealthModule,
+  MetricsModule,
+  httpLoggerModule,
+  observeDataSourcePool,
+} from '@newsflow/observability';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ArticleReceivedHandler } from './article-received.handler';
@@ -12,6 +17,9 @@ import { PostgresNormalizerState } from './persistence/postgres-normalizer-state
 import { PostgresTemplateMemory } from './persistence/postgres-template-memory';
 import { PipelineArticleProcessor } from './processing/pipeline-article-processor';
 import { NormalizerState, TemplateMemory } from './processing/ports';
+
+/** Makes the Postgres pool gauges read this app's pool. */
+const POOL_METRICS = Symbol('POOL_METRICS');
 
 @Module({})
 export class NormalizerModule {
@@ -48,6 +56,7 @@ export class NormalizerModule {
         { provide: ArticleProcessor, useClass: PipelineArticleProcessor },
         { provide: NormalizerState, useClass: PostgresNormalizerState },
         { provide: TemplateMemory, useClass: PostgresTemplateMemory },
+        { provide: POOL_METRICS, inject: [DataSource], useFactory: observeDataSourcePool },
       ],
     };
   }

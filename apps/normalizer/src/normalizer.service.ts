@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ArticleReceivedV1 } from '@newsflow/contracts';
 import { AmqpPublisher } from '@newsflow/messaging';
+import { normalizerArticleDurationSeconds } from '@newsflow/observability';
 import { ArticleProcessor } from './processing/article-processor';
+import { outcomeOf } from './processing/decision-metrics';
 
 @Injectable()
 export class NormalizerService {
@@ -12,6 +14,7 @@ export class NormalizerService {
 
   /** Resolves once every outcome message is confirmed by the broker; only then is the input acked. */
   async handleArticleReceived(article: ArticleReceivedV1, correlationId: string): Promise<void> {
+    const stopTimer = normalizerArticleDurationSeconds.startTimer();
     const messages = await this.processor.process(article, new Date());
     await this.publisher.publishAll(
       messages.map((message) => ({
@@ -19,6 +22,7 @@ export class NormalizerService {
         meta: { messageId: messageIdOf(message, article.id), correlationId },
       })),
     );
+    stopTimer({ outcome: outcomeOf(messages) });
   }
 }
 

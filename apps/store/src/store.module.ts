@@ -2,7 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { StoreConfig } from '@newsflow/config';
 import { databaseModule, isDatabaseUp } from '@newsflow/database';
 import { AmqpServer, MessagingModule } from '@newsflow/messaging';
-import { HealthModule, MetricsModule, httpLoggerModule } from '@newsflow/observability';
+import {
+  HealthModule,
+  MetricsModule,
+  httpLoggerModule,
+  observeDataSourcePool,
+} from '@newsflow/observability';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ArticlesController } from './articles/articles.controller';
@@ -13,6 +18,9 @@ import { EventsQuery } from './events/events.query';
 import { ProcessedFeedHandler } from './ingestion/processed-feed.handler';
 import { ProcessedFeedRepository } from './ingestion/processed-feed.repository';
 import { StoreIngestionService } from './ingestion/store-ingestion.service';
+
+/** Makes the Postgres pool gauges read this app's pool. */
+const POOL_METRICS = Symbol('POOL_METRICS');
 
 @Module({})
 export class StoreModule {
@@ -49,7 +57,13 @@ export class StoreModule {
         ProcessedFeedHandler,
         DashboardController,
       ],
-      providers: [ArticlesQuery, EventsQuery, ProcessedFeedRepository, StoreIngestionService],
+      providers: [
+        ArticlesQuery,
+        EventsQuery,
+        ProcessedFeedRepository,
+        StoreIngestionService,
+        { provide: POOL_METRICS, inject: [DataSource], useFactory: observeDataSourcePool },
+      ],
     };
   }
 }

@@ -14,6 +14,7 @@ import {
 } from './entities/normalizer-state.entities';
 import { CreateStoreTables1732480000000 } from './migrations/1732480000000-create-store-tables';
 import { CreateNormalizerState1732490000000 } from './migrations/1732490000000-create-normalizer-state';
+import { AddArticleTraceId1732500000000 } from './migrations/1732500000000-add-article-trace-id';
 import { AddEventClusterYears1732510000000 } from './migrations/1732510000000-add-event-cluster-years';
 
 export const entities = [
@@ -32,6 +33,7 @@ export const entities = [
 export const migrations = [
   CreateStoreTables1732480000000,
   CreateNormalizerState1732490000000,
+  AddArticleTraceId1732500000000,
   AddEventClusterYears1732510000000,
 ];
 

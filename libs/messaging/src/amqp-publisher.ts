@@ -1,6 +1,14 @@
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { Logger } from 'pino';
-import { messageContracts, type OutgoingMessage } from '@newsflow/contracts';
+import { isMessageName, messageContracts, type OutgoingMessage } from '@newsflow/contracts';
+import {
+  TRACEPARENT_HEADER,
+  currentTrace,
+  formatTraceparent,
+  messagesConfirmedTotal,
+  messagesPublishFailedTotal,
+  messagesPublishedTotal,
+} from '@newsflow/observability';
 import type { AmqpConnection } from './amqp-connection';
 import { BrokerUnavailableError, PublishRejectedError } from './errors';
 import type { Topology } from './topology';
@@ -49,9 +57,13 @@ export class AmqpPublisher {
     await this.connection.register((model) => this.openChannel(model));
   }
 
-  /** The one typed way to send a message: the name decides the exchange and the payload shape. */
+  /**
+   * The one typed way to send a message: the name decides the exchange and the payload shape. The
+   * trace of the work in progress (HTTP request, delivery) goes along as a `traceparent` header.
+   */
   publish(message: OutgoingMessage, meta: PublishMeta): Promise<void> {
     const contract = messageContracts[message.name];
+    const trace = currentTrace();
     return this.publishRaw(
       contract.exchange,
       contract.routingKey,
@@ -60,7 +72,9 @@ export class AmqpPublisher {
         messageId: meta.messageId,
         correlationId: meta.correlationId,
         type: message.name,
-        headers: meta.headers,
+        headers: trace
+          ? { [TRACEPARENT_HEADER]: formatTraceparent(trace), ...meta.headers }
+          : meta.headers,
       },
     );
   }
@@ -102,8 +116,11 @@ export class AmqpPublisher {
     const channel = this.channel;
     if (!channel) return Promise.reject(new BrokerUnavailableError('not connected'));
     const messageId = options.messageId;
+    const type = metricTypeOf(options.type);
+    messagesPublishedTotal.inc({ type });
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
+        messagesPublishFailedTotal.inc({ type, reason: 'unavailable' });
         reject(new BrokerUnavailableError(`no confirm within ${this.options.confirmTimeoutMs} ms`));
       }, this.options.confirmTimeoutMs);
       try {
@@ -123,20 +140,24 @@ export class AmqpPublisher {
           (error: unknown) => {
             clearTimeout(timer);
             if (messageId !== undefined && this.returnedMessageIds.delete(messageId)) {
+              messagesPublishFailedTotal.inc({ type, reason: 'unroutable' });
               reject(new PublishRejectedError(`no queue is bound for ${routingKey}`));
             } else if (error) {
+              messagesPublishFailedTotal.inc({ type, reason: 'unavailable' });
               reject(
                 new BrokerUnavailableError(
                   error instanceof Error ? error.message : 'confirm failed',
                 ),
               );
             } else {
+              messagesConfirmedTotal.inc({ type });
               resolve();
             }
           },
         );
       } catch (error) {
         clearTimeout(timer);
+        messagesPublishFailedTotal.inc({ type, reason: 'unavailable' });
         reject(new BrokerUnavailableError(error instanceof Error ? error.message : String(error)));
       }
     });
@@ -173,4 +194,9 @@ export class AmqpPublisher {
     if (next) next();
     else this.inFlight -= 1;
   }
+}
+
+/** A label from a fixed set: a parked message may carry any `type` its sender made up. */
+export function metricTypeOf(type: unknown): string {
+  return typeof type === 'string' && isMessageName(type) ? type : 'unknown';
 }

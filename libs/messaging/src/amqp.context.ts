@@ -1,5 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { ConsumeMessage } from 'amqplib';
+import { TRACEPARENT_HEADER, parseTraceparent } from '@newsflow/observability';
 
 /** What a handler can ask about the message it is handling (`@Ctx() context: AmqpContext`). */
 export class AmqpContext extends BaseRpcContext<[ConsumeMessage]> {
@@ -15,6 +16,11 @@ export class AmqpContext extends BaseRpcContext<[ConsumeMessage]> {
   get correlationId(): string {
     const id: unknown = this.message.properties.correlationId;
     return typeof id === 'string' && id.length > 0 ? id : this.messageId;
+  }
+
+  /** The trace the message belongs to (W3C `traceparent` header), null when it came without one. */
+  get traceId(): string | null {
+    return parseTraceparent(this.message.properties.headers?.[TRACEPARENT_HEADER])?.traceId ?? null;
   }
 
   /** 0 on first delivery, then the number of retries so far. */

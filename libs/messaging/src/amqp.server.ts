@@ -4,6 +4,17 @@ import { Store, storage } from 'nestjs-pino/storage';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { isMessageName, validateMessage } from '@newsflow/contracts';
+import {
+  TRACEPARENT_HEADER,
+  continueTrace,
+  messageHandlingDurationSeconds,
+  messagesAckedTotal,
+  messagesConsumedTotal,
+  messagesParkedTotal,
+  messagesRequeuedTotal,
+  messagesRetriedTotal,
+  runInTrace,
+} from '@newsflow/observability';
 import type { AmqpConnection } from './amqp-connection';
 import { BrokerUnavailableError } from './errors';
 import {
@@ -15,7 +26,7 @@ import {
   PARKED_AT_HEADER,
   PARKED_REASON_HEADER,
 } from './amqp.context';
-import type { AmqpPublisher } from './amqp-publisher';
+import { type AmqpPublisher, metricTypeOf } from './amqp-publisher';
 import {
   type ConsumerQueueSpec,
   declareConsumerQueue,
@@ -136,23 +147,33 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private async handleDelivery(channel: Channel, message: ConsumeMessage): Promise<void> {
     const context = new AmqpContext([message]);
     const type = String(message.properties.type ?? message.fields.routingKey);
+    const queue = this.options.queue.queue;
+    const metricLabels = { type: metricTypeOf(type), queue };
+    messagesConsumedTotal.inc(metricLabels);
+    const stopTimer = messageHandlingDurationSeconds.startTimer(metricLabels);
+    const trace = continueTrace(message.properties.headers?.[TRACEPARENT_HEADER]);
     const logger = this.log.child({
       correlationId: context.correlationId,
       messageId: context.messageId,
       messageType: type,
     });
-    await storage.run(new Store(logger), async () => {
-      let outcome: DeliveryOutcome;
-      try {
-        outcome = await this.process(channel, message, context, type, logger);
-      } catch (error) {
-        // Only a failed retry/park publish lands here: the broker is gone, the message is not ours.
-        logger.warn({ err: error }, 'could not settle message; it will be redelivered');
-        safely(() => channel.nack(message, false, true));
-        outcome = 'requeued';
-      }
-      for (const listener of this.outcomeListeners) listener(outcome, type);
-    });
+    // The consumer's span continues the publisher's trace; logs and outgoing messages carry it.
+    await runInTrace(trace, () =>
+      storage.run(new Store(logger), async () => {
+        let outcome: DeliveryOutcome;
+        try {
+          outcome = await this.process(channel, message, context, type, logger);
+        } catch (error) {
+          // Only a failed retry/park publish lands here: the broker is gone, the message is not ours.
+          logger.warn({ err: error }, 'could not settle message; it will be redelivered');
+          safely(() => channel.nack(message, false, true));
+          outcome = 'requeued';
+        }
+        stopTimer({ outcome });
+        OUTCOME_COUNTERS[outcome].inc(metricLabels);
+        for (const listener of this.outcomeListeners) listener(outcome, type);
+      }),
+    );
   }
 
   private async process(
@@ -243,6 +264,13 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     return 'parked';
   }
 }
+
+const OUTCOME_COUNTERS = {
+  acked: messagesAckedTotal,
+  retried: messagesRetriedTotal,
+  parked: messagesParkedTotal,
+  requeued: messagesRequeuedTotal,
+} as const;
 
 /** Postgres SQLSTATEs of a lost or refused connection, overload, or a transaction to run again. */
 const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);

@@ -7,3 +7,4 @@ export * from './topology';
 export * from './messaging.module';
 export * from './keep-error.filter';
 export * from './parking-lot';
+export * from './queue-metrics';

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpPublisher } from './amqp-publisher';
 import { AmqpServer } from './amqp.server';
+import { QueueMetrics } from './queue-metrics';
 import { Topology } from './topology';
 
 export interface MessagingModuleOptions {
@@ -95,6 +96,12 @@ export class MessagingModule {
                     },
                     options.logger,
                   ),
+              },
+              {
+                provide: QueueMetrics,
+                inject: [AmqpConnection, Topology],
+                useFactory: (connection: AmqpConnection, topology: Topology) =>
+                  new QueueMetrics(connection, topology[consumer.queue]),
               },
             ]
           : []),

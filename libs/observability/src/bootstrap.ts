@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { httpObservabilityMiddleware } from './http-observability';
 
 export interface ServeOptions {
   port: number;
@@ -19,6 +20,8 @@ export async function serveUntilSignalled(
   app: INestApplication,
   options: ServeOptions,
 ): Promise<void> {
+  // Registered now, so it runs before every middleware and route the app adds at init.
+  app.use(httpObservabilityMiddleware);
   app.useLogger(app.get(NestPinoLogger));
   app.flushLogs();
   if (options.consumer) {

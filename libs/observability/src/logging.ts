@@ -2,15 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
+import { currentTrace } from './tracing';
 
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 const CORRELATION_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
-/** JSON logs on stdout; `service` on every line, credentials never. */
+/**
+ * JSON logs on stdout; `service` on every line, credentials never, and the trace and span of the
+ * request or message being handled on every line logged while handling it.
+ */
 export function createLogger(service: string, level: string): Logger {
   return pino({
     level,
     base: { service },
+    mixin: () => {
+      const trace = currentTrace();
+      return trace ? { traceId: trace.traceId, spanId: trace.spanId } : {};
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
   });

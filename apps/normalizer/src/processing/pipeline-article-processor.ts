@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
-import { type CleanedArticle, classifyArticle, cleanArticle } from '@newsflow/text-processing';
+import {
+  type CleanedArticle,
+  type DuplicateReason,
+  classifyArticle,
+  cleanArticle,
+} from '@newsflow/text-processing';
 import { ArticleProcessor } from './article-processor';
+import { recordDecision } from './decision-metrics';
 import {
   duplicateArticleMessages,
   rejectedMessages,
@@ -40,6 +46,7 @@ export class PipelineArticleProcessor extends ArticleProcessor {
       template,
     );
     let decidedNow = false;
+    const detail: { duplicateReason?: DuplicateReason } = {};
     const messages = await this.state.exclusively(async (state) => {
       const previous = await state.outcomes.find(article.id);
       if (previous) return previous;
@@ -47,10 +54,16 @@ export class PipelineArticleProcessor extends ArticleProcessor {
       const decided =
         cleaning.kind === 'rejected'
           ? rejectedMessages(article, cleaning.reason, processedAt)
-          : await decide(article, cleaning.article, state, processedAt);
+          : await decide(article, cleaning.article, state, processedAt, detail);
       await state.outcomes.save(article.id, decided, processedAt);
       return decided;
     });
+    if (decidedNow) {
+      recordDecision(messages, {
+        ...detail,
+        rejectionReason: cleaning.kind === 'rejected' ? cleaning.reason : undefined,
+      });
+    }
     if (decidedNow && cleaning.kind === 'article' && templateSource) {
       await this.templates.recordPage(templateSource, cleaning.article.templateKeys);
     }
@@ -63,6 +76,7 @@ async function decide(
   cleaned: CleanedArticle,
   state: ExclusiveState,
   processedAt: Date,
+  detail: { duplicateReason?: DuplicateReason },
 ): Promise<OutgoingMessage[]> {
   const result = await classifyArticle(
     {
@@ -77,6 +91,7 @@ async function decide(
     { dedup: state.dedup, events: state.events },
   );
   if (result.kind === 'duplicate') {
+    detail.duplicateReason = result.reason;
     if (cleaned.source) await state.events.addSource(result.eventId, cleaned.source);
     return duplicateArticleMessages(
       article,

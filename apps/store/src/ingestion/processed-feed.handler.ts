@@ -8,7 +8,7 @@ import type {
   EventUpdatedV1,
 } from '@newsflow/contracts';
 import { AmqpContext, KeepErrorFilter } from '@newsflow/messaging';
-import { StoreIngestionService } from './store-ingestion.service';
+import { type MessageOrigin, StoreIngestionService } from './store-ingestion.service';
 
 /** Payloads are already validated against their contracts by the transport. */
 @Controller()
@@ -18,17 +18,17 @@ export class ProcessedFeedHandler {
 
   @EventPattern('article.normalized.v1')
   normalized(@Payload() article: ArticleNormalizedV1, @Ctx() context: AmqpContext): Promise<void> {
-    return this.ingestion.handleArticleNormalized(article, context.correlationId);
+    return this.ingestion.handleArticleNormalized(article, originOf(context));
   }
 
   @EventPattern('article.duplicate.v1')
   duplicate(@Payload() article: ArticleDuplicateV1, @Ctx() context: AmqpContext): Promise<void> {
-    return this.ingestion.handleArticleDuplicate(article, context.correlationId);
+    return this.ingestion.handleArticleDuplicate(article, originOf(context));
   }
 
   @EventPattern('article.rejected.v1')
   rejected(@Payload() article: ArticleRejectedV1, @Ctx() context: AmqpContext): Promise<void> {
-    return this.ingestion.handleArticleRejected(article, context.correlationId);
+    return this.ingestion.handleArticleRejected(article, originOf(context));
   }
 
   @EventPattern('event.created.v1')
@@ -40,4 +40,8 @@ export class ProcessedFeedHandler {
   updated(@Payload() event: EventUpdatedV1): Promise<void> {
     return this.ingestion.handleEventChanged(event);
   }
+}
+
+function originOf(context: AmqpContext): MessageOrigin {
+  return { correlationId: context.correlationId, traceId: context.traceId };
 }

@@ -21,6 +21,7 @@ export interface ArticleRecord {
   receivedAt: string;
   processedAt: string;
   correlationId: string | null;
+  traceId: string | null;
 }
 
 /**
@@ -34,9 +35,10 @@ export class ProcessedFeedRepository {
   async saveArticle(article: ArticleRecord): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO articles (id, status, duplicate_of, event_id, reason, url, canonical_url, source, title,
-         author, published_at, language, text, received_at, processed_at, sort_at, correlation_id)
+         author, published_at, language, text, received_at, processed_at, sort_at, correlation_id,
+         trace_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13, $14::timestamptz, $15,
-         coalesce($11::timestamptz, $14::timestamptz), $16)
+         coalesce($11::timestamptz, $14::timestamptz), $16, $17)
        ON CONFLICT (id) DO NOTHING`,
       [
         article.id,
@@ -55,6 +57,7 @@ export class ProcessedFeedRepository {
         article.receivedAt,
         article.processedAt,
         article.correlationId,
+        article.traceId,
       ],
     );
   }

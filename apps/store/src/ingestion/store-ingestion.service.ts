@@ -8,12 +8,18 @@ import type {
 import { plainText } from '../shared/plain-text';
 import { ProcessedFeedRepository } from './processed-feed.repository';
 
+/** Where a message came from: the request that caused it, and its trace. */
+export interface MessageOrigin {
+  correlationId: string;
+  traceId: string | null;
+}
+
 /** Turns each processed-feed message into its row; resolving means the row is committed. */
 @Injectable()
 export class StoreIngestionService {
   constructor(private readonly repository: ProcessedFeedRepository) {}
 
-  handleArticleNormalized(article: ArticleNormalizedV1, correlationId: string): Promise<void> {
+  handleArticleNormalized(article: ArticleNormalizedV1, origin: MessageOrigin): Promise<void> {
     return this.repository.saveArticle({
       ...article,
       title: plainText(article.title),
@@ -21,29 +27,29 @@ export class StoreIngestionService {
       status: 'stored',
       duplicateOf: null,
       reason: null,
-      correlationId,
+      ...origin,
     });
   }
 
-  handleArticleDuplicate(article: ArticleDuplicateV1, correlationId: string): Promise<void> {
+  handleArticleDuplicate(article: ArticleDuplicateV1, origin: MessageOrigin): Promise<void> {
     return this.repository.saveArticle({
       ...article,
       title: plainText(article.title),
       text: plainText(article.text),
       status: 'duplicate',
       reason: null,
-      correlationId,
+      ...origin,
     });
   }
 
-  handleArticleRejected(article: ArticleRejectedV1, correlationId: string): Promise<void> {
+  handleArticleRejected(article: ArticleRejectedV1, origin: MessageOrigin): Promise<void> {
     return this.repository.saveArticle({
       ...article,
       status: 'rejected',
       duplicateOf: null,
       eventId: null,
       text: null,
-      correlationId,
+      ...origin,
     });
   }
 

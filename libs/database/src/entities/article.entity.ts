@@ -60,4 +60,8 @@ export class ArticleEntity {
 
   @Column('text', { name: 'correlation_id', nullable: true })
   correlationId!: string | null;
+
+  /** The W3C trace the article was ingested in: finds every log line and message about it. */
+  @Column('text', { name: 'trace_id', nullable: true })
+  traceId!: string | null;
 }
