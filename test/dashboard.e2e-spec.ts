@@ -104,6 +104,38 @@ describeInBrowser('the events dashboard in a real browser (Chromium)', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  it('pages through the events with the API cursors as the list scrolls', async () => {
+    const { page } = browser;
+    const everything = (await (await fetch(`${system.storeUrl}/events?limit=100`)).json()) as {
+      items: { id: string }[];
+    };
+    expect(everything.items.length).toBeGreaterThan(2);
+    // Pages of two instead of twenty, so these few events take several pages.
+    await page.route(/\/events\?/, (route) => {
+      const url = new URL(route.request().url());
+      if (url.searchParams.get('limit') === '20') url.searchParams.set('limit', '2');
+      return route.continue({ url: url.toString() });
+    });
+    try {
+      await page.reload();
+      await page.locator('#event-list > li').first().waitFor();
+      await page.waitForFunction(
+        `document.querySelectorAll('#event-list > li').length === ${everything.items.length}`,
+      );
+      const ids = await Promise.all(
+        (await page.locator('#event-list > li').all()).map((item) =>
+          item.getAttribute('data-event-id'),
+        ),
+      );
+      expect(ids).toEqual(everything.items.map((item) => item.id));
+      // Loaded by paging, not slipped in by the live updates.
+      await expect(page.locator('#event-list > li.fresh').count()).resolves.toBe(0);
+      await expect(page.locator('button.more').isHidden()).resolves.toBe(true);
+    } finally {
+      await page.unrouteAll();
+    }
+  });
+
   it('lists the event with both outlets, finds it by search and opens it by keyboard', async () => {
     const { page } = browser;
     const card = page.locator(`li[data-event-id="${kyiv.eventId}"]`);
@@ -178,6 +210,7 @@ describeInBrowser('the events dashboard in a real browser (Chromium)', () => {
     await expect(page.locator('a.original').getAttribute('href')).resolves.toBe(
       'https://example.org/news/hostile',
     );
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-article.png'), fullPage: true });
     expect(browser.errors).toEqual([]);
   });
 
