@@ -67,11 +67,11 @@ export class PostgresTemplateMemory extends TemplateMemory {
          RETURNING page_count),
        lines AS (
          INSERT INTO source_template_lines (source, line_key, page_count, recent_share, last_page)
-         SELECT $1, key, 1, $3, page.page_count FROM page, unnest($2::text[]) AS key
+         SELECT $1, key, 1, $3::real, page.page_count FROM page, unnest($2::text[]) AS key
          ON CONFLICT (source, line_key) DO UPDATE SET
            page_count = source_template_lines.page_count + 1,
            recent_share = source_template_lines.recent_share
-             * power(1 - $3, greatest(EXCLUDED.last_page - source_template_lines.last_page, 0)) + $3,
+             * power(1 - $3::real, greatest(EXCLUDED.last_page - source_template_lines.last_page, 0)) + $3::real,
            last_page = EXCLUDED.last_page)
        SELECT page_count FROM page`,
       [source, keys, RECENT_WEIGHT],
@@ -80,7 +80,7 @@ export class PostgresTemplateMemory extends TemplateMemory {
     if (pages % PRUNE_EVERY_PAGES === 0) {
       await this.dataSource.query(
         `DELETE FROM source_template_lines
-          WHERE source = $1 AND recent_share * power(1 - $2, $3 - last_page) < $4`,
+          WHERE source = $1 AND recent_share * power(1 - $2::real, $3::bigint - last_page) < $4::real`,
         [source, RECENT_WEIGHT, pages, FORGET_BELOW_SHARE],
       );
     }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
 import {
   type CleanedArticle,
@@ -21,6 +21,8 @@ import { type ExclusiveState, NormalizerState, TemplateMemory } from './ports';
  */
 @Injectable()
 export class PipelineArticleProcessor extends ArticleProcessor {
+  private readonly logger = new Logger(PipelineArticleProcessor.name);
+
   constructor(
     private readonly state: NormalizerState,
     private readonly templates: TemplateMemory,
@@ -65,7 +67,13 @@ export class PipelineArticleProcessor extends ArticleProcessor {
       });
     }
     if (decidedNow && cleaning.kind === 'article' && templateSource) {
-      await this.templates.recordPage(templateSource, cleaning.article.templateKeys);
+      // Template learning is an optimisation: the article's outcome is committed, so a failure
+      // here must not send it back through the retries.
+      await this.templates
+        .recordPage(templateSource, cleaning.article.templateKeys)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, source: templateSource }, 'template memory not updated'),
+        );
     }
     return messages;
   }

@@ -19,7 +19,7 @@ const instant = z
   });
 
 /** `?source=&since=&until=&q=&limit=&cursor=` of both feeds (SPEC.md). */
-export const listQuerySchema = z.object({
+export const listQuerySchema = z.strictObject({
   source: text(512).optional(),
   since: instant.optional(),
   until: instant.optional(),
