@@ -1,0 +1,448 @@
+/**
+ * Dedup/event cost flatness: fills a fresh database with N stored articles' normalizer state
+ * (fingerprints, LSH band keys, outcomes, document frequencies, event clusters and their term
+ * index) directly in SQL, then times the per-article decision (the real Postgres adapters running
+ * `classifyArticle` under the advisory lock, rolled back so the state stays at N) for the same
+ * probe articles at each size.
+ *
+ *   node flatness.js <postgresUrl> <sizes comma-separated> <probes>
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { OutgoingMessage } from '@newsflow/contracts';
+import { dataSourceOptions, quoteIdentifier } from '@newsflow/database';
+import {
+  type CandidateQuery,
+  type EventRepository,
+  type EventSnapshot,
+  InMemoryEventRepository,
+  type NewEvent,
+  assignEvent,
+  classifyArticle,
+  cleanArticle,
+} from '@newsflow/text-processing';
+import { PostgresDedupIndex } from '../../apps/normalizer/src/persistence/postgres-dedup-index';
+import { PostgresEventRepository } from '../../apps/normalizer/src/persistence/postgres-event-repository';
+import { PostgresOutcomeLog } from '../../apps/normalizer/src/persistence/postgres-outcome-log';
+import { median, percentile, round } from './common';
+import { ArticleGenerator, type BenchArticle } from './generate';
+
+/** The normalizer's lock key (postgres-normalizer-state.ts): the probe takes the same lock. */
+const DECISION_LOCK_KEY = 7_305_118_202;
+const SAMPLE_ARTICLES = 1_500;
+/** A term seen in fewer sample events than this is a "name of the day": fresh per stored event. */
+const COMMON_MIN_EVENTS = 3;
+const SLOTS = 20_000;
+
+export interface FlatnessSize {
+  articles: number;
+  events: number;
+  bandKeys: number;
+  generateSeconds: number;
+  medianMs: number | null;
+  p90Ms: number | null;
+  /** Median ms per statement kind, to show which look-up grows. */
+  perQueryMedianMs: Record<string, number | null>;
+}
+
+export interface FlatnessResult {
+  probes: number;
+  sizes: FlatnessSize[];
+  /** Median per-article decision cost at the largest size over the smallest. */
+  ratio: number | null;
+}
+
+class Rollback extends Error {}
+
+/** Wraps an EventRepository and remembers the last snapshot of every event it wrote. */
+class RecordingRepository implements EventRepository {
+  readonly events = new Map<string, EventSnapshot>();
+  constructor(private readonly inner: InMemoryEventRepository) {}
+  documentFrequencies(terms: readonly string[]) {
+    return this.inner.documentFrequencies(terms);
+  }
+  incrementDocumentFrequencies(terms: readonly string[]) {
+    return this.inner.incrementDocumentFrequencies(terms);
+  }
+  candidateEvents(query: CandidateQuery) {
+    return this.inner.candidateEvents(query);
+  }
+  async createEvent(event: NewEvent) {
+    const created = await this.inner.createEvent(event);
+    this.events.set(created.id, created);
+    return created;
+  }
+  async updateEvent(event: EventSnapshot) {
+    await this.inner.updateEvent(event);
+    this.events.set(event.id, event);
+  }
+}
+
+interface TermModel {
+  /** Sampling slots: each common index term holds slots in proportion to its share of events. */
+  indexSlots: string[];
+  /** Share of an event's index terms that are common (the rest are fresh names). */
+  commonShare: number;
+  /** term → share of documents holding it. */
+  documentShare: Map<string, number>;
+  eventsPerArticle: number;
+  /** New distinct rare terms per article (Heaps' law, roughly), for the frequency table. */
+  rareTermsPerArticle: number;
+}
+
+function cleaned(article: BenchArticle): { title: string; text: string; publishedAt: string } {
+  const outcome = cleanArticle({
+    url: article.url,
+    source: article.source,
+    title: article.title,
+    author: null,
+    publishedAt: article.publishedAt,
+    language: 'en',
+    text: article.text ?? null,
+    html: article.html ?? null,
+    receivedAt: new Date().toISOString(),
+  });
+  const text = outcome.kind === 'article' ? outcome.article.text : (article.text ?? '');
+  return { title: article.title, text, publishedAt: article.publishedAt };
+}
+
+/** Clusters a sample in memory to learn how index terms and document frequencies spread. */
+async function learnTermModel(): Promise<TermModel> {
+  const generator = new ArticleGenerator(11, {
+    duplicateShare: 0,
+    htmlShare: 0,
+    htmlBytes: 0,
+  });
+  const memory = new InMemoryEventRepository();
+  const repository = new RecordingRepository(memory);
+  for (let index = 0; index < SAMPLE_ARTICLES; index++) {
+    const article = cleaned(generator.next());
+    await assignEvent({ ...article, language: 'en', source: 'sample' }, repository);
+  }
+  const eventsByTerm = new Map<string, number>();
+  for (const event of repository.events.values())
+    for (const term of event.indexTerms) eventsByTerm.set(term, (eventsByTerm.get(term) ?? 0) + 1);
+  let common = 0;
+  let total = 0;
+  const indexSlots: string[] = [];
+  const commonTerms = [...eventsByTerm].filter(([, count]) => count >= COMMON_MIN_EVENTS);
+  const commonOccurrences = commonTerms.reduce((sum, [, count]) => sum + count, 0);
+  for (const [, count] of eventsByTerm) {
+    total += count;
+    if (count >= COMMON_MIN_EVENTS) common += count;
+  }
+  for (const [term, count] of commonTerms) {
+    const slots = Math.max(1, Math.round((count / commonOccurrences) * SLOTS));
+    for (let slot = 0; slot < slots; slot++) indexSlots.push(term);
+  }
+  // Document frequencies of every term in the sample's vocabulary, as shares of documents.
+  const allTerms = new Set<string>();
+  for (const event of repository.events.values())
+    for (const term of event.terms.keys()) allTerms.add(term);
+  const df = await memory.documentFrequencies([...allTerms]);
+  const documentShare = new Map<string, number>();
+  let rare = 0;
+  for (const [term, count] of df.frequencies) {
+    if (count >= COMMON_MIN_EVENTS) documentShare.set(term, count / df.totalDocuments);
+    else rare++;
+  }
+  return {
+    indexSlots,
+    commonShare: total === 0 ? 0 : common / total,
+    documentShare,
+    eventsPerArticle: repository.events.size / SAMPLE_ARTICLES,
+    rareTermsPerArticle: rare / SAMPLE_ARTICLES,
+  };
+}
+
+async function timed(client: Client, label: string, sql: string, params: unknown[] = []) {
+  const start = performance.now();
+  await client.query(sql, params);
+  const seconds = (performance.now() - start) / 1000;
+  console.log(`  ${label}: ${seconds.toFixed(1)} s`);
+}
+
+/**
+ * Grows the state to `target` articles (from `from`) in SQL. Indexes are dropped and rebuilt
+ * around the bulk load, exactly as the migration defined them (saved with pg_get_indexdef).
+ */
+async function generateState(
+  client: Client,
+  model: TermModel,
+  from: number,
+  target: number,
+): Promise<void> {
+  const count = target - from;
+  const events = Math.max(1, Math.round(count * model.eventsPerArticle));
+  const eventsBefore = Math.round(from * model.eventsPerArticle);
+  await client.query(`SET maintenance_work_mem = '512MB'`);
+  await client.query(`SET synchronous_commit = off`);
+  // Bulk load without the child tables' keys and secondary indexes, then rebuild them exactly as
+  // the migration defined them (pg_get_constraintdef / pg_get_indexdef): same end state, faster.
+  const constraints = await client.query<{ name: string; table: string; definition: string }>(
+    `SELECT c.conname AS name, t.relname AS "table", pg_get_constraintdef(c.oid) AS definition
+       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+      WHERE t.relname IN ('fingerprint_band_keys', 'event_cluster_terms') AND c.contype IN ('p', 'f')
+      ORDER BY c.contype DESC`,
+  );
+  const indexes = await client.query<{ name: string; definition: string; table: string }>(
+    `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS definition, t.relname AS "table"
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+      WHERE t.relname IN ('fingerprint_band_keys', 'event_cluster_terms', 'article_fingerprints')
+        AND NOT i.indisprimary`,
+  );
+  for (const index of indexes.rows) await client.query(`DROP INDEX ${index.name}`);
+  for (const constraint of constraints.rows)
+    await client.query(`ALTER TABLE ${constraint.table} DROP CONSTRAINT ${constraint.name}`);
+
+  // Events: ids are deterministic from their number, so articles can point at them. Their index
+  // terms are drawn first (common terms by their share of events, else a fresh name).
+  await client.query(
+    `CREATE TEMP TABLE IF NOT EXISTS bench_slots (slot int PRIMARY KEY, term text)`,
+  );
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS bench_event_terms (n bigint, term text)`);
+  await client.query(`TRUNCATE bench_slots, bench_event_terms`);
+  await client.query(
+    `INSERT INTO bench_slots SELECT ordinality - 1, term FROM unnest($1::text[]) WITH ORDINALITY AS t(term)`,
+    [model.indexSlots],
+  );
+  await timed(
+    client,
+    `${events * 30} event index terms drawn`,
+    `INSERT INTO bench_event_terms (n, term)
+     SELECT DISTINCT d.n, coalesce(s.term, 'e:name' || d.n || '_' || d.k)
+       FROM (SELECT n, k, CASE WHEN random() < $3::float8 THEN floor(random() * $4)::int END AS slot
+               FROM generate_series($1::bigint + 1, $1::bigint + $2) AS n,
+                    generate_series(1, 30) AS k) d
+       LEFT JOIN bench_slots s ON s.slot = d.slot`,
+    [eventsBefore, events, model.commonShare, model.indexSlots.length],
+  );
+  await timed(
+    client,
+    `${events} event clusters`,
+    `INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
+       first_published_at, last_published_at, version, updated_at)
+     SELECT md5('event' || n)::uuid, 'Event ' || n, terms, index_terms, 1 + (n % 5),
+            ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1, now()
+       FROM (SELECT n, jsonb_object_agg(term, 1.5) AS terms, array_agg(term) AS index_terms
+               FROM bench_event_terms GROUP BY n) agg,
+            LATERAL (SELECT timestamptz '2024-01-01' + (n % 700) * interval '1 day' AS t) dates`,
+  );
+  await timed(
+    client,
+    'event term index rows',
+    `INSERT INTO event_cluster_terms (term, event_id)
+     SELECT term, md5('event' || n)::uuid FROM bench_event_terms`,
+  );
+  await timed(
+    client,
+    `${count} fingerprints`,
+    `INSERT INTO article_fingerprints (article_id, canonical_url, text_hash, signature, shingle_count,
+       shingle_kind, duplicate_of, event_id)
+     SELECT md5('article' || n)::uuid, 'https://www.outlet' || (n % 12) || '.example/news/' || n,
+            md5('text' || n), array_fill(n, ARRAY[126]), 400, 'word',
+            CASE WHEN n % 10 = 0 THEN md5('article' || (n - 1))::uuid END,
+            md5('event' || (1 + floor((n - 1) * $3::float8)::bigint))::uuid
+       FROM generate_series($1::bigint + 1, $2::bigint) AS n`,
+    [from, target, model.eventsPerArticle],
+  );
+  await timed(
+    client,
+    `${count * 42} band keys`,
+    `INSERT INTO fingerprint_band_keys (band_key, article_id)
+     SELECT (b::bigint << 32) | floor(random() * 4294967296)::bigint, md5('article' || n)::uuid
+       FROM generate_series($1::bigint + 1, $2::bigint) AS n, generate_series(0, 41) AS b`,
+    [from, target],
+  );
+  await timed(
+    client,
+    `${count} outcomes`,
+    `INSERT INTO article_outcomes (article_id, status, messages, processed_at)
+     SELECT md5('article' || n)::uuid, CASE WHEN n % 10 = 0 THEN 'duplicate' ELSE 'stored' END,
+            '[]'::jsonb, now()
+       FROM generate_series($1::bigint + 1, $2::bigint) AS n`,
+    [from, target],
+  );
+  // Document frequencies: common terms in proportion to the corpus, plus a tail of rare ones.
+  const terms = [...model.documentShare.keys()];
+  const shares = terms.map((term) => model.documentShare.get(term) ?? 0);
+  await timed(
+    client,
+    'document frequencies',
+    `INSERT INTO term_document_frequencies (term, document_count)
+     SELECT term, greatest(1, round(share * $3))::int FROM unnest($1::text[], $2::float8[]) AS t(term, share)
+     ON CONFLICT (term) DO UPDATE SET document_count = EXCLUDED.document_count`,
+    [terms, shares, target],
+  );
+  await client.query(
+    `INSERT INTO term_document_frequencies (term, document_count)
+     SELECT 'w:rare' || n, 1 + (n % 3) FROM generate_series($1::bigint + 1, $2::bigint) AS n
+     ON CONFLICT DO NOTHING`,
+    [Math.round(from * model.rareTermsPerArticle), Math.round(target * model.rareTermsPerArticle)],
+  );
+  await client.query(`UPDATE corpus_statistics SET document_count = $1 WHERE id = 1`, [target]);
+  // Primary keys first (ORDER BY contype DESC), then foreign keys, then indexes.
+  for (const constraint of constraints.rows)
+    await timed(
+      client,
+      `constraint ${constraint.name}`,
+      `ALTER TABLE ${constraint.table} ADD CONSTRAINT ${constraint.name} ${constraint.definition}`,
+    );
+  for (const index of indexes.rows) await timed(client, `index ${index.name}`, index.definition);
+  await timed(client, 'analyze', 'ANALYZE');
+}
+
+/** A manager whose `query` is timed per statement kind; the adapters only ever call `query`. */
+function timingManager(manager: EntityManager, times: Map<string, number[]>): EntityManager {
+  const wrapper = {
+    query: async (sql: string, params?: unknown[]) => {
+      const start = performance.now();
+      const result: unknown = await manager.query(sql, params);
+      const kind = statementKind(sql);
+      const list = times.get(kind) ?? [];
+      list.push(performance.now() - start);
+      times.set(kind, list);
+      return result;
+    },
+  };
+  return wrapper as unknown as EntityManager;
+}
+
+function statementKind(sql: string): string {
+  const compact = sql.replace(/\s+/g, ' ');
+  if (compact.includes('pg_advisory_xact_lock')) return 'lock';
+  if (compact.includes("SELECT 'id' AS match")) return 'findExact';
+  if (compact.includes('FROM fingerprint_band_keys WHERE band_key')) return 'findByBandKeys';
+  if (compact.includes('INSERT INTO article_fingerprints')) return 'dedup.add';
+  if (compact.includes('INSERT INTO term_document_frequencies')) return 'incrementDF';
+  if (compact.includes('UPDATE corpus_statistics')) return 'incrementDF';
+  if (compact.includes('FROM term_document_frequencies')) return 'documentFrequencies';
+  if (compact.includes('FROM corpus_statistics')) return 'documentFrequencies';
+  if (compact.includes('FROM event_cluster_terms WHERE term')) return 'candidateEvents';
+  if (compact.includes('INSERT INTO event_clusters')) return 'createEvent';
+  if (compact.includes('UPDATE event_clusters SET title')) return 'updateEvent';
+  if (compact.includes('event_cluster_terms')) return 'updateEvent';
+  if (compact.includes('article_outcomes')) return 'outcomes';
+  return 'other';
+}
+
+async function probe(
+  dataSource: DataSource,
+  articles: ReadonlyArray<BenchArticle & { cleanedText: string }>,
+): Promise<{ durations: number[]; times: Map<string, number[]> }> {
+  const durations: number[] = [];
+  const times = new Map<string, number[]>();
+  for (const article of articles) {
+    const start = performance.now();
+    try {
+      await dataSource.transaction(async (raw) => {
+        const manager = timingManager(raw, times);
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [DECISION_LOCK_KEY]);
+        const outcomes = new PostgresOutcomeLog(manager);
+        const events = new PostgresEventRepository(manager);
+        const dedup = new PostgresDedupIndex(manager);
+        await outcomes.find(article.id);
+        const result = await classifyArticle(
+          {
+            id: article.id,
+            canonicalUrl: article.url,
+            source: article.source,
+            title: article.title,
+            text: article.cleanedText,
+            publishedAt: article.publishedAt,
+            language: 'en',
+          },
+          { dedup, events },
+        );
+        if (result.kind === 'duplicate') await events.addSource(result.eventId, article.source);
+        // The outcome log keeps the published messages: about the article's size in JSON.
+        const message = {
+          name: result.kind === 'duplicate' ? 'article.duplicate.v1' : 'article.normalized.v1',
+          payload: { id: article.id, title: article.title, text: article.cleanedText },
+        } as unknown as OutgoingMessage;
+        await outcomes.save(article.id, [message], new Date());
+        throw new Rollback();
+      });
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+    }
+    durations.push(performance.now() - start);
+  }
+  return { durations, times };
+}
+
+async function main(): Promise<void> {
+  const [postgresUrl, sizesArg, probesArg] = process.argv.slice(2);
+  const sizes = (sizesArg ?? '10000,1000000').split(',').map(Number);
+  const probes = Number(probesArg ?? 200);
+  const name = `newsflow_bench_${randomBytes(4).toString('hex')}_flat`;
+  const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+  const url = `${postgresUrl}/${name}`;
+  const dataSource = new DataSource(dataSourceOptions(url, 2));
+  const client = new Client({ connectionString: url });
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    await client.connect();
+    console.log('flatness: learning how terms spread from an in-memory clustering sample');
+    const model = await learnTermModel();
+    console.log(
+      `flatness: ${round(model.eventsPerArticle, 2)} events/article, ${round(model.commonShare * 100, 0)}% common index terms, ${model.documentShare.size} common terms`,
+    );
+    const generator = new ArticleGenerator(99, { duplicateShare: 0, htmlShare: 0, htmlBytes: 0 });
+    const probeArticles = Array.from({ length: probes }, () => {
+      const article = generator.next();
+      return { ...article, cleanedText: cleaned(article).text };
+    });
+    const result: FlatnessResult = { probes, sizes: [], ratio: null };
+    let current = 0;
+    for (const size of sizes) {
+      console.log(`flatness: generating ${size} stored articles`);
+      const start = performance.now();
+      await generateState(client, model, current, size);
+      const generateSeconds = (performance.now() - start) / 1000;
+      current = size;
+      // Warm the caches as a running normalizer has them, then measure.
+      await probe(dataSource, probeArticles.slice(0, Math.min(20, probes)));
+      const { durations, times } = await probe(dataSource, probeArticles);
+      const counts = await client.query<{ events: string; keys: string }>(
+        `SELECT (SELECT count(*) FROM event_clusters) AS events,
+                (SELECT count(*) FROM fingerprint_band_keys) AS keys`,
+      );
+      const entry: FlatnessSize = {
+        articles: size,
+        events: Number(counts.rows[0]?.events ?? 0),
+        bandKeys: Number(counts.rows[0]?.keys ?? 0),
+        generateSeconds: round(generateSeconds, 1) ?? 0,
+        medianMs: round(median(durations), 2),
+        p90Ms: round(percentile(durations, 90), 2),
+        perQueryMedianMs: Object.fromEntries(
+          [...times].map(([kind, list]) => [kind, round(median(list), 3)]),
+        ),
+      };
+      result.sizes.push(entry);
+      console.log(
+        `flatness: ${size} articles → ${entry.medianMs} ms median per decision (p90 ${entry.p90Ms}); ${JSON.stringify(entry.perQueryMedianMs)}`,
+      );
+    }
+    const first = result.sizes[0]?.medianMs ?? null;
+    const last = result.sizes[result.sizes.length - 1]?.medianMs ?? null;
+    result.ratio = first && last ? round(last / first, 2) : null;
+    console.log(JSON.stringify(result));
+  } finally {
+    await client.end().catch(() => undefined);
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
