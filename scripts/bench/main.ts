@@ -256,7 +256,7 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
     const saturate = await ask<SaturateResult>(load, {
       cmd: 'saturate',
       warmupMs: options.quick ? 3_000 : 5_000,
-      drainTimeoutMs: options.quick ? 30_000 : 120_000,
+      drainTimeoutMs: options.quick ? 60_000 : 120_000,
       windowMs,
       batchSize: 50,
       concurrency: 4,
