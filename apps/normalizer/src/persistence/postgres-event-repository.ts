@@ -42,21 +42,21 @@ export class PostgresEventRepository implements EventRepository {
     return this.changes.get(eventId);
   }
 
+  /** One round trip: the corpus size rides along as a row with a NULL term (the lock is held meanwhile). */
   async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
-    const rows: Array<{ term: string; document_count: number }> =
-      terms.length === 0
-        ? []
-        : await this.manager.query(
-            `SELECT term, document_count FROM term_document_frequencies WHERE term = ANY($1::text[])`,
-            [terms],
-          );
-    const corpus: Array<{ document_count: string }> = await this.manager.query(
-      `SELECT document_count FROM corpus_statistics WHERE id = 1`,
+    const rows: Array<{ term: string | null; document_count: string }> = await this.manager.query(
+      `SELECT NULL AS term, document_count FROM corpus_statistics WHERE id = 1
+       UNION ALL
+       SELECT term, document_count FROM term_document_frequencies WHERE term = ANY($1::text[])`,
+      [terms],
     );
-    return {
-      totalDocuments: Number(corpus[0]?.document_count ?? 0),
-      frequencies: new Map(rows.map((row) => [row.term, row.document_count])),
-    };
+    const frequencies = new Map<string, number>();
+    let totalDocuments = 0;
+    for (const row of rows) {
+      if (row.term === null) totalDocuments = Number(row.document_count);
+      else frequencies.set(row.term, Number(row.document_count));
+    }
+    return { totalDocuments, frequencies };
   }
 
   async incrementDocumentFrequencies(terms: readonly string[]): Promise<void> {

@@ -72,6 +72,9 @@ export class PostgresNormalizerState extends NormalizerState {
         return await this.dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock($1)', [DECISION_LOCK_KEY]);
           const results: DecisionResult[] = [];
+          // A lone decision needs no savepoint: if it fails, the whole transaction rolls back.
+          if (batch.length === 1)
+            return [{ ok: true, value: await batch[0].work(exclusiveStateOn(manager)) }];
           for (const decision of batch) results.push(await decideWithSavepoint(manager, decision));
           return results;
         });
@@ -85,17 +88,21 @@ export class PostgresNormalizerState extends NormalizerState {
   }
 }
 
+function exclusiveStateOn(manager: EntityManager): ExclusiveState {
+  return {
+    dedup: new PostgresDedupIndex(manager),
+    events: new PostgresEventRepository(manager),
+    outcomes: new PostgresOutcomeLog(manager),
+  };
+}
+
 async function decideWithSavepoint(
   manager: EntityManager,
   decision: PendingDecision,
 ): Promise<DecisionResult> {
   await manager.query('SAVEPOINT decision');
   try {
-    const value = await decision.work({
-      dedup: new PostgresDedupIndex(manager),
-      events: new PostgresEventRepository(manager),
-      outcomes: new PostgresOutcomeLog(manager),
-    });
+    const value = await decision.work(exclusiveStateOn(manager));
     await manager.query('RELEASE SAVEPOINT decision');
     return { ok: true, value };
   } catch (error) {
