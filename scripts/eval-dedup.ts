@@ -21,6 +21,7 @@ import {
   type DedupParameters,
   type UnassignedFingerprint,
 } from '../libs/text-processing/src/dedup';
+import { seededRandom } from './support/seeded-random';
 
 export interface EvalPage {
   key: string;
@@ -38,18 +39,6 @@ export interface GeneratedCopy {
 
 export function evalDirectory(): string {
   return process.env.NEWSFLOW_EVAL_DIR ?? resolve(__dirname, '..', '..', 'shared', 'eval');
-}
-
-/** Deterministic PRNG (mulberry32) so that every run generates the same copies for a seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function paragraphs(text: string): string[] {

@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bcubed } from '../libs/text-processing/src/clustering';
 import { TestSystem, postJson, waitFor } from '../test/support/test-system';
-import { type EcbArticle, evalDirectory, shuffled } from './eval-events';
+import { type EcbArticle, evalDirectory } from './eval-events';
+import { shuffled } from './support/seeded-random';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);

@@ -22,6 +22,7 @@ import {
   type ClusteringParameters,
 } from '../libs/text-processing/src/clustering';
 import { InMemoryDedupIndex } from '../libs/text-processing/src/dedup';
+import { shuffled } from './support/seeded-random';
 
 export interface EcbArticle {
   doc: string;
@@ -32,27 +33,6 @@ export interface EcbArticle {
 
 export function evalDirectory(): string {
   return process.env.NEWSFLOW_EVAL_DIR ?? resolve(__dirname, '..', '..', 'shared', 'eval');
-}
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = seededRandom(seed);
-  const result = [...items];
-  for (let index = result.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [result[index], result[other]] = [result[other], result[index]];
-  }
-  return result;
 }
 
 const DATELINE =

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { seededRandom } from './common';
+import { seededRandom } from '../support/seeded-random';
 
 /** One article as `POST /articles/batch` takes it. */
 export interface BenchArticle {

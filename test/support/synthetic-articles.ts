@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '../../scripts/support/seeded-random';
 
 const WORDS =
   `harbour council budget tram school water flood rent vaccine fishing quota parliament regulator
@@ -53,24 +54,12 @@ const PEOPLE = [
   'Omar Haddad',
 ];
 
-/** mulberry32: a tiny seeded generator, so a test's articles are reproducible. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * A distinct news-like article: a title and three paragraphs of sentences drawn at random from a
  * few hundred words, so two of them share almost no word triples (never near-duplicates).
  */
 export function syntheticArticle(seed: number, source = 'synthetic-wire') {
-  const next = random(seed + 1);
+  const next = seededRandom(seed + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   const sentence = (length: number) => {
     // Content words alternate with function words, as in prose: the cleaner judges prose by them.
