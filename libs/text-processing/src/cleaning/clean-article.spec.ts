@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanArticle } from './clean-article';
-import type { CleanedArticle, CleaningOutcome, RawArticle } from './cleaning.types';
 import { isTemplateLine, templateLineKey } from './template';
+import { rawArticle as raw, expectRejected, cleanedArticle as article } from './cleaning.fixtures';
 
 const SEEDS = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'seeds');
 
@@ -12,32 +12,6 @@ interface SeedExpectation {
   publishedAt: string | null;
   keep: string[];
   drop: string[];
-}
-
-function raw(fields: Partial<RawArticle>): RawArticle {
-  return {
-    url: null,
-    source: null,
-    title: null,
-    author: null,
-    publishedAt: null,
-    language: null,
-    text: null,
-    html: null,
-    receivedAt: '2025-03-12T10:00:00.000Z',
-    ...fields,
-  };
-}
-
-function expectRejected(outcome: CleaningOutcome, reasonFragment: string): void {
-  expect(outcome.kind).toBe('rejected');
-  if (outcome.kind === 'rejected') expect(outcome.reason).toContain(reasonFragment);
-}
-
-function article(input: RawArticle): CleanedArticle {
-  const outcome = cleanArticle(input);
-  if (outcome.kind !== 'article') throw new Error(`rejected: ${outcome.reason}`);
-  return outcome.article;
 }
 
 const paragraph = (sentences: string): string => sentences;

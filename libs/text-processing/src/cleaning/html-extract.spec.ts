@@ -1,31 +1,5 @@
 import { cleanArticle } from './clean-article';
-import type { CleanedArticle, CleaningOutcome, RawArticle } from './cleaning.types';
-
-function raw(fields: Partial<RawArticle>): RawArticle {
-  return {
-    url: null,
-    source: null,
-    title: null,
-    author: null,
-    publishedAt: null,
-    language: null,
-    text: null,
-    html: null,
-    receivedAt: '2025-03-12T10:00:00.000Z',
-    ...fields,
-  };
-}
-
-function expectRejected(outcome: CleaningOutcome, reasonFragment: string): void {
-  expect(outcome.kind).toBe('rejected');
-  if (outcome.kind === 'rejected') expect(outcome.reason).toContain(reasonFragment);
-}
-
-function article(input: RawArticle): CleanedArticle {
-  const outcome = cleanArticle(input);
-  if (outcome.kind !== 'article') throw new Error(`rejected: ${outcome.reason}`);
-  return outcome.article;
-}
+import { rawArticle as raw, expectRejected, cleanedArticle as article } from './cleaning.fixtures';
 
 const PROSE = [
   'The city council voted on Tuesday to expand the tram network by twelve kilometres, a plan that has been debated for more than a decade.',
