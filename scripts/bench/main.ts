@@ -28,6 +28,7 @@ import {
 } from './common';
 import type { FlatnessResult } from './flatness';
 import type { FloorResult } from './floor';
+import type { RelayFloorResult } from './relay-floor';
 import type { PacedResult, SaturateResult } from './load';
 import { type ProfileSummary, summariseProfile } from './profile';
 
@@ -363,6 +364,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let floor: FloorResult | null = null;
+  let relayFloor: RelayFloorResult | null = null;
   let pipeline: PipelineResult | null = null;
   let loadDuringPipeline: [number, number, number] | null = null;
   try {
@@ -370,6 +372,12 @@ async function main(): Promise<void> {
     await bench.createVhost();
     floor = await runJsonChild<FloorResult>(
       join(__dirname, 'floor.js'),
+      [bench.amqpUrl, String(options.quick ? 4_000 : 15_000)],
+      { env: childEnv },
+    );
+    console.log("2b. relay floor (the pipeline's 3 messages per article, no work)");
+    relayFloor = await runJsonChild<RelayFloorResult>(
+      join(__dirname, 'relay-floor.js'),
       [bench.amqpUrl, String(options.quick ? 4_000 : 15_000)],
       { env: childEnv },
     );
@@ -433,6 +441,10 @@ async function main(): Promise<void> {
     console.log(
       `raw floor: ${floor.floorMsgPerSecond} msg/s (published ${floor.publishedPerSecond}, consumed ${floor.consumedPerSecond})`,
     );
+  if (relayFloor)
+    console.log(
+      `relay floor: ${relayFloor.articlesPerSecond} articles/s = ${floor && floor.floorMsgPerSecond > 0 ? round(relayFloor.articlesPerSecond / floor.floorMsgPerSecond, 3) : 'n/a'} × floor (the broker's share alone: 1 + 2 persistent messages per article, no work)`,
+    );
   if (pipeline) {
     const { saturate, paced, services } = pipeline;
     console.log(
@@ -486,6 +498,7 @@ async function main(): Promise<void> {
       loadAverage: { before: loadBefore, duringPipeline: loadDuringPipeline, after: loadAfter },
       cores: (await import('node:os')).cpus().length,
       floor,
+      relayFloor,
       pipeline: pipeline && {
         ...pipeline,
         throughputPerSecond: throughput,
