@@ -70,7 +70,8 @@ export class StoreModule {
             new WriteBatcher(
               repository,
               {
-                maxMessages: config.STORE_BATCH_SIZE,
+                // Never more than the broker lets this consumer hold unacked at once.
+                maxMessages: Math.min(config.STORE_BATCH_SIZE, config.AMQP_PREFETCH),
                 maxWaitMs: config.STORE_BATCH_WAIT_MS,
                 maxChars: DEFAULT_BATCH_MAX_CHARS,
               },
