@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventSnapshot } from '@newsflow/contracts';
 import type { ArticleRecord, ProcessedFeedWriter } from './processed-feed.repository';
 import { WriteBatcher, type WriteBatcherOptions, rowsOf } from './write-batcher';
@@ -241,6 +242,25 @@ describe('WriteBatcher', () => {
     await settle();
     expect(writer.batches).toHaveLength(2);
     expect(late.state).toBe('resolved');
+  });
+
+  it('writes outside the context (trace, logger) of the message that started the batch', async () => {
+    const trace = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const original = writer.saveBatch.bind(writer);
+    writer.saveBatch = (articles, events) => {
+      seen.push(trace.getStore());
+      return original(articles, events);
+    };
+    const batcher = make({ maxMessages: 2 });
+    const outcomes = [
+      watch(trace.run('trace-1', () => batcher.saveArticle(article('a')))),
+      watch(trace.run('trace-2', () => batcher.saveArticle(article('b')))),
+      watch(trace.run('trace-3', () => batcher.saveArticle(article('c')))),
+    ];
+    await jest.advanceTimersByTimeAsync(20);
+    expect(seen).toEqual([undefined, undefined]);
+    expect(outcomes.every((outcome) => outcome.state === 'resolved')).toBe(true);
   });
 
   it('flush waits for batches already being written', async () => {

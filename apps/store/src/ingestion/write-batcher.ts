@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import type { EventSnapshot } from '@newsflow/contracts';
 import { isTransientInfrastructureError } from '@newsflow/messaging';
@@ -45,6 +46,11 @@ export class WriteBatcher implements BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private readonly writing = new Set<Promise<void>>();
   private draining = false;
+  /**
+   * The context the batcher was made in (no message's): a batch's writes and logs belong to all
+   * of its messages, not to the trace of whichever one happened to start it.
+   */
+  private readonly ownContext = new AsyncResource('WriteBatcher');
 
   constructor(
     private readonly writer: ProcessedFeedWriter,
@@ -107,7 +113,9 @@ export class WriteBatcher implements BeforeApplicationShutdown {
     const batch = this.buffer;
     this.buffer = [];
     this.bufferedChars = 0;
-    const work = this.write(batch).finally(() => this.writing.delete(work));
+    const work = this.ownContext
+      .runInAsyncScope(() => this.write(batch))
+      .finally(() => this.writing.delete(work));
     this.writing.add(work);
   }
 
