@@ -18,6 +18,7 @@ import { EventsQuery } from './events/events.query';
 import { ProcessedFeedHandler } from './ingestion/processed-feed.handler';
 import { ProcessedFeedRepository } from './ingestion/processed-feed.repository';
 import { StoreIngestionService } from './ingestion/store-ingestion.service';
+import { DEFAULT_BATCH_MAX_CHARS, WriteBatcher } from './ingestion/write-batcher';
 
 /** Makes the Postgres pool gauges read this app's pool. */
 const POOL_METRICS = Symbol('POOL_METRICS');
@@ -62,6 +63,21 @@ export class StoreModule {
         EventsQuery,
         ProcessedFeedRepository,
         StoreIngestionService,
+        {
+          provide: WriteBatcher,
+          inject: [ProcessedFeedRepository],
+          useFactory: (repository: ProcessedFeedRepository) =>
+            new WriteBatcher(
+              repository,
+              {
+                // Never more than the broker lets this consumer hold unacked at once.
+                maxMessages: Math.min(config.STORE_BATCH_SIZE, config.AMQP_PREFETCH),
+                maxWaitMs: config.STORE_BATCH_WAIT_MS,
+                maxChars: DEFAULT_BATCH_MAX_CHARS,
+              },
+              logger,
+            ),
+        },
         { provide: POOL_METRICS, inject: [DataSource], useFactory: observeDataSourcePool },
       ],
     };

@@ -44,6 +44,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('batches store writes by 100 messages or 20 ms unless told otherwise, and checks both', () => {
+    expect(loadConfig(storeEnvSchema, {})).toMatchObject({
+      STORE_BATCH_SIZE: 100,
+      STORE_BATCH_WAIT_MS: 20,
+    });
+    expect(loadConfig(storeEnvSchema, { STORE_BATCH_WAIT_MS: '0' }).STORE_BATCH_WAIT_MS).toBe(0);
+    expect(() => loadConfig(storeEnvSchema, { STORE_BATCH_SIZE: '0' })).toThrow(/STORE_BATCH_SIZE/);
+    expect(() => loadConfig(storeEnvSchema, { STORE_BATCH_WAIT_MS: '-1' })).toThrow(
+      /STORE_BATCH_WAIT_MS/,
+    );
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig(ingestEnvSchema, { INGEST_PORT: '70000' })).toThrow(/INGEST_PORT/);
   });

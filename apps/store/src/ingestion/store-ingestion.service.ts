@@ -6,7 +6,7 @@ import type {
   EventSnapshot,
 } from '@newsflow/contracts';
 import { plainText } from '../shared/plain-text';
-import { ProcessedFeedRepository } from './processed-feed.repository';
+import { WriteBatcher } from './write-batcher';
 
 /** Where a message came from: the request that caused it, and its trace. */
 export interface MessageOrigin {
@@ -14,13 +14,16 @@ export interface MessageOrigin {
   traceId: string | null;
 }
 
-/** Turns each processed-feed message into its row; resolving means the row is committed. */
+/**
+ * Turns each processed-feed message into its row and hands it to the batcher; resolving means
+ * the row is committed (with the rest of its batch).
+ */
 @Injectable()
 export class StoreIngestionService {
-  constructor(private readonly repository: ProcessedFeedRepository) {}
+  constructor(private readonly batcher: WriteBatcher) {}
 
   handleArticleNormalized(article: ArticleNormalizedV1, origin: MessageOrigin): Promise<void> {
-    return this.repository.saveArticle({
+    return this.batcher.saveArticle({
       ...article,
       title: plainText(article.title),
       text: plainText(article.text),
@@ -32,7 +35,7 @@ export class StoreIngestionService {
   }
 
   handleArticleDuplicate(article: ArticleDuplicateV1, origin: MessageOrigin): Promise<void> {
-    return this.repository.saveArticle({
+    return this.batcher.saveArticle({
       ...article,
       title: plainText(article.title),
       text: plainText(article.text),
@@ -43,7 +46,7 @@ export class StoreIngestionService {
   }
 
   handleArticleRejected(article: ArticleRejectedV1, origin: MessageOrigin): Promise<void> {
-    return this.repository.saveArticle({
+    return this.batcher.saveArticle({
       ...article,
       status: 'rejected',
       duplicateOf: null,
@@ -54,6 +57,6 @@ export class StoreIngestionService {
   }
 
   handleEventChanged(event: EventSnapshot): Promise<void> {
-    return this.repository.saveEvent(event);
+    return this.batcher.saveEvent(event);
   }
 }
