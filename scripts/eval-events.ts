@@ -3,10 +3,14 @@
  * every article goes through `classifyArticle` (dedup, then single-pass clustering) one at a
  * time in a shuffled order; the assigned event ids are scored with B-cubed against the gold events.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}'] [--half=a|b]
+ *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}'] [--half=a|b] [--report] [--oracle=young|all]
  *
  * `--half=a` keeps the 1st, 3rd, 5th… topic (ECB+ topic numbers in ascending order), `--half=b` the
  * others: tune on one half, report on the other, to estimate the score on unseen topics.
+ * `--report` prints, per seed, the predicted events that mix gold events and the wrong joins by the
+ * size of the event joined. `--oracle` is a ceiling, not a system: it hides from the decision every
+ * candidate event whose members all belong to another gold event (`young`: only events of at most
+ * 3 members), i.e. what a perfect "this is another happening" veto would give.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -99,20 +103,42 @@ export interface EventRunResult {
   duplicates: number;
   /** Wall time of classifyArticle (dedup + clustering, in-memory ports) per article. */
   millisecondsPerArticle: number;
+  /** Predicted events holding more than one gold event: gold event → members. */
+  mixedEvents: Array<Map<string, number>>;
+  /** Joins of an event none of whose members shares the article's gold event, by the event's size before the join. */
+  wrongJoinsBySize: Map<number, number>;
 }
+
+export type Oracle = 'young' | 'all';
+
+const ORACLE_YOUNG_MEMBERS = 3;
 
 export async function runEventClustering(
   articles: readonly EcbArticle[],
   seed: number,
   parameters: ClassifyParameters,
   useDates = true,
+  oracle: Oracle | null = null,
 ): Promise<EventRunResult> {
   const ports = { dedup: new InMemoryDedupIndex(), events: new InMemoryEventRepository() };
+  const members = new Map<string, string[]>();
+  let currentGold = '';
+  if (oracle !== null) {
+    const candidateEvents = ports.events.candidateEvents.bind(ports.events);
+    ports.events.candidateEvents = async (query) =>
+      (await candidateEvents(query)).filter((event) => {
+        const golds = members.get(event.id) ?? [];
+        if (oracle === 'young' && golds.length > ORACLE_YOUNG_MEMBERS) return true;
+        return golds.length === 0 || golds.some((gold) => gold === currentGold);
+      });
+  }
   const assigned: Array<{ gold: string; predicted: string }> = [];
+  const wrongJoinsBySize = new Map<number, number>();
   let duplicates = 0;
   let classifyMilliseconds = 0;
   for (const article of shuffled(articles, seed)) {
     const input = toClassifyInput(article);
+    currentGold = article.event;
     const started = performance.now();
     const result = await classifyArticle(
       useDates ? input : { ...input, publishedAt: null },
@@ -121,13 +147,26 @@ export async function runEventClustering(
     );
     classifyMilliseconds += performance.now() - started;
     if (result.kind === 'duplicate') duplicates++;
+    const golds = members.get(result.eventId) ?? [];
+    if (result.kind === 'unique' && !result.eventCreated && !golds.includes(article.event))
+      wrongJoinsBySize.set(golds.length, (wrongJoinsBySize.get(golds.length) ?? 0) + 1);
+    members.set(result.eventId, [...golds, article.event]);
     assigned.push({ gold: article.event, predicted: result.eventId });
   }
+  const mixedEvents = [...members.values()]
+    .map((golds) => {
+      const counts = new Map<string, number>();
+      for (const gold of golds) counts.set(gold, (counts.get(gold) ?? 0) + 1);
+      return counts;
+    })
+    .filter((counts) => counts.size > 1);
   return {
     scores: bcubed(assigned),
     events: ports.events.eventCount,
     duplicates,
     millisecondsPerArticle: classifyMilliseconds / Math.max(1, articles.length),
+    mixedEvents,
+    wrongJoinsBySize,
   };
 }
 
@@ -173,17 +212,31 @@ async function main(): Promise<void> {
   const parameters = parametersFromArguments();
   const seeds = (argument('seeds') ?? '1,2,3,4,5').split(',').map(Number);
   const useDates = !process.argv.includes('--no-dates');
+  const report = process.argv.includes('--report');
+  const oracleArgument = argument('oracle');
+  const oracle: Oracle | null =
+    oracleArgument === 'young' || oracleArgument === 'all' ? oracleArgument : null;
   const gold = new Set(articles.map((article) => article.event)).size;
   console.log(
-    `eval:events: ${articles.length} articles, ${gold} gold events, seeds ${seeds.join(',')}${half ? `, topic half ${half}` : ''}${useDates ? '' : ', dates ignored'}`,
+    `eval:events: ${articles.length} articles, ${gold} gold events, seeds ${seeds.join(',')}${half ? `, topic half ${half}` : ''}${useDates ? '' : ', dates ignored'}${oracle ? `, ORACLE ${oracle} (a ceiling, not a score)` : ''}`,
   );
   const results: EventRunResult[] = [];
   for (const seed of seeds) {
-    const result = await runEventClustering(articles, seed, parameters, useDates);
+    const result = await runEventClustering(articles, seed, parameters, useDates, oracle);
     results.push(result);
     console.log(
       `seed ${seed}: ${format(result.scores)} (${result.events} events, ${result.duplicates} duplicates, ${result.millisecondsPerArticle.toFixed(2)} ms/article)`,
     );
+    if (report) {
+      const mixed = result.mixedEvents.map((counts) =>
+        [...counts].map(([event, count]) => `${event}:${count}`).join(' + '),
+      );
+      const wrong = [...result.wrongJoinsBySize]
+        .sort(([first], [second]) => first - second)
+        .map(([size, count]) => `${size}:${count}`);
+      console.log(`  mixed events: ${mixed.join(' | ') || 'none'}`);
+      console.log(`  wrong joins by event size: ${wrong.join(' ') || 'none'}`);
+    }
   }
   const summary = (pick: (values: number[]) => number): BcubedScores => ({
     precision: pick(results.map((result) => result.scores.precision)),

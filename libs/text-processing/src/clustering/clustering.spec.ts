@@ -10,6 +10,7 @@ import {
   extractEventFeatures,
   timeAnchor,
   timeConflict,
+  timeConflictMultiplier,
   type EventSnapshot,
   type ClassifyInput,
   type ClassifyParameters,
@@ -176,6 +177,38 @@ describe('time anchors', () => {
     expect(timeConflict(null, [2008], 1)).toBe(false);
     expect(timeConflict(2013, [], 1)).toBe(false);
   });
+
+  describe('timeConflictMultiplier', () => {
+    const parameters = {
+      ...DEFAULT_CLUSTERING_PARAMETERS,
+      timeConflictFactor: 0.7,
+      textTimeConflictFactor: 0.85,
+    };
+    const undatedEvent = { years: [2005], firstPublishedAt: null };
+    const datedEvent = { years: [2005], firstPublishedAt: '2005-05-24T00:00:00.000Z' };
+
+    it('is 1 without a conflict, whatever is dated', () => {
+      expect(timeConflictMultiplier({ year: 2006, dated: true }, datedEvent, parameters)).toBe(1);
+      expect(timeConflictMultiplier({ year: null, dated: false }, undatedEvent, parameters)).toBe(
+        1,
+      );
+    });
+
+    it('is the full factor when the article or the event carries a publication date', () => {
+      expect(timeConflictMultiplier({ year: 2008, dated: true }, undatedEvent, parameters)).toBe(
+        0.7,
+      );
+      expect(timeConflictMultiplier({ year: 2008, dated: false }, datedEvent, parameters)).toBe(
+        0.7,
+      );
+    });
+
+    it('is the milder factor when both anchors are years read in the text', () => {
+      expect(timeConflictMultiplier({ year: 2008, dated: false }, undatedEvent, parameters)).toBe(
+        0.85,
+      );
+    });
+  });
 });
 
 describe('eventVector', () => {
@@ -312,6 +345,40 @@ describe('classifyArticle', () => {
     const blindFirst = await classifyArticle(patch2008, blindPorts, withoutTime);
     const blindSecond = await classifyArticle(patch2013, blindPorts, withoutTime);
     expect(blindSecond.eventId).toBe(blindFirst.eventId);
+  });
+
+  it('weighs a conflict between two years read in the text less than one with a publication date', async () => {
+    // Two write-ups of one firing (cosine ≈ 0.45); their latest years, 2005 and 2008, are background.
+    const fired = article(
+      'fired-a',
+      'Sixers fire coach Maurice Cheeks after 9-14 start',
+      'The Philadelphia 76ers fired coach Maurice Cheeks on Saturday after a 9-14 start, and assistant general manager Tony DiLeo will coach the team. ' +
+        'Cheeks was hired in 2005 to replace Jim O’Brien.',
+    );
+    const firedAgain = article(
+      'fired-b',
+      '76ers dismiss Cheeks, DiLeo takes over',
+      'Maurice Cheeks was fired Saturday as coach of the Philadelphia 76ers, who are 9-14, and Tony DiLeo was named interim coach. ' +
+        'Cheeks had led the Sixers to the playoffs twice since his hiring, most recently in 2008.',
+    );
+    const parameters: ClassifyParameters = {
+      ...DEFAULT_CLASSIFY_PARAMETERS,
+      clustering: {
+        ...DEFAULT_CLUSTERING_PARAMETERS,
+        timeConflictFactor: 0.4,
+        textTimeConflictFactor: 0.85,
+      },
+    };
+    const cases: Array<[ClassifyInput, boolean]> = [
+      [firedAgain, true],
+      [{ ...firedAgain, publishedAt: '2008-12-13T00:00:00.000Z' }, false],
+    ];
+    for (const [second, joins] of cases) {
+      const ports = freshPorts();
+      const first = await classifyArticle(fired, ports, parameters);
+      const result = await classifyArticle(second, ports, parameters);
+      expect(result.eventId === first.eventId).toBe(joins);
+    }
   });
 
   it('does not join an event outside its time window', async () => {

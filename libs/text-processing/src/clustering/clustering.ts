@@ -33,9 +33,16 @@ export interface ClusteringParameters {
   joinThreshold: number;
   /**
    * The similarity is multiplied by this when the article's time anchor is known and lies more
-   * than `timeToleranceYears` from every time anchor of the event (which has at least one).
+   * than `timeToleranceYears` from every time anchor of the event (which has at least one), and
+   * the article or at least one member of the event carries a publication date.
    */
   timeConflictFactor: number;
+  /**
+   * The same conflict when neither side carries a publication date: both anchors are years read
+   * in the text (the latest one mentioned), which are often background ("since 1999") rather
+   * than the writing time, so the conflict is weaker evidence.
+   */
+  textTimeConflictFactor: number;
   timeToleranceYears: number;
   /** Time anchors kept per event (the latest ones). */
   maxEventYears: number;
@@ -52,6 +59,7 @@ export const DEFAULT_CLUSTERING_PARAMETERS: ClusteringParameters = {
   windowDays: 30,
   joinThreshold: 0.22,
   timeConflictFactor: 0.7,
+  textTimeConflictFactor: 0.85,
   timeToleranceYears: 1,
   maxEventYears: 8,
 };
@@ -74,6 +82,8 @@ export interface ArticleTerms {
   frequencies: ReadonlyMap<string, number>;
   /** `timeAnchor`: the publication year, else the latest year the text mentions. */
   year: number | null;
+  /** `year` is the publication year (the article carries a publication date). */
+  dated: boolean;
 }
 
 export interface ScoringContext {
@@ -118,6 +128,22 @@ export function timeConflict(
   );
 }
 
+/**
+ * What the similarity is multiplied by for the time anchors: 1 without a conflict, else
+ * `timeConflictFactor` when the article or the event is dated (an event is dated when one of its
+ * members carried a publication date: `firstPublishedAt` is set), else `textTimeConflictFactor`.
+ */
+export function timeConflictMultiplier(
+  article: Pick<ArticleTerms, 'year' | 'dated'>,
+  event: Pick<EventSnapshot, 'years' | 'firstPublishedAt'>,
+  parameters: ClusteringParameters,
+): number {
+  if (!timeConflict(article.year, event.years, parameters.timeToleranceYears)) return 1;
+  return article.dated || event.firstPublishedAt !== null
+    ? parameters.timeConflictFactor
+    : parameters.textTimeConflictFactor;
+}
+
 export function scoreCandidates(
   article: ArticleTerms,
   candidates: readonly EventSnapshot[],
@@ -127,10 +153,10 @@ export function scoreCandidates(
   return candidates
     .map((event) => {
       const cosine = cosineSimilarity(vector, eventVector(event, context));
-      const factor = timeConflict(article.year, event.years, context.parameters.timeToleranceYears)
-        ? context.parameters.timeConflictFactor
-        : 1;
-      return { event, similarity: cosine * factor };
+      return {
+        event,
+        similarity: cosine * timeConflictMultiplier(article, event, context.parameters),
+      };
     })
     .sort(
       (first, second) =>
@@ -148,6 +174,10 @@ export function decideEvent(
   if (best && best.similarity >= context.parameters.joinThreshold)
     return { kind: 'join', event: best.event, similarity: best.similarity };
   return { kind: 'new', bestSimilarity: best?.similarity ?? 0 };
+}
+
+function isDated(publishedAt: string | null): boolean {
+  return publishedAt !== null && !Number.isNaN(Date.parse(publishedAt));
 }
 
 function mergeYears(
@@ -290,6 +320,7 @@ export async function assignEvent(
       ]),
     ),
     year: timeAnchor(features),
+    dated: isDated(features.publishedAt),
   };
   const query: CandidateQuery = {
     terms: strongestTerms(kept, parameters.queryTerms),
