@@ -1,5 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --dist <build>] [-- --no-profile] [-- --no-flat | --flat]`
+ * `npm run bench -- --cleaning-only [--rounds N]`: the cleaning micro-benchmark alone (no broker,
+ * no database), N rounds per input (default 5, 2 with --quick).
  *
  * Builds (via the npm script) into node_modules/.cache/newsflow-bench/dist, then: cleaning
  * micro-benchmark, the raw RabbitMQ floor, the three services on a fresh vhost and database under
@@ -52,6 +54,10 @@ interface Options {
   dist: string;
   profile: boolean;
   flat: boolean;
+  /** `--cleaning-only`: phase 1 alone, no broker or database needed. */
+  cleaningOnly: boolean;
+  /** `--rounds N`: cleaning micro-benchmark rounds per input. */
+  cleaningRounds: number;
   /** `--env normalizer:AMQP_PREFETCH=8`: extra environment for one service, to try a setting. */
   serviceEnv: Record<ServiceName, Record<string, string>>;
 }
@@ -72,12 +78,20 @@ function parseOptions(argv: readonly string[]): Options {
     if (!match) throw new Error(`--env wants service:NAME=value, got ${argv[index + 1]}`);
     serviceEnv[match[1] as ServiceName][match[2]] = match[3];
   });
+  const roundsIndex = argv.indexOf('--rounds');
+  const cleaningRounds = roundsIndex >= 0 ? Number(argv[roundsIndex + 1]) : quick ? 2 : 5;
+  if (!Number.isInteger(cleaningRounds) || cleaningRounds < 1) {
+    throw new Error(`--rounds wants a positive integer, got ${argv[roundsIndex + 1]}`);
+  }
+  const cleaningOnly = argv.includes('--cleaning-only');
   return {
     quick,
     dist,
+    cleaningOnly,
+    cleaningRounds,
     serviceEnv,
     profile: !argv.includes('--no-profile'),
-    flat: argv.includes('--flat') || (!quick && !argv.includes('--no-flat')),
+    flat: !cleaningOnly && (argv.includes('--flat') || (!quick && !argv.includes('--no-flat'))),
   };
 }
 
@@ -336,26 +350,15 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
   }
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  const startedAt = new Date();
-  const loadBefore = loadAverage();
-  console.log(
-    `newsflow bench (${options.quick ? 'quick' : 'full'}) — services from ${options.dist}; load average ${loadBefore.join(' ')}; service env ${JSON.stringify(options.serviceEnv)}`,
-  );
-  const errors: string[] = [];
+interface FloorAndPipeline {
+  floor: FloorResult | null;
+  pipeline: PipelineResult | null;
+  loadDuringPipeline: [number, number, number] | null;
+}
+
+/** Phases 2 and 3: the raw broker floor, then the three services under load. */
+async function floorAndPipeline(options: Options, errors: string[]): Promise<FloorAndPipeline> {
   const childEnv = { BENCH_ROOT: ROOT };
-
-  console.log('1. cleaning micro-benchmark');
-  const cleaning = await runJsonChild<CleaningResult>(
-    join(__dirname, 'cleaning.js'),
-    [String(options.quick ? 2 : 5)],
-    { env: childEnv },
-  ).catch((error: unknown) => {
-    errors.push(`cleaning: ${errorMessage(error)}`);
-    return null;
-  });
-
   const bench = new Bench(options);
   const onSignal = () => {
     void bench.destroy().finally(() => process.exit(130));
@@ -381,6 +384,35 @@ async function main(): Promise<void> {
     console.error(error);
   } finally {
     await bench.destroy();
+  }
+  return { floor, pipeline, loadDuringPipeline };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  console.log(
+    `newsflow bench (${options.cleaningOnly ? 'cleaning only' : options.quick ? 'quick' : 'full'}) — services from ${options.dist}; load average ${loadBefore.join(' ')}; service env ${JSON.stringify(options.serviceEnv)}`,
+  );
+  const errors: string[] = [];
+  const childEnv = { BENCH_ROOT: ROOT };
+
+  console.log('1. cleaning micro-benchmark');
+  const cleaning = await runJsonChild<CleaningResult>(
+    join(__dirname, 'cleaning.js'),
+    [String(options.cleaningRounds)],
+    { env: childEnv },
+  ).catch((error: unknown) => {
+    errors.push(`cleaning: ${errorMessage(error)}`);
+    return null;
+  });
+
+  let floor: FloorResult | null = null;
+  let pipeline: PipelineResult | null = null;
+  let loadDuringPipeline: [number, number, number] | null = null;
+  if (!options.cleaningOnly) {
+    ({ floor, pipeline, loadDuringPipeline } = await floorAndPipeline(options, errors));
   }
 
   let flatness: FlatnessResult | null = null;
@@ -480,7 +512,7 @@ async function main(): Promise<void> {
 
   console.log(
     JSON.stringify({
-      mode: options.quick ? 'quick' : 'full',
+      mode: options.cleaningOnly ? 'cleaning-only' : options.quick ? 'quick' : 'full',
       serviceEnv: options.serviceEnv,
       startedAt: startedAt.toISOString(),
       loadAverage: { before: loadBefore, duringPipeline: loadDuringPipeline, after: loadAfter },
