@@ -59,3 +59,21 @@ describe('HTML pages without an article', () => {
     expectRejected(error, 'error page');
   });
 });
+
+describe('Readability without serializing the page', () => {
+  // Spanish text in a container Readability's first pass drops as unlikely ("banner"): the retry
+  // restores the body from its source, so the article is found on the second pass.
+  const SPANISH = [
+    'El ayuntamiento aprobó el martes la ampliación de la red de tranvía en doce kilómetros, un plan debatido durante más de una década.',
+    'Los defensores del proyecto afirman que las nuevas líneas reducirán el tiempo de viaje de decenas de miles de vecinos de los barrios del este.',
+    'Las primeras obras comenzarán la próxima primavera y deberían terminar antes de finales de 2028, según la alcaldesa.',
+  ];
+  it('finds an article that only a retry with looser rules finds', () => {
+    const html = `<html><head><title>Tranvía</title></head><body><div class="banner-wrap">${SPANISH.map((text) => `<p>${text}</p>`).join('')}</div></body></html>`;
+    const { extractFromHtml } =
+      jest.requireActual<typeof import('./html-extract')>('./html-extract');
+    const extraction = extractFromHtml(html, [], '2025-03-12T10:00:00.000Z');
+    expect(extraction.paragraphs).toEqual(SPANISH);
+    expect(extraction.pageLines()).toEqual(SPANISH);
+  });
+});

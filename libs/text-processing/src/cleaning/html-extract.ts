@@ -27,7 +27,9 @@ interface DomElement extends DomNode {
 }
 interface DomDocument {
   documentElement: DomElement | null;
+  head: DomElement | null;
   body: DomElement | null;
+  createElement(name: string): DomElement;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   querySelector(selector: string): DomElement | null;
 }
@@ -167,6 +169,7 @@ function articleJsonLd(blocks: readonly string[]): Record<string, unknown> | nul
 }
 
 type MetaTags = ReadonlyMap<string, string>;
+const CANONICAL = 'link[rel="canonical"]';
 
 /** Every <meta> of the page by property, name or itemprop (first wins), in one query. */
 function metaTagsOf(document: DomDocument): MetaTags {
@@ -206,28 +209,31 @@ function readMetadata(
     metaContent(meta, ['og:title', 'twitter:title']) ??
     (titleElement?.textContent ? normalizeLine(titleElement.textContent) : null);
 
-  const dateCandidates = [
-    article !== null ? firstString(article['datePublished']) : null,
-    metaContent(meta, [
-      'article:published_time',
-      'datePublished',
-      'pubdate',
-      'publishdate',
-      'publish-date',
-      'date',
-      'dc.date',
-      'dc.date.issued',
-      'dcterms.created',
-      'sailthru.date',
-      'parsely-pub-date',
-      'og:published_time',
-    ]),
-    article !== null ? firstString(article['dateCreated']) : null,
-    document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null,
+  // Thunks: the <time> query walks the whole body, and is rarely needed.
+  const dateCandidates: Array<() => string | null> = [
+    () => (article !== null ? firstString(article['datePublished']) : null),
+    () =>
+      metaContent(meta, [
+        'article:published_time',
+        'datePublished',
+        'pubdate',
+        'publishdate',
+        'publish-date',
+        'date',
+        'dc.date',
+        'dc.date.issued',
+        'dcterms.created',
+        'sailthru.date',
+        'parsely-pub-date',
+        'og:published_time',
+      ]),
+    () => (article !== null ? firstString(article['dateCreated']) : null),
+    () => document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null,
   ];
   let publishedAt: string | null = null;
   for (const candidate of dateCandidates) {
-    if (candidate !== null) publishedAt = parseDateText(candidate, receivedAt);
+    const text = candidate();
+    if (text !== null) publishedAt = parseDateText(text, receivedAt);
     if (publishedAt !== null) break;
   }
 
@@ -242,7 +248,10 @@ function readMetadata(
   const languageMatch =
     languageAttribute !== null ? /^([a-zA-Z]{2})(?:[-_]|$)/.exec(languageAttribute) : null;
 
-  const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? null;
+  // Usually in the head: the body is only walked when it is not there.
+  const canonicalLink =
+    document.head?.querySelector(CANONICAL) ?? document.querySelector(CANONICAL);
+  const canonical = canonicalLink?.getAttribute('href') ?? null;
   return {
     title,
     author,
@@ -325,6 +334,70 @@ function trimEdges(blocks: string[]): string[] {
   return blocks.slice(start, end);
 }
 
+const BODY_OPEN = /<body\b[^>]*>/i;
+const BODY_CLOSE = /<\/body\s*>/gi;
+
+/** The source between `<body ...>` and the last `</body>`, or null when the page has no such pair. */
+function bodySource(html: string): string | null {
+  const open = BODY_OPEN.exec(html);
+  if (open === null) return null;
+  BODY_CLOSE.lastIndex = open.index + open[0].length;
+  let close = -1;
+  let match: RegExpExecArray | null;
+  while ((match = BODY_CLOSE.exec(html)) !== null) close = match.index;
+  return close === -1 ? null : html.slice(open.index + open[0].length, close);
+}
+
+type InnerHtmlSetter = (this: unknown, html: string) => void;
+
+function innerHtmlSetter(element: object): InnerHtmlSetter | undefined {
+  for (let proto = Object.getPrototypeOf(element) as object | null; proto !== null;) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, 'innerHTML');
+    if (descriptor !== undefined) {
+      const setter: unknown = Reflect.get(descriptor, 'set');
+      return typeof setter === 'function' ? (setter as InnerHtmlSetter) : undefined;
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return undefined;
+}
+
+/**
+ * Readability serializes the whole body (kept to restore the page if it retries with looser rules)
+ * and its article container four times for debug logs that are off; with linkedom each is a walk
+ * building a string. Here the body's `innerHTML` reads as its source (setting it back re-parses
+ * that source, as before), the containers Readability creates read as empty (nothing reads them
+ * but those logs), and link rewriting to absolute URLs, which no text needs, is skipped.
+ */
+function withoutSerialization(document: DomDocument, reader: object, source: string | null): void {
+  const body = document.body;
+  const setter = body !== null ? innerHtmlSetter(body) : undefined;
+  if (body === null || setter === undefined) return;
+  const setInnerHtml = (element: DomElement, html: string): void => {
+    Reflect.apply(setter, element, [html]);
+  };
+  if (source !== null) {
+    Object.defineProperty(body, 'innerHTML', {
+      configurable: true,
+      get: () => source,
+      set: (html: string) => setInnerHtml(body, html),
+    });
+  }
+  const createElement = document.createElement.bind(document);
+  document.createElement = (name: string): DomElement => {
+    const element = createElement(name);
+    if (name === 'DIV') {
+      Object.defineProperty(element, 'innerHTML', {
+        configurable: true,
+        get: () => '',
+        set: (html: string) => setInnerHtml(element, html),
+      });
+    }
+    return element;
+  };
+  (reader as { _fixRelativeUris?: () => void })._fixRelativeUris = () => undefined;
+}
+
 export function extractFromHtml(
   html: string,
   jsonLd: readonly string[],
@@ -346,6 +419,7 @@ export function extractFromHtml(
     maxElemsToParse: MAX_ELEMENTS,
     charThreshold: READABILITY_MIN_CHARS,
   });
+  withoutSerialization(document, reader, bodySource(html));
   let content: DomNode | null = null;
   let byline: string | null = null;
   try {

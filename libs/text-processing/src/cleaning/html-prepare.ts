@@ -81,8 +81,8 @@ const STATE_WORDS = new Set([
 ]);
 const CLASS_PART = /[a-z0-9]+|[A-Z][a-z0-9]*/g;
 /** The article's heading or body marker inside a candidate region vetoes the cut. */
-const ARTICLE_MARKER = /<h1[\s>]|articlebody/gi;
-const PARAGRAPH_TAG = /<p[\s>]/gi;
+const ARTICLE_MARKER = /<[hH]1[\s>]|[aA]rticle[bB]ody/g;
+const PARAGRAPH_TAG = /<[pP][\s>]/g;
 /** A region holding this many paragraphs and this share of the page's is never cut. */
 const MIN_VETO_PARAGRAPHS = 4;
 const VETO_PARAGRAPH_SHARE = 0.4;
