@@ -18,6 +18,9 @@ export const SHORT_LINE_BOILERPLATE: readonly RegExp[] = [
   /^(?:image|photo|video|avatar|article image|caption|close|play|watch|listen|skip|menu|search|home|next|previous|back to top|expand|collapse|loading)\b/i,
   /^(?:tags?|topics?|categories|filed under|keywords|source|sources)\s*:/i,
   /\bcontinue reading\b|\bclick here\b|\bjump to\b|\bskip to\b/i,
+  /^adverts?$/i,
+  /\b(?:requires|enable|turn on) javascript\b|\bjavascript (?:is )?(?:required|disabled)\b/i,
+  /^(?:tell us what you think|have your say|what do you think)\b/i,
   /\b(?:lire (?:aussi|la suite|plus)|à lire aussi|partager|abonnez|publicité|voir plus|en savoir plus)\b/i,
   /\b(?:weiterlesen|mehr zum thema|anzeige|teilen|abonnieren|mehr lesen|zum artikel)\b/i,
   /\b(?:leer más|lee también|compartir|publicidad|suscríbete|noticias relacionadas|ver más)\b/i,
@@ -41,6 +44,9 @@ export const CAPTION_PATTERNS: readonly RegExp[] = [
 export const PROMO_PATTERNS: readonly RegExp[] = [
   /\b(?:daily (?:email|newsletter|dose)|sign up (?:for|to|now)|subscribe (?:to|for|now|today)|news release|publish (?:news|with us|your)|get (?:our|the) (?:app|newsletter)|download (?:our|the) app|support (?:independent|our) journalism|become a (?:member|subscriber|patron)|(?:in|to) your inbox|delivered to your inbox|this (?:article|story|content) (?:is|was) (?:sponsored|brought to you)|we may earn (?:a )?commission|affiliate links?)\b/i,
   /\b(?:stay (?:up to date|updated|informed|in the loop) with|(?:successfully|succesfully) subscribed|activation link|confirm your (?:email|subscription)|enter your e-?mail)\b/i,
+  /\bfollow (?:him|her|them|me|us) on (?:twitter|facebook|instagram|linkedin|threads|bluesky)\b|\b(?:affiliate|referral)(?: and\/or (?:affiliate|referral))? links?\b/i,
+  // A WordPress shortcode the site failed to render: "[button link=...]Send us yours[/button]".
+  /^\[\w+\b[^\]]*\].*\[\/\w+\]$/,
   /\b(?:this material may not be published|may not be (?:re)?published, broadcast|quotes (?:are )?delayed|market data provided by)\b/i,
 ];
 

@@ -77,3 +77,35 @@ describe('Readability without serializing the page', () => {
     expect(extraction.pageLines()).toEqual(SPANISH);
   });
 });
+
+describe('furniture inside the article container', () => {
+  const page = (body: string): string =>
+    `<html lang="en"><head><title>Trams</title></head><body><article><h1>Council expands tram network</h1>${body}</article></body></html>`;
+
+  it('drops time stamps, adverts, unrendered shortcodes, follow-me promos and camelCase captions', () => {
+    const body = `<p>Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM</p>
+      ${PROSE.slice(0, 2)
+        .map((text) => `<p>${text}</p>`)
+        .join('')}
+      <p>Advert</p>
+      <div class="InlineImage-imageEmbedCaption">Trams at the depot on Monday morning, ready for the new line.</div>
+      <p>This slideshow requires JavaScript.</p>
+      <p>[button link="https://example.com/submit" type="big"] Send us YOUR review[/button]</p>
+      ${PROSE.slice(2)
+        .map((text) => `<p>${text}</p>`)
+        .join('')}
+      <p>Ana Ruiz covers transport. Follow her on Twitter @anaruiz or on Facebook.</p>
+      <p>This post may contain affiliate and/or referral links. Please see my disclosure page.</p>`;
+    expect(article(raw({ html: page(body) })).text).toBe(PROSE.join('\n\n'));
+  });
+
+  it('keeps prose that mentions times and captions in passing', () => {
+    const prose = [
+      'The first tram will leave the depot at 5:30 a.m. on Monday, the operator said, and the last one at midnight.',
+      'Le premier tramway partira à 5 h 30 lundi, a précisé l’exploitant, qui promet un passage toutes les six minutes.',
+      'A caption contest for the new tram design drew more than two thousand entries from schoolchildren across the region.',
+    ];
+    const result = article(raw({ html: page(prose.map((text) => `<p>${text}</p>`).join('')) }));
+    expect(result.text).toBe(prose.join('\n\n'));
+  });
+});

@@ -9,7 +9,7 @@ import {
   matchesAny,
 } from './boilerplate-patterns';
 import { personNames } from './author';
-import { dateOnlyLine, parseDateText } from './dates';
+import { dateOnlyLine, parseDateText, timestampLine } from './dates';
 import { normalizeLine } from './text-normalize';
 
 /** The slice of the DOM this module relies on (the project compiles without the DOM lib). */
@@ -83,6 +83,7 @@ const SKIPPED_TAGS = new Set([
 /** Class/id hints for furniture Readability tends to leave inside the body. */
 const FURNITURE_HINT =
   /(?:^|[\s_-])(?:caption|credit|share|sharing|social|related|newsletter|signup|subscribe|promo|byline|author-?(?:bio|info|card)|bio|tags|breadcrumb|advert|sponsor|read-?more|recirc|outbrain|taboola|toolbar|disclaimer|copyright|comments?)(?:$|[\s_-])/i;
+const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
 const ARTICLE_TYPE = /(?:Article|BlogPosting|Report|Posting)$/;
 const MAX_ELEMENTS = 60000;
 /** Below this Readability retries with looser rules, re-parsing the page each time; our own
@@ -290,7 +291,8 @@ export function blocksOf(root: DomNode, skipFurniture: boolean): string[] {
     if (skipFurniture && node.nodeType === ELEMENT_NODE) {
       const element = node as DomElement;
       const hint = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
-      if (hint.length > 1 && FURNITURE_HINT.test(hint)) continue;
+      // camelCase names ("InlineImage-imageEmbedCaption", "newsCaption") split like kebab-case ones.
+      if (hint.length > 1 && FURNITURE_HINT.test(hint.replace(CAMEL_BOUNDARY, '$1-$2'))) continue;
     }
     const isBlock = BLOCK_TAGS.has(name);
     if (isBlock) {
@@ -319,7 +321,10 @@ function isFurnitureBlock(block: string, title: string | null, receivedAt: strin
   if (block.length < 800 && BIO_PATTERN.test(block)) return true;
   if (block.length < 120 && BYLINE.test(block)) return true;
   if (title !== null && block === title) return true;
-  return block.length < 80 && dateOnlyLine(block, receivedAt) !== null;
+  return (
+    block.length < 80 &&
+    (dateOnlyLine(block, receivedAt) !== null || timestampLine(block, receivedAt))
+  );
 }
 
 const SENTENCE_END = /[.!?。！？؟"”’'»)]$/u;

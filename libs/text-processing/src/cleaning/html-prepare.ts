@@ -19,8 +19,12 @@ const JSON_LD_TYPE = /type\s*=\s*["']?application\/ld\+json/i;
 const HEAD_ITEM =
   /<(script|style|noscript|template)\b([^>]*)>|<!--|<title\b[^>]*>|<meta\b[^>]*>|<link\b[^>]*>/gi;
 const CANONICAL_LINK = /\brel\s*=\s*["']?canonical\b/i;
-/** Class/id words of comment threads, related-link rails, sharing bars, newsletter boxes, ads. */
+/** Class/id words of captions, comment threads, related-link rails, sharing bars, newsletter boxes, ads. */
 const FURNITURE_WORDS = new Set([
+  'caption',
+  'captions',
+  'credit',
+  'credits',
   'comment',
   'comments',
   'disqus',
