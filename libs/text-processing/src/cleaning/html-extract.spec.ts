@@ -109,3 +109,31 @@ describe('furniture inside the article container', () => {
     expect(result.text).toBe(prose.join('\n\n'));
   });
 });
+
+describe('links that read as headlines', () => {
+  const page = (body: string): string =>
+    `<html><head><title>Tram</title></head><body><article><h1>Tram</h1>${body}</article></body></html>`;
+  const ITALIAN = [
+    'Il consiglio comunale ha approvato martedì l’ampliamento della rete tranviaria di dodici chilometri, un progetto discusso da oltre dieci anni.',
+    'Secondo i sostenitori, le nuove linee ridurranno i tempi di percorrenza per decine di migliaia di residenti dei quartieri orientali.',
+    'I primi cantieri dovrebbero aprire la prossima primavera e chiudersi entro la fine del 2028, ha detto la sindaca.',
+  ];
+
+  it('drops related-story links between and after paragraphs (Italian, English)', () => {
+    const body = `<p>${ITALIAN[0]}</p><p><a href="/a">LEGGI ANCHE IL NUOVO PIANO DEI TRASPORTI PER LA CITTÀ</a></p>
+      <p>${ITALIAN[1]}</p><p>${ITALIAN[2]}</p>
+      <h4>More:</h4><ul><li><a href="/b">Council approves new bus lanes on the ring road</a></li>
+      <li><a href="/c">Why the old tram network was closed in 1958</a></li></ul>`;
+    expect(article(raw({ html: page(body) })).text).toBe(ITALIAN.join('\n\n'));
+  });
+
+  it('keeps shop links, addresses and short link labels that are the text', () => {
+    const body = `<p>${ITALIAN[0]}</p><p><a href="/x">Get it on Amazon for $39.99</a></p>
+      <p><a href="http://amzn.to/2iJFhRj">http://amzn.to/2iJFhRj</a></p><p>${ITALIAN[1]}</p>
+      <p><a href="/d">Berkeley Earth</a></p><p>${ITALIAN[2]}</p>`;
+    const text = article(raw({ html: page(body) })).text;
+    expect(text).toContain('Get it on Amazon for $39.99');
+    expect(text).toContain('http://amzn.to/2iJFhRj');
+    expect(text).toContain('\n\nBerkeley Earth\n\n');
+  });
+});

@@ -83,6 +83,11 @@ const SKIPPED_TAGS = new Set([
 /** Class/id hints for furniture Readability tends to leave inside the body. */
 const FURNITURE_HINT =
   /(?:^|[\s_-])(?:caption|credit|share|sharing|social|related|newsletter|signup|subscribe|promo|byline|author-?(?:bio|info|card)|bio|tags|breadcrumb|advert|sponsor|read-?more|recirc|outbrain|taboola|toolbar|disclaimer|copyright|comments?)(?:$|[\s_-])/i;
+const LINK_BLOCK_SHARE = 0.9;
+const LINK_BLOCK_MAX_CHARS = 150;
+const LINK_HEADLINE_MIN_WORDS = 4;
+const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
+const ADDRESS_OR_PRICE = /:\/\/|\bwww\.|[$€£¥₹]\s?\d|\d\s?(?:€|£|eur|usd|gbp)\b/i;
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
 const ARTICLE_TYPE = /(?:Article|BlogPosting|Report|Posting)$/;
 const MAX_ELEMENTS = 60000;
@@ -266,23 +271,48 @@ function readMetadata(
 
 /** Flattens an element into text blocks, one per paragraph-level element. */
 export function blocksOf(root: DomNode, skipFurniture: boolean): string[] {
-  const blocks: string[] = [];
+  return textBlocksOf(root, skipFurniture).map((block) => block.text);
+}
+
+interface TextBlock {
+  text: string;
+  /** Share of the block's characters inside links. */
+  linkShare: number;
+}
+
+const ENTER = 0;
+const BLOCK_EXIT = 1;
+const LINK_EXIT = 2;
+
+function textBlocksOf(root: DomNode, skipFurniture: boolean): TextBlock[] {
+  const blocks: TextBlock[] = [];
   let current = '';
+  let linkChars = 0;
+  let linkDepth = 0;
   const flush = (): void => {
-    const line = normalizeLine(current);
-    if (line.length > 0) blocks.push(line);
+    const text = normalizeLine(current);
+    if (text.length > 0) {
+      blocks.push({ text, linkShare: Math.min(1, linkChars / current.trim().length) });
+    }
     current = '';
+    linkChars = 0;
   };
   // Iterative walk: pages can nest deeper than the call stack allows.
-  const stack: Array<{ node: DomNode; exit: boolean }> = [{ node: root, exit: false }];
+  const stack: Array<{ node: DomNode; step: number }> = [{ node: root, step: ENTER }];
   while (stack.length > 0) {
-    const { node, exit } = stack.pop() as { node: DomNode; exit: boolean };
-    if (exit) {
+    const { node, step } = stack.pop() as { node: DomNode; step: number };
+    if (step === BLOCK_EXIT) {
       flush();
       continue;
     }
+    if (step === LINK_EXIT) {
+      linkDepth -= 1;
+      continue;
+    }
     if (node.nodeType === TEXT_NODE) {
-      current += node.textContent ?? '';
+      const text = node.textContent ?? '';
+      current += text;
+      if (linkDepth > 0) linkChars += text.trim().length;
       continue;
     }
     if (node.nodeType !== ELEMENT_NODE && node !== root) continue;
@@ -294,20 +324,34 @@ export function blocksOf(root: DomNode, skipFurniture: boolean): string[] {
       // camelCase names ("InlineImage-imageEmbedCaption", "newsCaption") split like kebab-case ones.
       if (hint.length > 1 && FURNITURE_HINT.test(hint.replace(CAMEL_BOUNDARY, '$1-$2'))) continue;
     }
-    const isBlock = BLOCK_TAGS.has(name);
-    if (isBlock) {
+    if (BLOCK_TAGS.has(name)) {
       flush();
-      stack.push({ node, exit: true });
+      stack.push({ node, step: BLOCK_EXIT });
+    } else if (name === 'A') {
+      linkDepth += 1;
+      stack.push({ node, step: LINK_EXIT });
     } else if (name === 'TD' || name === 'TH') {
       current += ' ';
     }
     const children = node.childNodes;
     for (let index = children.length - 1; index >= 0; index -= 1) {
-      stack.push({ node: children[index], exit: false });
+      stack.push({ node: children[index], step: ENTER });
     }
   }
   flush();
   return blocks;
+}
+
+/**
+ * A block that is all link and reads as a headline: a "related stories" entry left inside the
+ * article ("More:" lists, teasers between paragraphs). Link blocks that are addresses, prices or
+ * a couple of words ("Get it on Amazon for $39", "amzn.to/...", "Berkeley Earth") stay: on
+ * shopping and reference pages those are the text.
+ */
+function isHeadlineLink(block: TextBlock): boolean {
+  if (block.linkShare < LINK_BLOCK_SHARE || block.text.length >= LINK_BLOCK_MAX_CHARS) return false;
+  if (ADDRESS_OR_PRICE.test(block.text)) return false;
+  return (block.text.match(WORD) ?? []).length >= LINK_HEADLINE_MIN_WORDS;
 }
 
 function isFurnitureBlock(block: string, title: string | null, receivedAt: string): boolean {
@@ -440,7 +484,10 @@ export function extractFromHtml(
     content === null
       ? []
       : trimEdges(
-          blocksOf(content, true).filter((block) => !isFurnitureBlock(block, title, receivedAt)),
+          textBlocksOf(content, true)
+            .filter((block) => !isHeadlineLink(block))
+            .map((block) => block.text)
+            .filter((block) => !isFurnitureBlock(block, title, receivedAt)),
         );
   return { paragraphs, metadata, pageLines: () => snapshot };
 }
