@@ -115,3 +115,14 @@ export const END_OF_ARTICLE_PATTERNS: readonly RegExp[] = [
 export const RAIL_PATTERNS: readonly RegExp[] = [
   /^(?:more in|more from|related (?:articles|stories|posts|news|content|coverage)|you (?:may|might) also (?:like|enjoy)|recommended (?:for you|stories|articles|reading)|most (?:read|popular|viewed)|trending (?:now|stories)|around the web|from our partners)\b/i,
 ];
+
+/**
+ * A press release's closing paragraph about the issuer: "Acme is a global provider of ...",
+ * "Acme est un groupe ...", "Acme ist ein Hersteller ...". No `i` flag: `\p{Lu}` must stay upper case.
+ */
+export const ISSUER_BOILERPLATE =
+  /^((?:\p{Lu}[\p{L}\p{N}&.'’-]*\s){0,3}\p{Lu}[\p{L}\p{N}&.'’-]*),?\s(?:is|ist|est|es|è|é|är|er)\s(?:a|an|the|one of the|un|une|ein|eine|una|uma|en|et)\s(?:[\p{L}\p{N}-]+,?\s){0,8}?(?:[Pp]rovider|[Cc]ompany|[Mm]anufacturer|[Ll]eader|[Ss]upplier|[Dd]eveloper|[Mm]aker|[Ff]irm|[Gg]roup|[Oo]rgani[sz]ation|[Ss]pecialist|[Pp]latform|fournisseur|entreprise|société|groupe|leader|Unternehmen|Anbieter|Hersteller|Konzern|empresa|proveedor|compañía|grupo|azienda|società|fornitore|gruppo)s?\b/u;
+
+/** The heading over it: "About Acme", "À propos d'Acme", "Über Acme", "Acerca de Acme". */
+export const ISSUER_HEADING =
+  /^(?:[Aa]bout|ABOUT|À propos d[e'’]|A propos d[e'’]|Über|Acerca de|Sobre|Informazioni su|Chi è|Om|Tentang)\s?\S.{0,60}$/u;

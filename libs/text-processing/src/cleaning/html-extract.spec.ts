@@ -137,3 +137,42 @@ describe('links that read as headlines', () => {
     expect(text).toContain('\n\nBerkeley Earth\n\n');
   });
 });
+
+describe("a press release's part about the issuer", () => {
+  const page = (blocks: readonly string[]): string =>
+    `<html><head><title>Release</title></head><body><article><h1>Release</h1>${blocks.map((text) => `<p>${text}</p>`).join('')}</article></body></html>`;
+
+  it.each([
+    [
+      'English',
+      [
+        'About Ascentia',
+        'Ascentia is a global provider of hospital communication systems, with solutions used by more than 2,000 clinics to coordinate nurses and alarms across wards.',
+        'Ascentia is headquartered in Baar, Switzerland, and employs around 1,300 people in 15 countries.',
+      ],
+    ],
+    [
+      'French',
+      [
+        'À propos de Tramelec',
+        'Tramelec est un fournisseur européen de systèmes de signalisation ferroviaire, présent dans douze pays et employant plus de 3 000 personnes dans ses usines.',
+      ],
+    ],
+    [
+      'German',
+      [
+        'Über Stadtwerk Nord',
+        'Stadtwerk Nord ist ein kommunaler Anbieter von Strom, Wasser und Nahverkehr für rund 400.000 Menschen in der Region und betreibt das Straßenbahnnetz seit 1952.',
+      ],
+    ],
+  ])('drops it (%s)', (_language, issuer) => {
+    expect(article(raw({ html: page([...PROSE, ...issuer]) })).text).toBe(PROSE.join('\n\n'));
+  });
+
+  it('keeps a closing paragraph of news that mentions a company in one line', () => {
+    const closing = 'Tramelec is a supplier of the signalling system.';
+    expect(article(raw({ html: page([...PROSE, closing]) })).text).toBe(
+      [...PROSE, closing].join('\n\n'),
+    );
+  });
+});
