@@ -90,8 +90,12 @@ const PARAGRAPH_TAG = /<[pP][\s>]/g;
 /** A region holding this many paragraphs and this share of the page's is never cut. */
 const MIN_VETO_PARAGRAPHS = 4;
 const VETO_PARAGRAPH_SHARE = 0.4;
-/** Candidate regions refused (or unclosed) before giving up: keeps the pass linear on odd pages. */
-const MAX_REFUSED_CUTS = 64;
+/**
+ * Characters that refused (or unclosed) candidate regions may have been scanned for, as a multiple
+ * of the page length, before no more cuts are tried: keeps the pass linear on odd pages (say,
+ * furniture-named wrappers nested around the h1).
+ */
+const REFUSED_SCAN_BUDGET = 2;
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>/g;
 const VOID_OR_SELF_CLOSING = new Set([
   'area',
@@ -298,7 +302,7 @@ export function stripNonContent(html: string, maxJsonLd = 20): PreparedHtml {
   const headEnd = prepareHead(html, pieces, jsonLd, maxJsonLd);
   let cursor = headEnd === -1 ? 0 : headEnd;
   const markers = new MarkerIndex(html);
-  let refused = 0;
+  let refusedBudget = html.length * REFUSED_SCAN_BUDGET;
   SKIPPED_ELEMENT.lastIndex = cursor;
   let match: RegExpExecArray | null;
   while ((match = SKIPPED_ELEMENT.exec(html)) !== null) {
@@ -312,10 +316,10 @@ export function stripNonContent(html: string, maxJsonLd = 20): PreparedHtml {
       const contentStart = start + match[0].length;
       if (CUTTABLE_CONTAINERS.has(tagName)) {
         // A container: cut it whole when its class or id names furniture.
-        if (refused >= MAX_REFUSED_CUTS || !hasFurnitureHint(match[2])) continue;
+        if (refusedBudget <= 0 || !hasFurnitureHint(match[2])) continue;
         const close = match[2].endsWith('/') ? -1 : matchingClose(html, tagName, contentStart);
         if (close === -1 || markers.vetoes(start, close)) {
-          refused += 1;
+          refusedBudget -= (close === -1 ? html.length : close) - start;
           continue;
         }
         end = endOfTag(html, close);
