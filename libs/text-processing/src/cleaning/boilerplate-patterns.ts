@@ -121,8 +121,39 @@ export const RAIL_PATTERNS: readonly RegExp[] = [
  * "Acme est un groupe ...", "Acme ist ein Hersteller ...". No `i` flag: `\p{Lu}` must stay upper case.
  */
 export const ISSUER_BOILERPLATE =
-  /^((?:\p{Lu}[\p{L}\p{N}&.'’-]*\s){0,3}\p{Lu}[\p{L}\p{N}&.'’-]*),?\s(?:is|ist|est|es|è|é|är|er)\s(?:a|an|the|one of the|un|une|ein|eine|una|uma|en|et)\s(?:[\p{L}\p{N}-]+,?\s){0,8}?(?:[Pp]rovider|[Cc]ompany|[Mm]anufacturer|[Ll]eader|[Ss]upplier|[Dd]eveloper|[Mm]aker|[Ff]irm|[Gg]roup|[Oo]rgani[sz]ation|[Ss]pecialist|[Pp]latform|fournisseur|entreprise|société|groupe|leader|Unternehmen|Anbieter|Hersteller|Konzern|empresa|proveedor|compañía|grupo|azienda|società|fornitore|gruppo)s?\b/u;
+  /^((?:(?:\p{Lu}[\p{L}\p{N}&.'’-]*|de|del|der|des|di|du|la|van|von)\s){0,3}\p{Lu}[\p{L}\p{N}&.'’-]*),?\s(?:is|ist|est|es|è|é|är|er)\s(?:a|an|the|one of the|un|une|ein|eine|una|uma|en|et)\s(?:[\p{L}\p{N}-]+,?\s){0,8}?(?:[Pp]rovider|[Cc]ompany|[Mm]anufacturer|[Ll]eader|[Ss]upplier|[Dd]eveloper|[Mm]aker|[Ff]irm|[Gg]roup|[Oo]rgani[sz]ation|[Ss]pecialist|[Pp]latform|fournisseur|entreprise|société|groupe|leader|Unternehmen|Anbieter|Hersteller|Konzern|empresa|proveedor|compañía|grupo|azienda|società|fornitore|gruppo)s?\b/u;
 
 /** The heading over it: "About Acme", "À propos d'Acme", "Über Acme", "Acerca de Acme". */
 export const ISSUER_HEADING =
   /^(?:[Aa]bout|ABOUT|À propos d[e'’]|A propos d[e'’]|Über|Acerca de|Sobre|Informazioni su|Chi è|Om|Tentang)\s?\S.{0,60}$/u;
+
+/** Blocks a press release's "About <issuer>" part may hold after its first paragraph. */
+const MAX_ISSUER_BLOCKS = 3;
+/** A boilerplate paragraph is a few sentences long; a one-line mention of a company is news. */
+const MIN_ISSUER_CHARS = 150;
+/** Never cut an article down to fewer blocks than this. */
+const MIN_BLOCKS_BEFORE_ISSUER = 3;
+
+/**
+ * Drops a press release's closing part about the issuer: in the last few blocks, a paragraph that
+ * presents a company ("Acme is a global provider of ...", see ISSUER_BOILERPLATE), the paragraphs
+ * after it that start with the same name ("Acme is headquartered in ..."), and an "About Acme"
+ * heading just before it.
+ */
+export function withoutIssuerBoilerplate(blocks: string[]): string[] {
+  const first = Math.max(MIN_BLOCKS_BEFORE_ISSUER, blocks.length - MAX_ISSUER_BLOCKS);
+  for (let index = first; index < blocks.length; index += 1) {
+    if (blocks[index].length < MIN_ISSUER_CHARS) continue;
+    const match = ISSUER_BOILERPLATE.exec(blocks[index]);
+    if (match === null) continue;
+    const name = match[1];
+    const rest = blocks.slice(index + 1);
+    if (!rest.every((block) => block.startsWith(name) || ISSUER_BOILERPLATE.test(block))) continue;
+    const start =
+      index > MIN_BLOCKS_BEFORE_ISSUER && ISSUER_HEADING.test(blocks[index - 1])
+        ? index - 1
+        : index;
+    return blocks.slice(0, start);
+  }
+  return blocks;
+}

@@ -4,11 +4,10 @@ import {
   BIO_PATTERN,
   BYLINE,
   CAPTION_PATTERNS,
-  ISSUER_BOILERPLATE,
-  ISSUER_HEADING,
   PROMO_PATTERNS,
   SHORT_LINE_BOILERPLATE,
   matchesAny,
+  withoutIssuerBoilerplate,
 } from './boilerplate-patterns';
 import { personNames } from './author';
 import { dateOnlyLine, parseDateText, timestampLine } from './dates';
@@ -374,37 +373,6 @@ function isFurnitureBlock(block: string, title: string | null, receivedAt: strin
 }
 
 const SENTENCE_END = /[.!?。！？؟"”’'»)]$/u;
-
-/** Blocks a press release's "About <issuer>" part may hold after its first paragraph. */
-const MAX_ISSUER_BLOCKS = 3;
-/** A boilerplate paragraph is a few sentences long; a one-line mention of a company is news. */
-const MIN_ISSUER_CHARS = 150;
-/** Never cut an article down to fewer blocks than this. */
-const MIN_BLOCKS_BEFORE_ISSUER = 3;
-
-/**
- * Drops a press release's closing part about the issuer: in the last few blocks, a paragraph that
- * presents a company ("Acme is a global provider of ...", see ISSUER_BOILERPLATE), the paragraphs
- * after it that start with the same name ("Acme is headquartered in ..."), and an "About Acme"
- * heading just before it.
- */
-function withoutIssuerBoilerplate(blocks: string[]): string[] {
-  const first = Math.max(MIN_BLOCKS_BEFORE_ISSUER, blocks.length - MAX_ISSUER_BLOCKS);
-  for (let index = first; index < blocks.length; index += 1) {
-    if (blocks[index].length < MIN_ISSUER_CHARS) continue;
-    const match = ISSUER_BOILERPLATE.exec(blocks[index]);
-    if (match === null) continue;
-    const name = match[1];
-    const rest = blocks.slice(index + 1);
-    if (!rest.every((block) => block.startsWith(name) || ISSUER_BOILERPLATE.test(block))) continue;
-    const start =
-      index > MIN_BLOCKS_BEFORE_ISSUER && ISSUER_HEADING.test(blocks[index - 1])
-        ? index - 1
-        : index;
-    return blocks.slice(0, start);
-  }
-  return blocks;
-}
 
 /** Labels left before the first sentence and headings after the last one are page furniture. */
 function trimEdges(blocks: string[]): string[] {
