@@ -21,6 +21,7 @@ export const SHORT_LINE_BOILERPLATE: readonly RegExp[] = [
   /^adverts?$/i,
   /\b(?:requires|enable|turn on) javascript\b|\bjavascript (?:is )?(?:required|disabled)\b/i,
   /^(?:tell us what you think|have your say|what do you think)\b/i,
+  /^(?:don'?t miss|must read|editor'?s choice)\b/i,
   /\b(?:lire (?:aussi|la suite|plus)|à lire aussi|partager|abonnez|publicité|voir plus|en savoir plus)\b/i,
   /\b(?:weiterlesen|mehr zum thema|anzeige|teilen|abonnieren|mehr lesen|zum artikel)\b/i,
   /\b(?:leer más|lee también|compartir|publicidad|suscríbete|noticias relacionadas|ver más)\b/i,

@@ -121,7 +121,9 @@ describe('links that read as headlines', () => {
 
   it('drops related-story links between and after paragraphs (Italian, English)', () => {
     const body = `<p>${ITALIAN[0]}</p><p><a href="/a">LEGGI ANCHE IL NUOVO PIANO DEI TRASPORTI PER LA CITTÀ</a></p>
-      <p>${ITALIAN[1]}</p><p>${ITALIAN[2]}</p>
+      <p>${ITALIAN[1]}</p>
+      <p>DON'T MISS</p><p><a href="/d">Mayor defends the cost of the new tram depot</a> [VIDEO]</p>
+      <p>${ITALIAN[2]}</p>
       <h4>More:</h4><ul><li><a href="/b">Council approves new bus lanes on the ring road</a></li>
       <li><a href="/c">Why the old tram network was closed in 1958</a></li></ul>`;
     expect(article(raw({ html: page(body) })).text).toBe(ITALIAN.join('\n\n'));

@@ -84,7 +84,7 @@ const SKIPPED_TAGS = new Set([
 /** Class/id hints for furniture Readability tends to leave inside the body. */
 const FURNITURE_HINT =
   /(?:^|[\s_-])(?:caption|credit|share|sharing|social|related|newsletter|signup|subscribe|promo|byline|author-?(?:bio|info|card)|bio|tags|breadcrumb|advert|sponsor|read-?more|recirc|outbrain|taboola|toolbar|disclaimer|copyright|comments?)(?:$|[\s_-])/i;
-const LINK_BLOCK_SHARE = 0.9;
+const LINK_BLOCK_SHARE = 0.8;
 const LINK_BLOCK_MAX_CHARS = 150;
 const LINK_HEADLINE_MIN_WORDS = 4;
 const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
@@ -344,7 +344,7 @@ function textBlocksOf(root: DomNode, skipFurniture: boolean): TextBlock[] {
 }
 
 /**
- * A block that is all link and reads as a headline: a "related stories" entry left inside the
+ * A block that is (80%+) link and reads as a headline: a "related stories" entry left inside the
  * article ("More:" lists, teasers between paragraphs). Link blocks that are addresses, prices or
  * a couple of words ("Get it on Amazon for $39", "amzn.to/...", "Berkeley Earth") stay: on
  * shopping and reference pages those are the text.
