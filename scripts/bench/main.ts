@@ -83,15 +83,14 @@ function parseOptions(argv: readonly string[]): Options {
   if (!Number.isInteger(cleaningRounds) || cleaningRounds < 1) {
     throw new Error(`--rounds wants a positive integer, got ${argv[roundsIndex + 1]}`);
   }
-  const cleaningOnly = argv.includes('--cleaning-only');
   return {
     quick,
     dist,
-    cleaningOnly,
+    cleaningOnly: argv.includes('--cleaning-only'),
     cleaningRounds,
     serviceEnv,
     profile: !argv.includes('--no-profile'),
-    flat: !cleaningOnly && (argv.includes('--flat') || (!quick && !argv.includes('--no-flat'))),
+    flat: argv.includes('--flat') || (!quick && !argv.includes('--no-flat')),
   };
 }
 
@@ -350,15 +349,54 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
   }
 }
 
-interface FloorAndPipeline {
-  floor: FloorResult | null;
-  pipeline: PipelineResult | null;
-  loadDuringPipeline: [number, number, number] | null;
-}
-
-/** Phases 2 and 3: the raw broker floor, then the three services under load. */
-async function floorAndPipeline(options: Options, errors: string[]): Promise<FloorAndPipeline> {
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  console.log(
+    `newsflow bench (${options.quick ? 'quick' : 'full'}) — services from ${options.dist}; load average ${loadBefore.join(' ')}; service env ${JSON.stringify(options.serviceEnv)}`,
+  );
+  const errors: string[] = [];
   const childEnv = { BENCH_ROOT: ROOT };
+
+  console.log('1. cleaning micro-benchmark');
+  const cleaning = await runJsonChild<CleaningResult>(
+    join(__dirname, 'cleaning.js'),
+    [String(options.cleaningRounds)],
+    { env: childEnv },
+  ).catch((error: unknown) => {
+    errors.push(`cleaning: ${errorMessage(error)}`);
+    return null;
+  });
+
+  if (options.cleaningOnly) {
+    const loadAfter = loadAverage();
+    console.log('\n=== summary ===');
+    console.log(
+      `load average: before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')} (2 cores)`,
+    );
+    if (cleaning)
+      console.log(
+        `cleaning: 5 KB dump ${cleaning.dump5k.medianCpuMs} ms [target ≤ ${TARGETS.dump5kCpuMs}], 200 KB HTML ${cleaning.html200k.medianCpuMs} ms [target ≤ ${TARGETS.html200kCpuMs}]` +
+          (cleaning.evalHtml
+            ? `; eval pages dump ${cleaning.evalDump?.medianCpuMs} ms, html ${cleaning.evalHtml.medianCpuMs} ms`
+            : ''),
+      );
+    for (const error of errors) console.log(`ERROR ${error}`);
+    console.log(
+      JSON.stringify({
+        mode: 'cleaning-only',
+        startedAt: startedAt.toISOString(),
+        loadAverage: { before: loadBefore, after: loadAfter },
+        cleaning,
+        targets: TARGETS,
+        errors,
+      }),
+    );
+    process.exitCode = errors.length > 0 ? 1 : 0;
+    return;
+  }
+
   const bench = new Bench(options);
   const onSignal = () => {
     void bench.destroy().finally(() => process.exit(130));
@@ -384,35 +422,6 @@ async function floorAndPipeline(options: Options, errors: string[]): Promise<Flo
     console.error(error);
   } finally {
     await bench.destroy();
-  }
-  return { floor, pipeline, loadDuringPipeline };
-}
-
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  const startedAt = new Date();
-  const loadBefore = loadAverage();
-  console.log(
-    `newsflow bench (${options.cleaningOnly ? 'cleaning only' : options.quick ? 'quick' : 'full'}) — services from ${options.dist}; load average ${loadBefore.join(' ')}; service env ${JSON.stringify(options.serviceEnv)}`,
-  );
-  const errors: string[] = [];
-  const childEnv = { BENCH_ROOT: ROOT };
-
-  console.log('1. cleaning micro-benchmark');
-  const cleaning = await runJsonChild<CleaningResult>(
-    join(__dirname, 'cleaning.js'),
-    [String(options.cleaningRounds)],
-    { env: childEnv },
-  ).catch((error: unknown) => {
-    errors.push(`cleaning: ${errorMessage(error)}`);
-    return null;
-  });
-
-  let floor: FloorResult | null = null;
-  let pipeline: PipelineResult | null = null;
-  let loadDuringPipeline: [number, number, number] | null = null;
-  if (!options.cleaningOnly) {
-    ({ floor, pipeline, loadDuringPipeline } = await floorAndPipeline(options, errors));
   }
 
   let flatness: FlatnessResult | null = null;
@@ -512,7 +521,7 @@ async function main(): Promise<void> {
 
   console.log(
     JSON.stringify({
-      mode: options.cleaningOnly ? 'cleaning-only' : options.quick ? 'quick' : 'full',
+      mode: options.quick ? 'quick' : 'full',
       serviceEnv: options.serviceEnv,
       startedAt: startedAt.toISOString(),
       loadAverage: { before: loadBefore, duringPipeline: loadDuringPipeline, after: loadAfter },
