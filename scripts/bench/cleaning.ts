@@ -3,13 +3,14 @@
  * page (generated), and over ../shared/eval pages (both forms) when present. CPU time, not wall
  * time, so other work on the machine inflates it less.
  *
- *   node cleaning.js <iterations>
+ *   node cleaning.js <rounds>          (built by `npm run bench -- --cleaning-only`)
+ *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/bench/cleaning.ts <rounds>
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cleanArticle, type RawArticle } from '@newsflow/text-processing';
-import { median, percentile, round } from './common';
+import { loadAverage, median, percentile, round } from './common';
 import { ArticleGenerator } from './generate';
 
 const EVAL_PAGES = join(process.env.BENCH_ROOT ?? process.cwd(), '..', 'shared', 'eval');
@@ -23,6 +24,8 @@ export interface CleaningCase {
 }
 
 export interface CleaningResult {
+  /** 1/5/15-minute load average before and after (2 cores shared: note it next to any figure). */
+  loadAverage: { before: number[]; after: number[] };
   dump5k: CleaningCase;
   html200k: CleaningCase;
   evalDump: CleaningCase | null;
@@ -80,10 +83,12 @@ function evalPages(): Array<{ url: string; html: string; dump: string }> | null 
 
 function main(): void {
   const rounds = Number(process.argv[2] ?? 5);
+  const loadBefore = loadAverage();
   const generator = new ArticleGenerator(7);
   const dumps = Array.from({ length: 100 }, () => raw({ text: generator.dumpOf(5_000) }));
   const pages = Array.from({ length: 20 }, () => raw({ html: generator.htmlOf(200_000) }));
   const result: CleaningResult = {
+    loadAverage: { before: loadBefore, after: [] },
     dump5k: measure(dumps, rounds),
     html200k: measure(pages, rounds),
     evalDump: null,
@@ -102,8 +107,9 @@ function main(): void {
   } else {
     console.log(`cleaning: ${EVAL_PAGES} absent, eval pages skipped`);
   }
+  result.loadAverage.after = loadAverage();
   console.log(
-    `cleaning: 5 KB dump ${result.dump5k.medianCpuMs} ms CPU median, 200 KB HTML ${result.html200k.medianCpuMs} ms` +
+    `cleaning (load ${loadBefore.join(' ')} → ${result.loadAverage.after.join(' ')}): 5 KB dump ${result.dump5k.medianCpuMs} ms CPU median, 200 KB HTML ${result.html200k.medianCpuMs} ms` +
       (result.evalHtml
         ? `; eval pages: dump ${result.evalDump?.medianCpuMs} ms (${result.evalDump?.meanBytes} B), html ${result.evalHtml.medianCpuMs} ms (${result.evalHtml.meanBytes} B)`
         : ''),

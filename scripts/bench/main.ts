@@ -1,5 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --dist <build>] [-- --no-profile] [-- --no-flat | --flat]`
+ * `npm run bench -- --cleaning-only [--rounds N]`: the cleaning micro-benchmark alone (no broker,
+ * no database), N rounds per input (default 5, 2 with --quick).
  *
  * Builds (via the npm script) into node_modules/.cache/newsflow-bench/dist, then: cleaning
  * micro-benchmark, the raw RabbitMQ floor, the three services on a fresh vhost and database under
@@ -53,6 +55,10 @@ interface Options {
   dist: string;
   profile: boolean;
   flat: boolean;
+  /** `--cleaning-only`: phase 1 alone, no broker or database needed. */
+  cleaningOnly: boolean;
+  /** `--rounds N`: cleaning micro-benchmark rounds per input. */
+  cleaningRounds: number;
   /** `--env normalizer:AMQP_PREFETCH=8`: extra environment for one service, to try a setting. */
   serviceEnv: Record<ServiceName, Record<string, string>>;
 }
@@ -73,9 +79,16 @@ function parseOptions(argv: readonly string[]): Options {
     if (!match) throw new Error(`--env wants service:NAME=value, got ${argv[index + 1]}`);
     serviceEnv[match[1] as ServiceName][match[2]] = match[3];
   });
+  const roundsIndex = argv.indexOf('--rounds');
+  const cleaningRounds = roundsIndex >= 0 ? Number(argv[roundsIndex + 1]) : quick ? 2 : 5;
+  if (!Number.isInteger(cleaningRounds) || cleaningRounds < 1) {
+    throw new Error(`--rounds wants a positive integer, got ${argv[roundsIndex + 1]}`);
+  }
   return {
     quick,
     dist,
+    cleaningOnly: argv.includes('--cleaning-only'),
+    cleaningRounds,
     serviceEnv,
     profile: !argv.includes('--no-profile'),
     flat: argv.includes('--flat') || (!quick && !argv.includes('--no-flat')),
@@ -350,12 +363,40 @@ async function main(): Promise<void> {
   console.log('1. cleaning micro-benchmark');
   const cleaning = await runJsonChild<CleaningResult>(
     join(__dirname, 'cleaning.js'),
-    [String(options.quick ? 2 : 5)],
+    [String(options.cleaningRounds)],
     { env: childEnv },
   ).catch((error: unknown) => {
     errors.push(`cleaning: ${errorMessage(error)}`);
     return null;
   });
+
+  if (options.cleaningOnly) {
+    const loadAfter = loadAverage();
+    console.log('\n=== summary ===');
+    console.log(
+      `load average: before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')} (2 cores)`,
+    );
+    if (cleaning)
+      console.log(
+        `cleaning: 5 KB dump ${cleaning.dump5k.medianCpuMs} ms [target ≤ ${TARGETS.dump5kCpuMs}], 200 KB HTML ${cleaning.html200k.medianCpuMs} ms [target ≤ ${TARGETS.html200kCpuMs}]` +
+          (cleaning.evalHtml
+            ? `; eval pages dump ${cleaning.evalDump?.medianCpuMs} ms, html ${cleaning.evalHtml.medianCpuMs} ms`
+            : ''),
+      );
+    for (const error of errors) console.log(`ERROR ${error}`);
+    console.log(
+      JSON.stringify({
+        mode: 'cleaning-only',
+        startedAt: startedAt.toISOString(),
+        loadAverage: { before: loadBefore, after: loadAfter },
+        cleaning,
+        targets: TARGETS,
+        errors,
+      }),
+    );
+    process.exitCode = errors.length > 0 ? 1 : 0;
+    return;
+  }
 
   const bench = new Bench(options);
   const onSignal = () => {

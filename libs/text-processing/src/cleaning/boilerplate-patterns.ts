@@ -18,6 +18,10 @@ export const SHORT_LINE_BOILERPLATE: readonly RegExp[] = [
   /^(?:image|photo|video|avatar|article image|caption|close|play|watch|listen|skip|menu|search|home|next|previous|back to top|expand|collapse|loading)\b/i,
   /^(?:tags?|topics?|categories|filed under|keywords|source|sources)\s*:/i,
   /\bcontinue reading\b|\bclick here\b|\bjump to\b|\bskip to\b/i,
+  /^adverts?$/i,
+  /\b(?:requires|enable|turn on) javascript\b|\bjavascript (?:is )?(?:required|disabled)\b/i,
+  /^(?:tell us what you think|have your say|what do you think)\b/i,
+  /^(?:don'?t miss|must read|editor'?s choice)\b/i,
   /\b(?:lire (?:aussi|la suite|plus)|à lire aussi|partager|abonnez|publicité|voir plus|en savoir plus)\b/i,
   /\b(?:weiterlesen|mehr zum thema|anzeige|teilen|abonnieren|mehr lesen|zum artikel)\b/i,
   /\b(?:leer más|lee también|compartir|publicidad|suscríbete|noticias relacionadas|ver más)\b/i,
@@ -41,6 +45,9 @@ export const CAPTION_PATTERNS: readonly RegExp[] = [
 export const PROMO_PATTERNS: readonly RegExp[] = [
   /\b(?:daily (?:email|newsletter|dose)|sign up (?:for|to|now)|subscribe (?:to|for|now|today)|news release|publish (?:news|with us|your)|get (?:our|the) (?:app|newsletter)|download (?:our|the) app|support (?:independent|our) journalism|become a (?:member|subscriber|patron)|(?:in|to) your inbox|delivered to your inbox|this (?:article|story|content) (?:is|was) (?:sponsored|brought to you)|we may earn (?:a )?commission|affiliate links?)\b/i,
   /\b(?:stay (?:up to date|updated|informed|in the loop) with|(?:successfully|succesfully) subscribed|activation link|confirm your (?:email|subscription)|enter your e-?mail)\b/i,
+  /\bfollow (?:him|her|them|me|us) on (?:twitter|facebook|instagram|linkedin|threads|bluesky)\b|\b(?:affiliate|referral)(?: and\/or (?:affiliate|referral))? links?\b/i,
+  // A WordPress shortcode the site failed to render: "[button link=...]Send us yours[/button]".
+  /^\[\w+\b[^\]]*\].*\[\/\w+\]$/,
   /\b(?:this material may not be published|may not be (?:re)?published, broadcast|quotes (?:are )?delayed|market data provided by)\b/i,
 ];
 
@@ -109,3 +116,45 @@ export const END_OF_ARTICLE_PATTERNS: readonly RegExp[] = [
 export const RAIL_PATTERNS: readonly RegExp[] = [
   /^(?:more in|more from|related (?:articles|stories|posts|news|content|coverage)|you (?:may|might) also (?:like|enjoy)|recommended (?:for you|stories|articles|reading)|most (?:read|popular|viewed)|trending (?:now|stories)|around the web|from our partners)\b/i,
 ];
+
+/**
+ * A press release's closing paragraph about the issuer: "Acme is a global provider of ...",
+ * "Acme est un groupe ...", "Acme ist ein Hersteller ...". No `i` flag: `\p{Lu}` must stay upper case.
+ */
+export const ISSUER_BOILERPLATE =
+  /^((?:(?:\p{Lu}[\p{L}\p{N}&.'’-]*|de|del|der|des|di|du|la|van|von)\s){0,3}\p{Lu}[\p{L}\p{N}&.'’-]*),?\s(?:is|ist|est|es|è|é|är|er)\s(?:a|an|the|one of the|un|une|ein|eine|una|uma|en|et)\s(?:[\p{L}\p{N}-]+,?\s){0,8}?(?:[Pp]rovider|[Cc]ompany|[Mm]anufacturer|[Ll]eader|[Ss]upplier|[Dd]eveloper|[Mm]aker|[Ff]irm|[Gg]roup|[Oo]rgani[sz]ation|[Ss]pecialist|[Pp]latform|fournisseur|entreprise|société|groupe|leader|Unternehmen|Anbieter|Hersteller|Konzern|empresa|proveedor|compañía|grupo|azienda|società|fornitore|gruppo)s?\b/u;
+
+/** The heading over it: "About Acme", "À propos d'Acme", "Über Acme", "Acerca de Acme". */
+export const ISSUER_HEADING =
+  /^(?:[Aa]bout|ABOUT|À propos d[e'’]|A propos d[e'’]|Über|Acerca de|Sobre|Informazioni su|Chi è|Om|Tentang)\s?\S.{0,60}$/u;
+
+/** Blocks a press release's "About <issuer>" part may hold after its first paragraph. */
+const MAX_ISSUER_BLOCKS = 3;
+/** A boilerplate paragraph is a few sentences long; a one-line mention of a company is news. */
+const MIN_ISSUER_CHARS = 150;
+/** Never cut an article down to fewer blocks than this. */
+const MIN_BLOCKS_BEFORE_ISSUER = 3;
+
+/**
+ * Drops a press release's closing part about the issuer: in the last few blocks, a paragraph that
+ * presents a company ("Acme is a global provider of ...", see ISSUER_BOILERPLATE), the paragraphs
+ * after it that start with the same name ("Acme is headquartered in ..."), and an "About Acme"
+ * heading just before it.
+ */
+export function withoutIssuerBoilerplate(blocks: string[]): string[] {
+  const first = Math.max(MIN_BLOCKS_BEFORE_ISSUER, blocks.length - MAX_ISSUER_BLOCKS);
+  for (let index = first; index < blocks.length; index += 1) {
+    if (blocks[index].length < MIN_ISSUER_CHARS) continue;
+    const match = ISSUER_BOILERPLATE.exec(blocks[index]);
+    if (match === null) continue;
+    const name = match[1];
+    const rest = blocks.slice(index + 1);
+    if (!rest.every((block) => block.startsWith(name) || ISSUER_BOILERPLATE.test(block))) continue;
+    const start =
+      index > MIN_BLOCKS_BEFORE_ISSUER && ISSUER_HEADING.test(blocks[index - 1])
+        ? index - 1
+        : index;
+    return blocks.slice(0, start);
+  }
+  return blocks;
+}

@@ -196,3 +196,26 @@ describe('template policy', () => {
     );
   });
 });
+
+describe("a press release's part about the issuer in a text dump", () => {
+  const SPANISH = [
+    'El ayuntamiento aprobó el martes la ampliación de la red de tranvía en doce kilómetros, un plan que se ha debatido durante más de una década.',
+    'Los defensores del proyecto afirman que las nuevas líneas reducirán el tiempo de viaje de decenas de miles de vecinos de los barrios del este.',
+    'Las primeras obras comenzarán la próxima primavera y deberían terminar antes de finales de 2028, según ha explicado la alcaldesa en una rueda de prensa.',
+    'Los comercios situados a lo largo del trazado han pedido compensaciones durante las obras, algo que el ayuntamiento dice que estudiará en las próximas semanas.',
+  ];
+
+  it('is dropped with its heading (Spanish)', () => {
+    const text = [
+      'Inicio | Noticias | Contacto',
+      '',
+      ...SPANISH.flatMap((line) => [line, '']),
+      'Acerca de Tranvías del Sur',
+      '',
+      'Tranvías del Sur es una empresa pública de transporte que opera la red de tranvía y autobuses de la región desde 1952 y da empleo a más de 3.000 personas.',
+      '',
+      'Tranvías del Sur tiene su sede en Sevilla y atiende a más de 40 millones de viajeros al año en once municipios de la provincia.',
+    ].join('\n');
+    expect(article(raw({ text })).text).toBe(SPANISH.join('\n\n'));
+  });
+});

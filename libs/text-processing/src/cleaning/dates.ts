@@ -98,6 +98,29 @@ export function dateOnlyLine(line: string, receivedAt: string): string | null {
   return certainDate(first, reference);
 }
 
+const STAMP_LABEL =
+  /\b(?:published|updated|posted|last updated|first published|modified|publié|mis à jour|veröffentlicht|aktualisiert|publicado|actualizado|pubblicato|aggiornato|опубликовано|обновлено|diterbitkan|diperbarui|on|at|le|am|um|el|il|em|às|a las)\b/giu;
+const STAMP_FILLER = /[\s,;|•·:.()\-–—]+/g;
+
+/**
+ * A short line that only stamps the page with one or more dates or times and their labels
+ * ("Updated at 1:23 p.m.", "Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM", "Mis à jour le
+ * 12/03/2025 à 14h12"): whatever chrono reads and the labels cover at least 80% of it. Unlike
+ * `dateOnlyLine` the day need not be certain: a bare time is a stamp too.
+ */
+export function timestampLine(line: string, receivedAt: string): boolean {
+  if (line.length < 6 || line.length > 80 || !HAS_DIGIT.test(line) || !MONTH_OR_DIGIT.test(line)) {
+    return false;
+  }
+  if (!mostlyDateWords(line)) return false;
+  const results = chrono.parse(line, { instant: referenceDate(receivedAt), timezone: 'UTC' });
+  if (results.length === 0) return false;
+  let rest = line;
+  for (const result of results) rest = rest.replace(result.text, ' ');
+  const uncovered = rest.replace(STAMP_LABEL, ' ').replace(STAMP_FILLER, '').length;
+  return uncovered <= line.replace(STAMP_FILLER, '').length * 0.2;
+}
+
 /** "Port Louis [Mauritius], March 12 (ANI): ..." or "PARIS, March 12 (Reuters) -" at a paragraph start. */
 const DATELINE =
   /^[\p{L} .,'’[\]()-]{2,60}?,?\s+((?:\p{L}{3,9}\.? \d{1,2}|\d{1,2} \p{L}{3,9}\.?)(?:,? \d{4})?)\s*\((?:ANI|AP|AFP|Reuters|IANS|PTI|Xinhua|UNI|dpa|Bloomberg)\)/u;

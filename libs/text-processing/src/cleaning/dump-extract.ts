@@ -9,6 +9,7 @@ import {
   RAIL_PATTERNS,
   ROLE_LINE,
   SHORT_LINE_BOILERPLATE,
+  withoutIssuerBoilerplate,
   matchesAny,
 } from './boilerplate-patterns';
 import { personNames } from './author';
@@ -583,7 +584,7 @@ export function extractFromDump(
 
   const siteName = head.site ?? (DOMAIN_LINE.test(firstLine) ? firstLine : null);
   return {
-    paragraphs,
+    paragraphs: withoutIssuerBoilerplate(paragraphs),
     title,
     author: findAuthor(classified, run, options.receivedAt),
     publishedAt,

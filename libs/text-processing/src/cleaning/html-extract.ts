@@ -7,9 +7,10 @@ import {
   PROMO_PATTERNS,
   SHORT_LINE_BOILERPLATE,
   matchesAny,
+  withoutIssuerBoilerplate,
 } from './boilerplate-patterns';
 import { personNames } from './author';
-import { dateOnlyLine, parseDateText } from './dates';
+import { dateOnlyLine, parseDateText, timestampLine } from './dates';
 import { normalizeLine } from './text-normalize';
 
 /** The slice of the DOM this module relies on (the project compiles without the DOM lib). */
@@ -27,7 +28,9 @@ interface DomElement extends DomNode {
 }
 interface DomDocument {
   documentElement: DomElement | null;
+  head: DomElement | null;
   body: DomElement | null;
+  createElement(name: string): DomElement;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   querySelector(selector: string): DomElement | null;
 }
@@ -81,6 +84,12 @@ const SKIPPED_TAGS = new Set([
 /** Class/id hints for furniture Readability tends to leave inside the body. */
 const FURNITURE_HINT =
   /(?:^|[\s_-])(?:caption|credit|share|sharing|social|related|newsletter|signup|subscribe|promo|byline|author-?(?:bio|info|card)|bio|tags|breadcrumb|advert|sponsor|read-?more|recirc|outbrain|taboola|toolbar|disclaimer|copyright|comments?)(?:$|[\s_-])/i;
+const LINK_BLOCK_SHARE = 0.8;
+const LINK_BLOCK_MAX_CHARS = 150;
+const LINK_HEADLINE_MIN_WORDS = 4;
+const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
+const ADDRESS_OR_PRICE = /:\/\/|\bwww\.|[$€£¥₹]\s?\d|\d\s?(?:€|£|eur|usd|gbp)\b/i;
+const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
 const ARTICLE_TYPE = /(?:Article|BlogPosting|Report|Posting)$/;
 const MAX_ELEMENTS = 60000;
 /** Below this Readability retries with looser rules, re-parsing the page each time; our own
@@ -167,6 +176,7 @@ function articleJsonLd(blocks: readonly string[]): Record<string, unknown> | nul
 }
 
 type MetaTags = ReadonlyMap<string, string>;
+const CANONICAL = 'link[rel="canonical"]';
 
 /** Every <meta> of the page by property, name or itemprop (first wins), in one query. */
 function metaTagsOf(document: DomDocument): MetaTags {
@@ -206,28 +216,31 @@ function readMetadata(
     metaContent(meta, ['og:title', 'twitter:title']) ??
     (titleElement?.textContent ? normalizeLine(titleElement.textContent) : null);
 
-  const dateCandidates = [
-    article !== null ? firstString(article['datePublished']) : null,
-    metaContent(meta, [
-      'article:published_time',
-      'datePublished',
-      'pubdate',
-      'publishdate',
-      'publish-date',
-      'date',
-      'dc.date',
-      'dc.date.issued',
-      'dcterms.created',
-      'sailthru.date',
-      'parsely-pub-date',
-      'og:published_time',
-    ]),
-    article !== null ? firstString(article['dateCreated']) : null,
-    document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null,
+  // Thunks: the <time> query walks the whole body, and is rarely needed.
+  const dateCandidates: Array<() => string | null> = [
+    () => (article !== null ? firstString(article['datePublished']) : null),
+    () =>
+      metaContent(meta, [
+        'article:published_time',
+        'datePublished',
+        'pubdate',
+        'publishdate',
+        'publish-date',
+        'date',
+        'dc.date',
+        'dc.date.issued',
+        'dcterms.created',
+        'sailthru.date',
+        'parsely-pub-date',
+        'og:published_time',
+      ]),
+    () => (article !== null ? firstString(article['dateCreated']) : null),
+    () => document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null,
   ];
   let publishedAt: string | null = null;
   for (const candidate of dateCandidates) {
-    if (candidate !== null) publishedAt = parseDateText(candidate, receivedAt);
+    const text = candidate();
+    if (text !== null) publishedAt = parseDateText(text, receivedAt);
     if (publishedAt !== null) break;
   }
 
@@ -242,7 +255,10 @@ function readMetadata(
   const languageMatch =
     languageAttribute !== null ? /^([a-zA-Z]{2})(?:[-_]|$)/.exec(languageAttribute) : null;
 
-  const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? null;
+  // Usually in the head: the body is only walked when it is not there.
+  const canonicalLink =
+    document.head?.querySelector(CANONICAL) ?? document.querySelector(CANONICAL);
+  const canonical = canonicalLink?.getAttribute('href') ?? null;
   return {
     title,
     author,
@@ -256,23 +272,48 @@ function readMetadata(
 
 /** Flattens an element into text blocks, one per paragraph-level element. */
 export function blocksOf(root: DomNode, skipFurniture: boolean): string[] {
-  const blocks: string[] = [];
+  return textBlocksOf(root, skipFurniture).map((block) => block.text);
+}
+
+interface TextBlock {
+  text: string;
+  /** Share of the block's characters inside links. */
+  linkShare: number;
+}
+
+const ENTER = 0;
+const BLOCK_EXIT = 1;
+const LINK_EXIT = 2;
+
+function textBlocksOf(root: DomNode, skipFurniture: boolean): TextBlock[] {
+  const blocks: TextBlock[] = [];
   let current = '';
+  let linkChars = 0;
+  let linkDepth = 0;
   const flush = (): void => {
-    const line = normalizeLine(current);
-    if (line.length > 0) blocks.push(line);
+    const text = normalizeLine(current);
+    if (text.length > 0) {
+      blocks.push({ text, linkShare: Math.min(1, linkChars / current.trim().length) });
+    }
     current = '';
+    linkChars = 0;
   };
   // Iterative walk: pages can nest deeper than the call stack allows.
-  const stack: Array<{ node: DomNode; exit: boolean }> = [{ node: root, exit: false }];
+  const stack: Array<{ node: DomNode; step: number }> = [{ node: root, step: ENTER }];
   while (stack.length > 0) {
-    const { node, exit } = stack.pop() as { node: DomNode; exit: boolean };
-    if (exit) {
+    const { node, step } = stack.pop() as { node: DomNode; step: number };
+    if (step === BLOCK_EXIT) {
       flush();
       continue;
     }
+    if (step === LINK_EXIT) {
+      linkDepth -= 1;
+      continue;
+    }
     if (node.nodeType === TEXT_NODE) {
-      current += node.textContent ?? '';
+      const text = node.textContent ?? '';
+      current += text;
+      if (linkDepth > 0) linkChars += text.trim().length;
       continue;
     }
     if (node.nodeType !== ELEMENT_NODE && node !== root) continue;
@@ -281,22 +322,37 @@ export function blocksOf(root: DomNode, skipFurniture: boolean): string[] {
     if (skipFurniture && node.nodeType === ELEMENT_NODE) {
       const element = node as DomElement;
       const hint = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
-      if (hint.length > 1 && FURNITURE_HINT.test(hint)) continue;
+      // camelCase names ("InlineImage-imageEmbedCaption", "newsCaption") split like kebab-case ones.
+      if (hint.length > 1 && FURNITURE_HINT.test(hint.replace(CAMEL_BOUNDARY, '$1-$2'))) continue;
     }
-    const isBlock = BLOCK_TAGS.has(name);
-    if (isBlock) {
+    if (BLOCK_TAGS.has(name)) {
       flush();
-      stack.push({ node, exit: true });
+      stack.push({ node, step: BLOCK_EXIT });
+    } else if (name === 'A') {
+      linkDepth += 1;
+      stack.push({ node, step: LINK_EXIT });
     } else if (name === 'TD' || name === 'TH') {
       current += ' ';
     }
     const children = node.childNodes;
     for (let index = children.length - 1; index >= 0; index -= 1) {
-      stack.push({ node: children[index], exit: false });
+      stack.push({ node: children[index], step: ENTER });
     }
   }
   flush();
   return blocks;
+}
+
+/**
+ * A block that is (80%+) link and reads as a headline: a "related stories" entry left inside the
+ * article ("More:" lists, teasers between paragraphs). Link blocks that are addresses, prices or
+ * a couple of words ("Get it on Amazon for $39", "amzn.to/...", "Berkeley Earth") stay: on
+ * shopping and reference pages those are the text.
+ */
+function isHeadlineLink(block: TextBlock): boolean {
+  if (block.linkShare < LINK_BLOCK_SHARE || block.text.length >= LINK_BLOCK_MAX_CHARS) return false;
+  if (ADDRESS_OR_PRICE.test(block.text)) return false;
+  return (block.text.match(WORD) ?? []).length >= LINK_HEADLINE_MIN_WORDS;
 }
 
 function isFurnitureBlock(block: string, title: string | null, receivedAt: string): boolean {
@@ -310,7 +366,10 @@ function isFurnitureBlock(block: string, title: string | null, receivedAt: strin
   if (block.length < 800 && BIO_PATTERN.test(block)) return true;
   if (block.length < 120 && BYLINE.test(block)) return true;
   if (title !== null && block === title) return true;
-  return block.length < 80 && dateOnlyLine(block, receivedAt) !== null;
+  return (
+    block.length < 80 &&
+    (dateOnlyLine(block, receivedAt) !== null || timestampLine(block, receivedAt))
+  );
 }
 
 const SENTENCE_END = /[.!?。！？؟"”’'»)]$/u;
@@ -323,6 +382,70 @@ function trimEdges(blocks: string[]): string[] {
   while (start < end && !isSentence(blocks[start]) && blocks[start].length < 40) start += 1;
   while (end > start && !isSentence(blocks[end - 1]) && blocks[end - 1].length < 120) end -= 1;
   return blocks.slice(start, end);
+}
+
+const BODY_OPEN = /<body\b[^>]*>/i;
+const BODY_CLOSE = /<\/body\s*>/gi;
+
+/** The source between `<body ...>` and the last `</body>`, or null when the page has no such pair. */
+function bodySource(html: string): string | null {
+  const open = BODY_OPEN.exec(html);
+  if (open === null) return null;
+  BODY_CLOSE.lastIndex = open.index + open[0].length;
+  let close = -1;
+  let match: RegExpExecArray | null;
+  while ((match = BODY_CLOSE.exec(html)) !== null) close = match.index;
+  return close === -1 ? null : html.slice(open.index + open[0].length, close);
+}
+
+type InnerHtmlSetter = (this: unknown, html: string) => void;
+
+function innerHtmlSetter(element: object): InnerHtmlSetter | undefined {
+  for (let proto = Object.getPrototypeOf(element) as object | null; proto !== null;) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, 'innerHTML');
+    if (descriptor !== undefined) {
+      const setter: unknown = Reflect.get(descriptor, 'set');
+      return typeof setter === 'function' ? (setter as InnerHtmlSetter) : undefined;
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return undefined;
+}
+
+/**
+ * Readability serializes the whole body (kept to restore the page if it retries with looser rules)
+ * and its article container four times for debug logs that are off; with linkedom each is a walk
+ * building a string. Here the body's `innerHTML` reads as its source (setting it back re-parses
+ * that source, as before), the containers Readability creates read as empty (nothing reads them
+ * but those logs), and link rewriting to absolute URLs, which no text needs, is skipped.
+ */
+function withoutSerialization(document: DomDocument, reader: object, source: string | null): void {
+  const body = document.body;
+  const setter = body !== null ? innerHtmlSetter(body) : undefined;
+  if (body === null || setter === undefined) return;
+  const setInnerHtml = (element: DomElement, html: string): void => {
+    Reflect.apply(setter, element, [html]);
+  };
+  if (source !== null) {
+    Object.defineProperty(body, 'innerHTML', {
+      configurable: true,
+      get: () => source,
+      set: (html: string) => setInnerHtml(body, html),
+    });
+  }
+  const createElement = document.createElement.bind(document);
+  document.createElement = (name: string): DomElement => {
+    const element = createElement(name);
+    if (name === 'DIV') {
+      Object.defineProperty(element, 'innerHTML', {
+        configurable: true,
+        get: () => '',
+        set: (html: string) => setInnerHtml(element, html),
+      });
+    }
+    return element;
+  };
+  (reader as { _fixRelativeUris?: () => void })._fixRelativeUris = () => undefined;
 }
 
 export function extractFromHtml(
@@ -346,6 +469,7 @@ export function extractFromHtml(
     maxElemsToParse: MAX_ELEMENTS,
     charThreshold: READABILITY_MIN_CHARS,
   });
+  withoutSerialization(document, reader, bodySource(html));
   let content: DomNode | null = null;
   let byline: string | null = null;
   try {
@@ -360,8 +484,13 @@ export function extractFromHtml(
   const paragraphs =
     content === null
       ? []
-      : trimEdges(
-          blocksOf(content, true).filter((block) => !isFurnitureBlock(block, title, receivedAt)),
+      : withoutIssuerBoilerplate(
+          trimEdges(
+            textBlocksOf(content, true)
+              .filter((block) => !isHeadlineLink(block))
+              .map((block) => block.text)
+              .filter((block) => !isFurnitureBlock(block, title, receivedAt)),
+          ),
         );
   return { paragraphs, metadata, pageLines: () => snapshot };
 }

@@ -5,11 +5,97 @@
  * page is refused before a recursive DOM walk could overflow the stack.
  */
 
-const SKIPPED_ELEMENT =
-  /<(script|style|svg|noscript|template|iframe|object|canvas|math|nav|aside|footer)\b([^>]*)>|<!--/gi;
+const SKIPPED_TAGS =
+  'script|style|svg|noscript|template|iframe|object|canvas|math|nav|aside|footer|select|button|textarea';
+/** Containers whose class or id may mark them as furniture (inline elements are left alone). */
+const CUTTABLE_TAGS = 'div|section|ul|ol|dl|form|header|table';
+const SKIPPED_ELEMENT = new RegExp(`<(${SKIPPED_TAGS}|${CUTTABLE_TAGS})\\b([^>]*)>|<!--`, 'gi');
+const CUTTABLE_CONTAINERS = new Set(CUTTABLE_TAGS.split('|'));
+const CLASS_OR_ID = /\s(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 /** Page furniture that can nest inside itself, so its end is found by counting. */
 const NESTING_FURNITURE = new Set(['nav', 'aside', 'footer']);
 const JSON_LD_TYPE = /type\s*=\s*["']?application\/ld\+json/i;
+/** What the head keeps: the title, meta tags and the canonical link (JSON-LD is kept aside). */
+const HEAD_ITEM =
+  /<(script|style|noscript|template)\b([^>]*)>|<!--|<title\b[^>]*>|<meta\b[^>]*>|<link\b[^>]*>/gi;
+const CANONICAL_LINK = /\brel\s*=\s*["']?canonical\b/i;
+/** Class/id words of captions, comment threads, related-link rails, sharing bars, newsletter boxes, ads. */
+const FURNITURE_WORDS = new Set([
+  'caption',
+  'captions',
+  'credit',
+  'credits',
+  'comment',
+  'comments',
+  'disqus',
+  'related',
+  'share',
+  'sharing',
+  'sharebar',
+  'social',
+  'newsletter',
+  'signup',
+  'subscribe',
+  'subscription',
+  'promo',
+  'recirc',
+  'recirculation',
+  'outbrain',
+  'taboola',
+  'sidebar',
+  'breadcrumb',
+  'breadcrumbs',
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'popup',
+  'modal',
+  'ad',
+  'ads',
+  'advert',
+  'advertisement',
+  'sponsor',
+  'sponsored',
+]);
+/** Third-party widgets (comments, recommendation feeds): furniture whatever else the value says. */
+const WIDGET_WORDS = new Set(['disqus', 'outbrain', 'taboola']);
+/** Words naming the article's own container: "article-body", "entry-content", "comment-text". */
+const BODY_WORDS = new Set([
+  'article',
+  'body',
+  'content',
+  'main',
+  'entry',
+  'story',
+  'text',
+  'post',
+]);
+/** "has-comments", "no-sidebar", "with-share": a state of the element, not what it is. */
+const STATE_WORDS = new Set([
+  'has',
+  'with',
+  'no',
+  'is',
+  'show',
+  'hide',
+  'enable',
+  'enabled',
+  'allow',
+]);
+const CLASS_PART = /[a-z0-9]+|[A-Z][a-z0-9]*/g;
+/** The article's heading or body marker inside a candidate region vetoes the cut. */
+const ARTICLE_MARKER = /<[hH]1[\s>]|[aA]rticle[bB]ody/g;
+const PARAGRAPH_TAG = /<[pP][\s>]/g;
+/** A region holding this many paragraphs and this share of the page's is never cut. */
+const MIN_VETO_PARAGRAPHS = 4;
+const VETO_PARAGRAPH_SHARE = 0.4;
+/**
+ * Characters that refused (or unclosed) candidate regions may have been scanned for, as a multiple
+ * of the page length, before no more cuts are tried: keeps the pass linear on odd pages (say,
+ * furniture-named wrappers nested around the h1).
+ */
+const REFUSED_SCAN_BUDGET = 2;
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>/g;
 const VOID_OR_SELF_CLOSING = new Set([
   'area',
@@ -42,31 +128,212 @@ export interface PreparedHtml {
   jsonLd: string[];
 }
 
+/**
+ * Whether an element's class/id value names furniture: a word part (split at "-", "_" and case
+ * changes) is a furniture word that is not the element's state ("has-comments") and no token names
+ * the article's own container ("article-body", "entry-content"), unless the furniture word comes
+ * after it ("article__comments", "post-share"). Third-party widget names always count.
+ */
+export function isFurnitureHint(value: string): boolean {
+  let furniture = false;
+  for (const token of value.split(/\s+/)) {
+    if (token.length === 0) continue;
+    const parts = token.match(CLASS_PART);
+    if (parts === null) continue;
+    let lastFurniture = -1;
+    let lastBody = -1;
+    for (let index = 0; index < parts.length; index += 1) {
+      const part = parts[index].toLowerCase();
+      if (WIDGET_WORDS.has(part)) return true;
+      if (FURNITURE_WORDS.has(part)) {
+        // "has-comments", "content-with-sidebar": a state of the element, not what it is.
+        if (index === 0 || !STATE_WORDS.has(parts[index - 1].toLowerCase())) lastFurniture = index;
+      } else if (BODY_WORDS.has(part)) {
+        lastBody = index;
+      }
+    }
+    if (lastBody > lastFurniture) return false;
+    if (lastFurniture >= 0) furniture = true;
+  }
+  return furniture;
+}
+
+/** The class and id values of an opening tag's attributes, tested together. */
+function hasFurnitureHint(attributes: string): boolean {
+  if (attributes.length < 6) return false;
+  let values = '';
+  CLASS_OR_ID.lastIndex = 0;
+  let match: RegExpExecArray | null;
+  while ((match = CLASS_OR_ID.exec(attributes)) !== null) {
+    values += ` ${match[1] ?? match[2] ?? match[3]}`;
+  }
+  return values.length > 0 && isFurnitureHint(values);
+}
+
+/** Sorted positions of the article markers and of `<p>` tags, found once per page when needed. */
+class MarkerIndex {
+  private markers: number[] | null = null;
+  private paragraphs: number[] = [];
+
+  constructor(private readonly html: string) {}
+
+  /**
+   * Whether [start, end) may not be cut: it holds the page's h1 or article-body marker, or a good
+   * share of its paragraphs (a wrapper around the article, whatever its class says).
+   */
+  vetoes(start: number, end: number): boolean {
+    if (this.markers === null) {
+      this.markers = positions(this.html, ARTICLE_MARKER);
+      this.paragraphs = positions(this.html, PARAGRAPH_TAG);
+    }
+    if (countWithin(this.markers, start, end) > 0) return true;
+    const paragraphs = countWithin(this.paragraphs, start, end);
+    return (
+      paragraphs >= MIN_VETO_PARAGRAPHS &&
+      paragraphs >= this.paragraphs.length * VETO_PARAGRAPH_SHARE
+    );
+  }
+}
+
+function positions(html: string, pattern: RegExp): number[] {
+  const found: number[] = [];
+  pattern.lastIndex = 0;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(html)) !== null) found.push(match.index);
+  return found;
+}
+
+/** How many of the sorted positions fall in [start, end). */
+function countWithin(sorted: readonly number[], start: number, end: number): number {
+  return lowerBound(sorted, end) - lowerBound(sorted, start);
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function endOfTag(html: string, close: number): number {
+  const closeEnd = close === -1 ? -1 : html.indexOf('>', close);
+  return closeEnd === -1 ? html.length : closeEnd + 1;
+}
+
+const TAG_SEARCH = new Map<string, RegExp>();
+
+/**
+ * Case-insensitive search for `<name` / `</name` (with `close`) at a tag boundary from `from`;
+ * cheaper than lower-casing a whole page, which is a copy of it.
+ */
+function findTag(html: string, name: string, from: number, close = true): number {
+  const key = close ? `/${name}` : name;
+  let search = TAG_SEARCH.get(key);
+  if (search === undefined) {
+    search = new RegExp(close ? `</${name}(?=[\\s/>])` : `<${name}(?=[\\s/>])`, 'gi');
+    TAG_SEARCH.set(key, search);
+  }
+  search.lastIndex = from;
+  return search.exec(html)?.index ?? -1;
+}
+
+function isJsonLd(tagName: string, attributes: string): boolean {
+  return tagName === 'script' && JSON_LD_TYPE.test(attributes);
+}
+
+/**
+ * The head reduced to what metadata needs (title, meta, canonical link); JSON-LD blocks go to
+ * `jsonLd`. Returns the end of `</head>`, or -1 when the page has no well-formed head.
+ */
+function prepareHead(html: string, pieces: string[], jsonLd: string[], maxJsonLd: number): number {
+  const headStart = findTag(html, 'head', 0, false);
+  if (headStart === -1) return -1;
+  const headClose = findTag(html, 'head', headStart);
+  const bodyStart = findTag(html, 'body', headStart, false);
+  if (headClose === -1 || (bodyStart !== -1 && bodyStart < headClose)) return -1;
+  const headEnd = endOfTag(html, headClose);
+  pieces.push(html.slice(0, headStart), '<head>');
+  HEAD_ITEM.lastIndex = headStart;
+  let match: RegExpExecArray | null;
+  while ((match = HEAD_ITEM.exec(html)) !== null && match.index < headClose) {
+    const item = match[0];
+    let end = match.index + item.length;
+    if (item === '<!--') {
+      const close = html.indexOf('-->', match.index + 4);
+      end = close === -1 ? html.length : close + 3;
+    } else if (match[1] !== undefined) {
+      const tagName = match[1].toLowerCase();
+      const close = findTag(html, tagName, end);
+      if (isJsonLd(tagName, match[2]) && jsonLd.length < maxJsonLd) {
+        jsonLd.push(html.slice(end, close === -1 ? html.length : close));
+      }
+      end = endOfTag(html, close);
+    } else if (item.charCodeAt(1) === 116 || item.charCodeAt(1) === 84) {
+      // <title>: kept with its text.
+      end = endOfTag(html, findTag(html, 'title', end));
+      pieces.push(html.slice(match.index, end));
+    } else if (
+      item.charCodeAt(1) === 109 ||
+      item.charCodeAt(1) === 77 ||
+      CANONICAL_LINK.test(item)
+    ) {
+      pieces.push(item);
+    }
+    HEAD_ITEM.lastIndex = end;
+  }
+  pieces.push('</head>');
+  return headEnd;
+}
+
+/**
+ * Removes what never holds article text before a DOM is built: scripts, styles, embedded objects,
+ * navigation, asides and footers, form controls, the head beyond its metadata, and containers whose
+ * class or id marks them as comment threads, related links, sharing bars, newsletter boxes or ads
+ * (unless they hold the page's h1 or article body). One left-to-right pass; each cut region is
+ * skipped whole.
+ */
 export function stripNonContent(html: string, maxJsonLd = 20): PreparedHtml {
-  const lower = html.toLowerCase();
   const pieces: string[] = [];
   const jsonLd: string[] = [];
-  let cursor = 0;
-  SKIPPED_ELEMENT.lastIndex = 0;
+  const headEnd = prepareHead(html, pieces, jsonLd, maxJsonLd);
+  let cursor = headEnd === -1 ? 0 : headEnd;
+  const markers = new MarkerIndex(html);
+  let refusedBudget = html.length * REFUSED_SCAN_BUDGET;
+  SKIPPED_ELEMENT.lastIndex = cursor;
   let match: RegExpExecArray | null;
   while ((match = SKIPPED_ELEMENT.exec(html)) !== null) {
-    pieces.push(html.slice(cursor, match.index));
+    const start = match.index;
     let end: number;
     if (match[0] === '<!--') {
-      const close = lower.indexOf('-->', match.index + 4);
+      const close = html.indexOf('-->', start + 4);
       end = close === -1 ? html.length : close + 3;
     } else {
       const tagName = match[1].toLowerCase();
-      const contentStart = match.index + match[0].length;
-      const close = NESTING_FURNITURE.has(tagName)
-        ? matchingClose(lower, tagName, contentStart)
-        : lower.indexOf(`</${tagName}`, contentStart);
-      const closeEnd = close === -1 ? -1 : lower.indexOf('>', close);
-      end = closeEnd === -1 ? html.length : closeEnd + 1;
-      if (tagName === 'script' && JSON_LD_TYPE.test(match[2]) && jsonLd.length < maxJsonLd) {
-        jsonLd.push(html.slice(contentStart, close === -1 ? html.length : close));
+      const contentStart = start + match[0].length;
+      if (CUTTABLE_CONTAINERS.has(tagName)) {
+        // A container: cut it whole when its class or id names furniture.
+        if (refusedBudget <= 0 || !hasFurnitureHint(match[2])) continue;
+        const close = match[2].endsWith('/') ? -1 : matchingClose(html, tagName, contentStart);
+        if (close === -1 || markers.vetoes(start, close)) {
+          refusedBudget -= (close === -1 ? html.length : close) - start;
+          continue;
+        }
+        end = endOfTag(html, close);
+      } else {
+        const close = NESTING_FURNITURE.has(tagName)
+          ? matchingClose(html, tagName, contentStart)
+          : findTag(html, tagName, contentStart);
+        end = endOfTag(html, close);
+        if (isJsonLd(tagName, match[2]) && jsonLd.length < maxJsonLd) {
+          jsonLd.push(html.slice(contentStart, close === -1 ? html.length : close));
+        }
       }
     }
+    pieces.push(html.slice(cursor, start));
     cursor = end;
     SKIPPED_ELEMENT.lastIndex = end;
   }
@@ -74,31 +341,23 @@ export function stripNonContent(html: string, maxJsonLd = 20): PreparedHtml {
   return { html: pieces.join(' '), jsonLd };
 }
 
+const NESTING_SEARCH = new Map<string, RegExp>();
+
 /** Start of the end tag closing an element opened before `from`, counting nested ones; -1 if none. */
-function matchingClose(lower: string, tagName: string, from: number): number {
-  const open = `<${tagName}`;
-  const close = `</${tagName}`;
+function matchingClose(html: string, tagName: string, from: number): number {
+  let search = NESTING_SEARCH.get(tagName);
+  if (search === undefined) {
+    search = new RegExp(`<(/?)${tagName}(?=[\\s/>])`, 'gi');
+    NESTING_SEARCH.set(tagName, search);
+  }
+  search.lastIndex = from;
   let depth = 1;
-  let cursor = from;
-  while (depth > 0) {
-    const nextClose = lower.indexOf(close, cursor);
-    if (nextClose === -1) return -1;
-    const nextOpen = lower.indexOf(open, cursor);
-    if (nextOpen !== -1 && nextOpen < nextClose && isTagBoundary(lower, nextOpen + open.length)) {
-      depth += 1;
-      cursor = nextOpen + open.length;
-    } else {
-      depth -= 1;
-      cursor = nextClose + close.length;
-      if (depth === 0) return nextClose;
-    }
+  let match: RegExpExecArray | null;
+  while ((match = search.exec(html)) !== null) {
+    depth += match[1] === '/' ? -1 : 1;
+    if (depth === 0) return match.index;
   }
   return -1;
-}
-
-function isTagBoundary(lower: string, index: number): boolean {
-  const code = lower.charCodeAt(index);
-  return code === 62 || code === 47 || code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 /** Rough maximum element depth, counting only elements that need an end tag. */
