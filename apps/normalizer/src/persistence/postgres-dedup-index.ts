@@ -7,7 +7,7 @@ import type {
 } from '@newsflow/text-processing';
 import type { EntityManager } from 'typeorm';
 
-interface FingerprintRow {
+export interface FingerprintRow {
   article_id: string;
   canonical_url: string | null;
   text_hash: string;
@@ -18,7 +18,7 @@ interface FingerprintRow {
   event_id: string;
 }
 
-const FINGERPRINT_COLUMNS = `f.article_id, f.canonical_url, f.text_hash, f.signature, f.shingle_count,
+export const FINGERPRINT_COLUMNS = `f.article_id, f.canonical_url, f.text_hash, f.signature, f.shingle_count,
   f.shingle_kind, f.duplicate_of, f.event_id`;
 
 /**
@@ -97,7 +97,7 @@ export function bandKeyToBigint(key: string): string {
   return ((band << 32n) | hash).toString();
 }
 
-function toFingerprint(row: FingerprintRow, bandKeys: string[]): ArticleFingerprint {
+export function toFingerprint(row: FingerprintRow, bandKeys: string[]): ArticleFingerprint {
   return {
     articleId: row.article_id,
     canonicalUrl: row.canonical_url,

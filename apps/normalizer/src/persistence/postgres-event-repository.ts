@@ -7,8 +7,9 @@ import type {
   NewEvent,
 } from '@newsflow/text-processing';
 import type { EntityManager } from 'typeorm';
+import type { EventChange } from '../processing/ports';
 
-interface EventRow {
+export interface EventRow {
   id: string;
   title: string | null;
   terms: Record<string, number>;
@@ -19,13 +20,6 @@ interface EventRow {
   first_published_at: Date | null;
   last_published_at: Date | null;
   version: number;
-}
-
-/** What the normalizer publishes about an event after this unit of work changed it. */
-export interface EventChange {
-  event: ClusterEventSnapshot;
-  version: number;
-  created: boolean;
 }
 
 /**
@@ -153,7 +147,7 @@ export class PostgresEventRepository implements EventRepository {
   }
 }
 
-function eventParameters(event: ClusterEventSnapshot): unknown[] {
+export function eventParameters(event: ClusterEventSnapshot): unknown[] {
   return [
     event.id,
     event.title,
@@ -167,7 +161,7 @@ function eventParameters(event: ClusterEventSnapshot): unknown[] {
   ];
 }
 
-function toSnapshot(row: EventRow): ClusterEventSnapshot {
+export function toSnapshot(row: EventRow): ClusterEventSnapshot {
   return {
     id: row.id,
     title: row.title,
