@@ -188,7 +188,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
        UNION ALL
        SELECT NULL, e.id, NULL, ${EVENT_COLUMNS}
          FROM event_clusters e
-        WHERE e.id IN (SELECT id FROM hits) OR e.id = ANY($7::uuid[])`,
+        WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits) || $7::uuid[])`,
       [
         termOrds,
         terms,

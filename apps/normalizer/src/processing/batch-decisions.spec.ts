@@ -315,8 +315,10 @@ describe('decideBatch', () => {
       expect(expected.events.eventCount).toBeLessThan(sample.length * 0.8);
       for (const [id, stored] of actual.store.events)
         expect(eventState(stored.event)).toEqual(eventState(expected.events.getEvent(id)));
-      // The read-ahead foresaw what the decisions asked.
-      expect(actual.readThroughs).toBe(0);
+      // The read-ahead foresaw what the decisions asked; a lone article reads its candidates
+      // (and their terms' frequencies) when it asks.
+      if (size === 1) expect(actual.readThroughs).toBeLessThanOrEqual(2 * sample.length);
+      else expect(actual.readThroughs).toBe(0);
     },
   );
 

@@ -77,12 +77,14 @@ export async function decideBatch(
 
   const firstOfId = new Set<string>();
   const toClassify: Array<{ request: DecisionRequest; fingerprint: UnassignedFingerprint }> = [];
+  // Hints are computed with the default parameters: with others, the fingerprints are recomputed.
+  const hinted = options.parameters === undefined;
   for (const request of requests) {
     if (previous.has(request.articleId) || firstOfId.has(request.articleId)) continue;
     firstOfId.add(request.articleId);
     if (!request.article) continue;
     const fingerprint =
-      request.hints?.fingerprint ??
+      (hinted ? request.hints?.fingerprint : undefined) ??
       fingerprintArticle(
         {
           articleId: request.article.id,
@@ -95,6 +97,9 @@ export async function decideBatch(
   }
 
   if (toClassify.length > 0) await readAhead(toClassify, stored, parameters);
+  const fingerprints = new Map(
+    toClassify.map(({ request, fingerprint }) => [request, fingerprint] as const),
+  );
 
   const frequencies = new DocumentFrequencyLayer(stored);
   const dedup = new BatchDedupIndex(stored);
@@ -111,7 +116,8 @@ export async function decideBatch(
     events.beginArticle();
     let decision: ArticleDecision = { kind: 'rejected' };
     if (request.article) {
-      const result = await classifyArticle(request.article, { dedup, events }, parameters);
+      const input = { ...request.article, fingerprint: fingerprints.get(request) };
+      const result = await classifyArticle(input, { dedup, events }, parameters);
       if (result.kind === 'duplicate' && request.article.source)
         await events.addSource(result.eventId, request.article.source);
       decision = { kind: 'classified', result, eventChange: events.changeOf(result.eventId) };
@@ -159,6 +165,8 @@ async function readAhead(
   await stored.prefetchDocumentFrequencies(
     articles.flatMap(({ request }) => request.hints?.terms ?? []),
   );
+  // A lone article's candidate query is read when it asks: the same round trips, no pass ahead.
+  if (articles.length === 1) return;
 
   // The verdicts and queries of the batch in arrival order, nothing decided yet.
   const dedup = new BatchDedupIndex(stored);

@@ -39,8 +39,10 @@ export interface DecisionRequest {
   /** The cleaned article to classify; null when cleaning rejected it (only its outcome is recorded). */
   article: ClassifyInput | null;
   /**
-   * Computed outside the lock from the same cleaned article: what the batch reads ahead. A hint
-   * only: a missing or stale one costs a round trip, never a different answer.
+   * Computed outside the lock from the same cleaned article with the default parameters:
+   * `fingerprint` is `fingerprintArticle` of it (the decision uses it as is); `terms` are its event
+   * terms, read ahead for the batch (a hint only: missing or stale ones cost a round trip, never a
+   * different answer).
    */
   hints?: { fingerprint: UnassignedFingerprint; terms: readonly string[] };
   processedAt: Date;

@@ -5,6 +5,7 @@ import {
   type DedupIndex,
   type DedupParameters,
   type DuplicateReason,
+  type UnassignedFingerprint,
 } from '../dedup';
 import {
   DEFAULT_CLUSTERING_PARAMETERS,
@@ -23,6 +24,11 @@ export interface ClassifyInput {
   text: string;
   publishedAt: string | null;
   language: string | null;
+  /**
+   * `fingerprintArticle` of this input with the same dedup parameters, when the caller has
+   * already computed it (e.g. outside a lock); computed here otherwise.
+   */
+  fingerprint?: UnassignedFingerprint;
 }
 
 export interface ClassifyPorts {
@@ -53,10 +59,12 @@ export async function classifyArticle(
   ports: ClassifyPorts,
   parameters: ClassifyParameters = DEFAULT_CLASSIFY_PARAMETERS,
 ): Promise<ClassifyResult> {
-  const fingerprint = fingerprintArticle(
-    { articleId: input.id, canonicalUrl: input.canonicalUrl, text: input.text },
-    parameters.dedup,
-  );
+  const fingerprint =
+    input.fingerprint ??
+    fingerprintArticle(
+      { articleId: input.id, canonicalUrl: input.canonicalUrl, text: input.text },
+      parameters.dedup,
+    );
   const duplicate = await findDuplicate(fingerprint, ports.dedup, parameters.dedup);
   if (duplicate) {
     // A re-post of the same id is already stored; any other copy is remembered so that copies of copies are caught.
