@@ -359,7 +359,7 @@ function requestOf(article: ProbeArticle): DecisionRequest {
         canonicalUrl: input.canonicalUrl,
         text: input.text,
       }),
-      terms: [...extractEventFeatures(input).termFrequencies.keys()],
+      features: extractEventFeatures(input),
     },
     processedAt: new Date(),
     // The outcome log keeps the published messages: about the article's size in JSON.

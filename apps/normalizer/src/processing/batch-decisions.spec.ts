@@ -209,7 +209,7 @@ function hintsOf(article: ClassifyInput): DecisionRequest['hints'] {
         canonicalUrl: article.canonicalUrl,
         text: article.text,
       }),
-      terms: [...extractEventFeatures(article).termFrequencies.keys()],
+      features: extractEventFeatures(article),
     };
     hintsByArticle.set(article, hints);
   }

@@ -2,8 +2,10 @@ import type { OutgoingMessage } from '@newsflow/contracts';
 import {
   type ArticleFingerprint,
   type CandidateQuery,
+  type ClassifyInput,
   type ClassifyParameters,
   DEFAULT_CLASSIFY_PARAMETERS,
+  type EventFeatures,
   type UnassignedFingerprint,
   assignEvent,
   classifyArticle,
@@ -76,7 +78,11 @@ export async function decideBatch(
   ]);
 
   const firstOfId = new Set<string>();
-  const toClassify: Array<{ request: DecisionRequest; fingerprint: UnassignedFingerprint }> = [];
+  const toClassify: Array<{
+    request: DecisionRequest;
+    fingerprint: UnassignedFingerprint;
+    features?: EventFeatures;
+  }> = [];
   // Hints are computed with the default parameters: with others, the fingerprints are recomputed.
   const hinted = options.parameters === undefined;
   for (const request of requests) {
@@ -93,13 +99,15 @@ export async function decideBatch(
         },
         parameters.dedup,
       );
-    toClassify.push({ request, fingerprint });
+    toClassify.push({
+      request,
+      fingerprint,
+      features: hinted ? request.hints?.features : undefined,
+    });
   }
 
   if (toClassify.length > 0) await readAhead(toClassify, stored, parameters);
-  const fingerprints = new Map(
-    toClassify.map(({ request, fingerprint }) => [request, fingerprint] as const),
-  );
+  const computed = new Map(toClassify.map((entry) => [entry.request, entry] as const));
 
   const frequencies = new DocumentFrequencyLayer(stored);
   const dedup = new BatchDedupIndex(stored);
@@ -116,7 +124,11 @@ export async function decideBatch(
     events.beginArticle();
     let decision: ArticleDecision = { kind: 'rejected' };
     if (request.article) {
-      const input = { ...request.article, fingerprint: fingerprints.get(request) };
+      const input: ClassifyInput = {
+        ...request.article,
+        fingerprint: computed.get(request)?.fingerprint,
+        features: computed.get(request)?.features,
+      };
       const result = await classifyArticle(input, { dedup, events }, parameters);
       if (result.kind === 'duplicate' && request.article.source)
         await events.addSource(result.eventId, request.article.source);
@@ -149,7 +161,11 @@ export async function decideBatch(
 }
 
 async function readAhead(
-  articles: ReadonlyArray<{ request: DecisionRequest; fingerprint: UnassignedFingerprint }>,
+  articles: ReadonlyArray<{
+    request: DecisionRequest;
+    fingerprint: UnassignedFingerprint;
+    features?: EventFeatures;
+  }>,
   stored: StoredSnapshot,
   parameters: ClassifyParameters,
 ): Promise<void> {
@@ -163,7 +179,7 @@ async function readAhead(
   }
   await stored.prefetchBands(needBands, parameters.dedup.maxCandidates);
   await stored.prefetchDocumentFrequencies(
-    articles.flatMap(({ request }) => request.hints?.terms ?? []),
+    articles.flatMap(({ features }) => (features ? [...features.termFrequencies.keys()] : [])),
   );
   // A lone article's candidate query is read when it asks: the same round trips, no pass ahead.
   if (articles.length === 1) return;
@@ -174,7 +190,7 @@ async function readAhead(
   const queries: CandidateQuery[] = [];
   const firstCopyEvents: string[] = [];
   let touchedBefore = 0;
-  for (const { request, fingerprint } of articles) {
+  for (const { request, fingerprint, features } of articles) {
     const article = request.article;
     if (!article) continue;
     const duplicate = await findDuplicate(fingerprint, dedup, parameters.dedup);
@@ -186,7 +202,7 @@ async function readAhead(
       continue;
     }
     const recorded = recorder.queries.length;
-    const assignment = await assignEvent(article, recorder, parameters.clustering);
+    const assignment = await assignEvent({ ...article, features }, recorder, parameters.clustering);
     for (const query of recorder.queries.slice(recorded))
       queries.push({ ...query, limit: query.limit + Math.min(touchedBefore, CANDIDATE_SLACK) });
     touchedBefore++;

@@ -113,7 +113,7 @@ function articleRequest(
         canonicalUrl: input.canonicalUrl,
         text: input.text,
       }),
-      terms: [...extractEventFeatures(input).termFrequencies.keys()],
+      features: extractEventFeatures(input),
     },
     processedAt,
     compose: (decision) => messagesOf(head, cleaned, decision, processedAt),

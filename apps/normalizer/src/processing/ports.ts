@@ -5,6 +5,7 @@ import type {
   ClassifyInput,
   ClassifyResult,
   DocumentFrequencies,
+  EventFeatures,
   EventSnapshot,
   ExactKeys,
   ExactMatches,
@@ -40,11 +41,11 @@ export interface DecisionRequest {
   article: ClassifyInput | null;
   /**
    * Computed outside the lock from the same cleaned article with the default parameters:
-   * `fingerprint` is `fingerprintArticle` of it (the decision uses it as is); `terms` are its event
-   * terms, read ahead for the batch (a hint only: missing or stale ones cost a round trip, never a
-   * different answer).
+   * `fingerprintArticle` and `extractEventFeatures` of it. The decision uses them as they are
+   * (so it does not compute them again under the lock), and the batch reads ahead the document
+   * frequencies of the features' terms.
    */
-  hints?: { fingerprint: UnassignedFingerprint; terms: readonly string[] };
+  hints?: { fingerprint: UnassignedFingerprint; features: EventFeatures };
   processedAt: Date;
   /** The outcome messages of the decision (pure; runs under the lock). */
   compose(decision: ArticleDecision): OutgoingMessage[];

@@ -12,6 +12,7 @@ import {
   assignEvent,
   type ClusteringParameters,
 } from './clustering';
+import type { EventFeatures } from './features';
 import type { EventRepository, EventSnapshot } from './ports';
 
 export interface ClassifyInput {
@@ -29,6 +30,8 @@ export interface ClassifyInput {
    * already computed it (e.g. outside a lock); computed here otherwise.
    */
   fingerprint?: UnassignedFingerprint;
+  /** `extractEventFeatures` of this input, likewise (see `ArticleForEvents.features`). */
+  features?: EventFeatures;
 }
 
 export interface ClassifyPorts {
