@@ -15,12 +15,13 @@ import type {
   StoredEventMatch,
 } from '../processing/ports';
 import {
+  type EventRow,
   FINGERPRINT_COLUMNS,
   type FingerprintRow,
   bandKeyToBigint,
   toFingerprint,
-} from './postgres-dedup-index';
-import { type EventRow, toSnapshot } from './postgres-event-repository';
+  toSnapshot,
+} from './postgres-rows';
 
 const STATUS_BY_MESSAGE: Record<string, 'stored' | 'duplicate' | 'rejected'> = {
   'article.normalized.v1': 'stored',

@@ -147,9 +147,3 @@ export abstract class TemplateMemory {
   abstract templateFor(source: string | null): Promise<SourceTemplate | undefined>;
   abstract recordPage(source: string, lineKeys: readonly string[]): Promise<void>;
 }
-
-/** Article outcomes already decided, one article at a time (the per-article adapters). */
-export interface OutcomeLog {
-  find(articleId: string): Promise<OutgoingMessage[] | null>;
-  save(articleId: string, messages: OutgoingMessage[], processedAt: Date): Promise<void>;
-}
