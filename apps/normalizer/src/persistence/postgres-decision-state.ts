@@ -153,6 +153,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
   async candidateEvents(
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
+    withEvents?: readonly number[],
   ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }> {
     const termOrds: number[] = [];
     const terms: string[] = [];
@@ -167,11 +168,13 @@ export class PostgresDecisionReader implements DecisionStateReader {
     > = await this.manager.query(
       `WITH q AS (SELECT ord, array_agg(term) AS terms
                     FROM unnest($1::int[], $2::text[]) AS x(ord, term) GROUP BY ord),
-            p AS (SELECT * FROM unnest($3::int[], $4::timestamptz[], $5::int[], $6::int[])
-                    AS p(ord, published_at, window_days, lim)),
+            p AS (SELECT * FROM unnest($3::int[], $4::timestamptz[], $5::int[], $6::int[], $8::int[])
+                    AS p(ord, published_at, window_days, lim, bodies)),
             hits AS (
-              SELECT p.ord, c.id, c.shared FROM p JOIN q USING (ord) CROSS JOIN LATERAL (
-                SELECT e.id, matches.shared
+              SELECT p.ord, c.id, c.shared, c.rank <= p.bodies AS with_event
+                FROM p JOIN q USING (ord) CROSS JOIN LATERAL (
+                SELECT e.id, matches.shared,
+                       row_number() OVER (ORDER BY matches.shared DESC, e.id) AS rank
                   FROM (SELECT event_id, count(*)::int AS shared FROM event_cluster_terms
                          WHERE term = ANY(q.terms) GROUP BY event_id) matches
                   JOIN event_clusters e ON e.id = matches.event_id
@@ -189,7 +192,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
        UNION ALL
        SELECT NULL, e.id, NULL, ${EVENT_COLUMNS}
          FROM event_clusters e
-        WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits) || $7::uuid[])`,
+        WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[])`,
       [
         termOrds,
         terms,
@@ -198,6 +201,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
         queries.map((query) => query.windowDays),
         queries.map((query) => query.limit),
         eventIds,
+        queries.map((query, index) => withEvents?.[index] ?? query.limit),
       ],
     );
     const matches: StoredEventMatch[][] = queries.map(() => []);

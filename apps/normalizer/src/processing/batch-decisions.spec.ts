@@ -94,6 +94,7 @@ class MemoryStore implements DecisionStateReader {
   async candidateEvents(
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
+    withEvents?: readonly number[],
   ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }> {
     this.reads++;
     const listed = new Set(eventIds);
@@ -108,7 +109,10 @@ class MemoryStore implements DecisionStateReader {
         .sort((a, b) => b.shared - a.shared || (a.eventId < b.eventId ? -1 : 1))
         .slice(0, query.limit);
     });
-    for (const list of matches) for (const match of list) listed.add(match.eventId);
+    matches.forEach((list, index) => {
+      for (const match of list.slice(0, withEvents?.[index] ?? list.length))
+        listed.add(match.eventId);
+    });
     return {
       matches,
       events: [...listed].flatMap((id) => {

@@ -187,7 +187,7 @@ async function readAhead(
   // The verdicts and queries of the batch in arrival order, nothing decided yet.
   const dedup = new BatchDedupIndex(stored);
   const recorder = new CandidateQueryRecorder(new DocumentFrequencyLayer(stored));
-  const queries: CandidateQuery[] = [];
+  const queries: Array<{ query: CandidateQuery; withEvents: number }> = [];
   const firstCopyEvents: string[] = [];
   let touchedBefore = 0;
   for (const { request, fingerprint, features } of articles) {
@@ -203,8 +203,13 @@ async function readAhead(
     }
     const recorded = recorder.queries.length;
     const assignment = await assignEvent({ ...article, features }, recorder, parameters.clustering);
+    // Matches read a few beyond the limit (the batch's own events replace their committed rows),
+    // events only for the limit plus one (a story's event changed earlier in the batch).
     for (const query of recorder.queries.slice(recorded))
-      queries.push({ ...query, limit: query.limit + Math.min(touchedBefore, CANDIDATE_SLACK) });
+      queries.push({
+        query: { ...query, limit: query.limit + Math.min(touchedBefore, CANDIDATE_SLACK) },
+        withEvents: query.limit + Math.min(touchedBefore, 1),
+      });
     touchedBefore++;
     await dedup.add({ ...fingerprint, duplicateOf: null, eventId: assignment.event.id });
   }

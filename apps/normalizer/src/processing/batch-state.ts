@@ -131,24 +131,37 @@ export class StoredSnapshot {
     return [...unread];
   }
 
+  /**
+   * The committed matches of `queries`, and the events of the first `withEvents` matches of each
+   * (the rest are read when a decision needs them) and of `eventIds`.
+   */
   async prefetchCandidates(
-    queries: readonly CandidateQuery[],
+    queries: ReadonlyArray<{ query: CandidateQuery; withEvents: number }>,
     eventIds: readonly string[],
   ): Promise<void> {
-    const widest = new Map<string, CandidateQuery>();
-    for (const query of queries) {
-      const key = candidateKey(query);
-      if ((widest.get(key)?.limit ?? -1) < query.limit) widest.set(key, query);
+    const widest = new Map<string, { query: CandidateQuery; withEvents: number }>();
+    for (const entry of queries) {
+      const key = candidateKey(entry.query);
+      const known = widest.get(key);
+      if (!known || known.query.limit < entry.query.limit)
+        widest.set(key, {
+          query: entry.query,
+          withEvents: Math.max(entry.withEvents, known?.withEvents ?? 0),
+        });
     }
     const missing = [...widest.values()].filter(
-      (query) => (this.candidates.get(candidateKey(query))?.limit ?? -1) < query.limit,
+      ({ query }) => (this.candidates.get(candidateKey(query))?.limit ?? -1) < query.limit,
     );
     const unreadEvents = [...new Set(eventIds)].filter((id) => !this.events.has(id));
     if (missing.length === 0 && unreadEvents.length === 0) return;
-    const answer = await this.reader.candidateEvents(missing, unreadEvents);
+    const answer = await this.reader.candidateEvents(
+      missing.map(({ query }) => query),
+      unreadEvents,
+      missing.map(({ withEvents }) => withEvents),
+    );
     for (const stored of answer.events) this.events.set(stored.event.id, stored);
     for (const id of unreadEvents) if (!this.events.has(id)) this.events.set(id, null);
-    missing.forEach((query, index) =>
+    missing.forEach(({ query }, index) =>
       this.candidates.set(candidateKey(query), {
         limit: query.limit,
         matches: answer.matches[index],
@@ -162,7 +175,7 @@ export class StoredSnapshot {
     let entry = this.candidates.get(key);
     if (!entry || entry.limit < limit) {
       this.readThroughs++;
-      await this.prefetchCandidates([{ ...query, limit }], []);
+      await this.prefetchCandidates([{ query: { ...query, limit }, withEvents: limit }], []);
       entry = this.candidates.get(key);
     }
     if (!entry) throw new Error('candidateEvents: the store gave no answer');
@@ -171,11 +184,16 @@ export class StoredSnapshot {
 
   /** A committed event as read (null: it does not exist). */
   async event(eventId: string): Promise<StoredEvent | null> {
-    if (!this.events.has(eventId)) {
+    return (await this.eventsById([eventId])).get(eventId) ?? null;
+  }
+
+  /** Committed events as read (null: it does not exist), those not read yet in one round trip. */
+  async eventsById(eventIds: readonly string[]): Promise<Map<string, StoredEvent | null>> {
+    if (eventIds.some((id) => !this.events.has(id))) {
       this.readThroughs++;
-      await this.prefetchCandidates([], [eventId]);
+      await this.prefetchCandidates([], eventIds);
     }
-    return this.events.get(eventId) ?? null;
+    return new Map(eventIds.map((id) => [id, this.events.get(id) ?? null]));
   }
 }
 
@@ -305,24 +323,25 @@ export class BatchEventRepository implements EventRepository {
     let committed = await this.stored.candidateEvents(query, query.limit);
     if (!this.complete(committed, query.limit))
       committed = await this.stored.candidateEvents(query, query.limit + this.touched.size);
-    const ranked: Array<{ event: EventSnapshot; shared: number }> = [];
-    for (const match of committed.matches) {
-      if (this.touched.has(match.eventId)) continue;
-      const stored = await this.stored.event(match.eventId);
-      if (stored) ranked.push({ event: stored.event, shared: match.shared });
-    }
+    const ranked: Array<{ id: string; shared: number; event?: EventSnapshot }> = [];
+    for (const match of committed.matches)
+      if (!this.touched.has(match.eventId))
+        ranked.push({ id: match.eventId, shared: match.shared });
     const queryTerms = new Set(query.terms);
     for (const { event } of this.touched.values()) {
       const shared = event.indexTerms.filter((term) => queryTerms.has(term)).length;
-      if (shared > 0 && withinWindow(event, query)) ranked.push({ event, shared });
+      if (shared > 0 && withinWindow(event, query)) ranked.push({ id: event.id, shared, event });
     }
-    return ranked
-      .sort(
-        (first, second) =>
-          second.shared - first.shared || (first.event.id < second.event.id ? -1 : 1),
-      )
-      .slice(0, query.limit)
-      .map(({ event }) => event);
+    const chosen = ranked
+      .sort((first, second) => second.shared - first.shared || (first.id < second.id ? -1 : 1))
+      .slice(0, query.limit);
+    const stored = await this.stored.eventsById(
+      chosen.filter((entry) => !entry.event).map((entry) => entry.id),
+    );
+    return chosen.flatMap((entry) => {
+      const event = entry.event ?? stored.get(entry.id)?.event;
+      return event ? [event] : [];
+    });
   }
 
   async createEvent(event: NewEvent): Promise<EventSnapshot> {

@@ -103,12 +103,14 @@ export interface DecisionStateReader {
   ): Promise<StoredCandidate[][]>;
   documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies>;
   /**
-   * Per query (each with its own limit): the matching events, most shared terms first, then by
-   * id; and every event matched or listed in `eventIds` once, with its version.
+   * Per query (each with its own limit): the matching events' ids, most shared terms first, then
+   * by id; and once each, with its version, the events of the first `withEvents[i]` matches of
+   * query i (all of them when absent) and those listed in `eventIds`.
    */
   candidateEvents(
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
+    withEvents?: readonly number[],
   ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }>;
 }
 
