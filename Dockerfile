@@ -38,7 +38,8 @@ ENV NORMALIZER_PORT=3001
 EXPOSE 3001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.NORMALIZER_PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/normalizer/src/main.js"]
+# Heap capped so V8 collects before RSS grows (scripts/support/service-node-args.ts).
+CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=8", "dist/apps/normalizer/src/main.js"]
 
 FROM runtime AS store
 ENV STORE_PORT=3002

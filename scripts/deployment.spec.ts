@@ -460,12 +460,14 @@ function dockerfileProblems(files: DeploymentFiles): string[] {
     }
     const entryPoint = `dist/${nestEntryFiles[name]}.js`;
     const command = commandLine(effectiveInstruction(stages, name, 'CMD'));
-    if (command !== `node ${entryPoint}`) {
+    // Node flags (e.g. the normalizer's heap cap) may precede the entry point.
+    const nodeFlags = /^node((?: --[\w-]+(?:=\S+)?)*) (\S+)$/.exec(command);
+    if (nodeFlags?.[2] !== entryPoint) {
       problems.push(
         `Dockerfile ${name}: CMD "${command}" does not run the build output ${entryPoint}`,
       );
     }
-    if (packageScripts[`start:${name}`] !== `node ${entryPoint}`) {
+    if (packageScripts[`start:${name}`] !== `node${nodeFlags?.[1] ?? ''} ${entryPoint}`) {
       problems.push(`package.json start:${name} does not run ${entryPoint} as the image does`);
     }
     if (!existsSync(join(root, `${nestEntryFiles[name]}.ts`))) {

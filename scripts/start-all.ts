@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVICE_NODE_ARGS } from './support/service-node-args';
 
 /**
  * `npm start`: runs ingest, normalizer and store side by side from the build, restarts one that
@@ -12,7 +13,10 @@ let stopping = false;
 
 function start(service: (typeof services)[number]): void {
   const entry = join(__dirname, '..', 'apps', service, 'src', 'main.js');
-  const child = spawn(process.execPath, [entry], { stdio: 'inherit', env: process.env });
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS[service], entry], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   running.set(service, child);
   child.on('exit', (code, signal) => {
     running.delete(service);

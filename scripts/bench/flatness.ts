@@ -1,9 +1,9 @@
 /**
  * Dedup/event cost flatness: fills a fresh database with N stored articles' normalizer state
  * (fingerprints, LSH band keys, outcomes, document frequencies, event clusters and their term
- * index) directly in SQL, then times the per-article decision (the real Postgres adapters running
- * `classifyArticle` under the advisory lock, rolled back so the state stays at N) for the same
- * probe articles at each size.
+ * index) directly in SQL, then times the decision (the normalizer's own path: advisory lock,
+ * `decideBatch` over the Postgres reader, the writer's statements, rolled back so the state stays
+ * at N) for the same probe articles at each size, one at a time and in batches.
  *
  *   node flatness.js <postgresUrl> <sizes comma-separated> <probes>
  */
@@ -14,17 +14,22 @@ import type { OutgoingMessage } from '@newsflow/contracts';
 import { dataSourceOptions, quoteIdentifier } from '@newsflow/database';
 import {
   type CandidateQuery,
+  type ClassifyInput,
   type EventRepository,
   type EventSnapshot,
   InMemoryEventRepository,
   type NewEvent,
   assignEvent,
-  classifyArticle,
   cleanArticle,
+  extractEventFeatures,
+  fingerprintArticle,
 } from '@newsflow/text-processing';
-import { PostgresDedupIndex } from '../../apps/normalizer/src/persistence/postgres-dedup-index';
-import { PostgresEventRepository } from '../../apps/normalizer/src/persistence/postgres-event-repository';
-import { PostgresOutcomeLog } from '../../apps/normalizer/src/persistence/postgres-outcome-log';
+import {
+  PostgresDecisionReader,
+  PostgresDecisionWriter,
+} from '../../apps/normalizer/src/persistence/postgres-decision-state';
+import { decideBatch } from '../../apps/normalizer/src/processing/batch-decisions';
+import type { DecisionRequest } from '../../apps/normalizer/src/processing/ports';
 import { median, percentile, round } from './common';
 import { ArticleGenerator, type BenchArticle } from './generate';
 
@@ -34,6 +39,8 @@ const SAMPLE_ARTICLES = 1_500;
 /** A term seen in fewer sample events than this is a "name of the day": fresh per stored event. */
 const COMMON_MIN_EVENTS = 3;
 const SLOTS = 20_000;
+/** Decisions per batch in the batched probe (the normalizer batches whatever queued, up to 64). */
+const BATCH_SIZE = 25;
 
 export interface FlatnessSize {
   articles: number;
@@ -42,8 +49,13 @@ export interface FlatnessSize {
   generateSeconds: number;
   medianMs: number | null;
   p90Ms: number | null;
-  /** Median ms per statement kind, to show which look-up grows. */
+  /** Median ms per statement kind (decisions alone), to show which look-up grows. */
   perQueryMedianMs: Record<string, number | null>;
+  /** Median wall ms per article when the probes are decided in batches of `BATCH_SIZE`. */
+  batchMsPerArticle: number | null;
+  /** The bench process's CPU ms per article (decisions in memory, SQL client), alone and batched. */
+  cpuMsPerArticle: number | null;
+  batchCpuMsPerArticle: number | null;
 }
 
 export interface FlatnessResult {
@@ -312,64 +324,90 @@ function timingManager(manager: EntityManager, times: Map<string, number[]>): En
 function statementKind(sql: string): string {
   const compact = sql.replace(/\s+/g, ' ');
   if (compact.includes('pg_advisory_xact_lock')) return 'lock';
+  if (compact.includes('INSERT INTO article_outcomes')) return 'outcomes.write';
+  if (compact.includes('FROM article_outcomes')) return 'outcomes';
   if (compact.includes("SELECT 'id' AS match")) return 'findExact';
   if (compact.includes('FROM fingerprint_band_keys WHERE band_key')) return 'findByBandKeys';
-  if (compact.includes('INSERT INTO article_fingerprints')) return 'dedup.add';
-  if (compact.includes('INSERT INTO term_document_frequencies')) return 'incrementDF';
-  if (compact.includes('UPDATE corpus_statistics')) return 'incrementDF';
+  if (compact.includes('INSERT INTO article_fingerprints')) return 'fingerprints.write';
+  if (compact.includes('INSERT INTO term_document_frequencies')) return 'documentFrequencies.write';
   if (compact.includes('FROM term_document_frequencies')) return 'documentFrequencies';
-  if (compact.includes('FROM corpus_statistics')) return 'documentFrequencies';
   if (compact.includes('FROM event_cluster_terms WHERE term')) return 'candidateEvents';
-  if (compact.includes('INSERT INTO event_clusters')) return 'createEvent';
-  if (compact.includes('UPDATE event_clusters SET title')) return 'updateEvent';
-  if (compact.includes('event_cluster_terms')) return 'updateEvent';
-  if (compact.includes('article_outcomes')) return 'outcomes';
+  if (compact.includes('INSERT INTO event_clusters')) return 'events.write';
+  if (compact.includes('event_cluster_terms')) return 'eventTerms.write';
   return 'other';
 }
 
+type ProbeArticle = BenchArticle & { cleanedText: string };
+
+/** What the normalizer queues for a decision: built outside the lock (hints included), as there. */
+function requestOf(article: ProbeArticle): DecisionRequest {
+  const input: ClassifyInput = {
+    id: article.id,
+    canonicalUrl: article.url,
+    source: article.source,
+    title: article.title,
+    text: article.cleanedText,
+    publishedAt: article.publishedAt,
+    language: 'en',
+  };
+  return {
+    articleId: article.id,
+    article: input,
+    hints: {
+      fingerprint: fingerprintArticle({
+        articleId: input.id,
+        canonicalUrl: input.canonicalUrl,
+        text: input.text,
+      }),
+      features: extractEventFeatures(input),
+    },
+    processedAt: new Date(),
+    // The outcome log keeps the published messages: about the article's size in JSON.
+    compose: (decision) => [
+      {
+        name:
+          decision.kind === 'classified' && decision.result.kind === 'duplicate'
+            ? 'article.duplicate.v1'
+            : 'article.normalized.v1',
+        payload: { id: article.id, title: article.title, text: article.cleanedText },
+      } as unknown as OutgoingMessage,
+    ],
+  };
+}
+
+/**
+ * The real decision path (`PostgresNormalizerState`): advisory lock, `decideBatch` over the
+ * Postgres reader, the writer's multi-row statements, in batches of `batchSize`, each in a
+ * transaction rolled back so the state stays the same. Wall ms per article (batch time / size).
+ */
 async function probe(
   dataSource: DataSource,
-  articles: ReadonlyArray<BenchArticle & { cleanedText: string }>,
-): Promise<{ durations: number[]; times: Map<string, number[]> }> {
+  articles: readonly ProbeArticle[],
+  batchSize: number,
+): Promise<{ durations: number[]; times: Map<string, number[]>; cpuMsPerArticle: number }> {
   const durations: number[] = [];
   const times = new Map<string, number[]>();
-  for (const article of articles) {
+  let cpuMicros = 0;
+  for (let first = 0; first < articles.length; first += batchSize) {
+    const requests = articles.slice(first, first + batchSize).map(requestOf);
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     try {
       await dataSource.transaction(async (raw) => {
         const manager = timingManager(raw, times);
         await manager.query('SELECT pg_advisory_xact_lock($1)', [DECISION_LOCK_KEY]);
-        const outcomes = new PostgresOutcomeLog(manager);
-        const events = new PostgresEventRepository(manager);
-        const dedup = new PostgresDedupIndex(manager);
-        await outcomes.find(article.id);
-        const result = await classifyArticle(
-          {
-            id: article.id,
-            canonicalUrl: article.url,
-            source: article.source,
-            title: article.title,
-            text: article.cleanedText,
-            publishedAt: article.publishedAt,
-            language: 'en',
-          },
-          { dedup, events },
-        );
-        if (result.kind === 'duplicate') await events.addSource(result.eventId, article.source);
-        // The outcome log keeps the published messages: about the article's size in JSON.
-        const message = {
-          name: result.kind === 'duplicate' ? 'article.duplicate.v1' : 'article.normalized.v1',
-          payload: { id: article.id, title: article.title, text: article.cleanedText },
-        } as unknown as OutgoingMessage;
-        await outcomes.save(article.id, [message], new Date());
+        const decided = await decideBatch(requests, new PostgresDecisionReader(manager));
+        await new PostgresDecisionWriter(manager).write(decided.changes);
         throw new Rollback();
       });
     } catch (error) {
       if (!(error instanceof Rollback)) throw error;
     }
-    durations.push(performance.now() - start);
+    durations.push((performance.now() - start) / requests.length);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMicros += cpu.user + cpu.system;
   }
-  return { durations, times };
+  return { durations, times, cpuMsPerArticle: cpuMicros / 1000 / Math.max(1, articles.length) };
 }
 
 async function main(): Promise<void> {
@@ -406,8 +444,10 @@ async function main(): Promise<void> {
       const generateSeconds = (performance.now() - start) / 1000;
       current = size;
       // Warm the caches as a running normalizer has them, then measure.
-      await probe(dataSource, probeArticles.slice(0, Math.min(20, probes)));
-      const { durations, times } = await probe(dataSource, probeArticles);
+      await probe(dataSource, probeArticles.slice(0, Math.min(20, probes)), 1);
+      const alone = await probe(dataSource, probeArticles, 1);
+      const { durations, times } = alone;
+      const batched = await probe(dataSource, probeArticles, BATCH_SIZE);
       const counts = await client.query<{ events: string; keys: string }>(
         `SELECT (SELECT count(*) FROM event_clusters) AS events,
                 (SELECT count(*) FROM fingerprint_band_keys) AS keys`,
@@ -422,10 +462,13 @@ async function main(): Promise<void> {
         perQueryMedianMs: Object.fromEntries(
           [...times].map(([kind, list]) => [kind, round(median(list), 3)]),
         ),
+        batchMsPerArticle: round(median(batched.durations), 2),
+        cpuMsPerArticle: round(alone.cpuMsPerArticle, 2),
+        batchCpuMsPerArticle: round(batched.cpuMsPerArticle, 2),
       };
       result.sizes.push(entry);
       console.log(
-        `flatness: ${size} articles → ${entry.medianMs} ms median per decision (p90 ${entry.p90Ms}); ${JSON.stringify(entry.perQueryMedianMs)}`,
+        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; ${JSON.stringify(entry.perQueryMedianMs)}`,
       );
     }
     const first = result.sizes[0]?.medianMs ?? null;

@@ -33,6 +33,7 @@ import type { FloorResult } from './floor';
 import type { RelayFloorResult } from './relay-floor';
 import type { PacedResult, SaturateResult } from './load';
 import { type ProfileSummary, summariseProfile } from './profile';
+import { SERVICE_NODE_ARGS } from '../support/service-node-args';
 
 type ServiceName = 'store' | 'normalizer' | 'ingest';
 
@@ -125,10 +126,13 @@ class Bench {
 
   async startService(name: ServiceName, port: number): Promise<Service> {
     const log = createWriteStream(join(this.logDir, `${name}.log`));
-    const nodeArgs =
-      name === 'normalizer' && this.options.profile
+    const nodeArgs = [
+      // As the Dockerfile and `npm start` run it.
+      ...SERVICE_NODE_ARGS[name],
+      ...(name === 'normalizer' && this.options.profile
         ? ['--cpu-prof', `--cpu-prof-dir=${this.logDir}`, '--cpu-prof-name=normalizer.cpuprofile']
-        : [];
+        : []),
+    ];
     const child = spawn(
       process.execPath,
       [...nodeArgs, join(this.options.dist, 'apps', name, 'src', 'main.js')],

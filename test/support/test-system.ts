@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { SERVICE_NODE_ARGS } from '../../scripts/support/service-node-args';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -94,7 +95,8 @@ export class ServiceProcess {
   async start(waitUntil: 'ready' | 'live' = 'ready'): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const log = createWriteStream(join(ARTIFACTS, `${this.logName}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(DIST, 'apps', this.name, 'src', 'main.js')], {
+    const entry = join(DIST, 'apps', this.name, 'src', 'main.js');
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS[this.name], entry], {
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,13 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { type ExclusiveState, NormalizerState } from '../processing/ports';
-import { PostgresDedupIndex } from './postgres-dedup-index';
-import { PostgresEventRepository } from './postgres-event-repository';
-import { PostgresOutcomeLog } from './postgres-outcome-log';
+import type { DataSource } from 'typeorm';
+import { decideBatch } from '../processing/batch-decisions';
+import { type DecisionOutcome, type DecisionRequest, NormalizerState } from '../processing/ports';
+import { PostgresDecisionReader, PostgresDecisionWriter } from './postgres-decision-state';
 
 /** Any fixed number, the same in every replica: the one lock all dedup/event decisions take. */
-const DECISION_LOCK_KEY = 7_305_118_202;
+export const DECISION_LOCK_KEY = 7_305_118_202;
 /** Decisions made in one transaction at most; bounds how long one replica holds the lock. */
 const MAX_DECISIONS_PER_TRANSACTION = 64;
 const MAX_ATTEMPTS = 5;
@@ -15,22 +14,23 @@ const MAX_ATTEMPTS = 5;
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
 interface PendingDecision {
-  work: (state: ExclusiveState) => Promise<unknown>;
-  resolve: (value: unknown) => void;
+  request: DecisionRequest;
+  resolve: (outcome: DecisionOutcome) => void;
   reject: (error: unknown) => void;
 }
-
-type DecisionResult = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Decisions are serialised across replicas by a transaction-level advisory lock (released by
  * commit or rollback, so a replica killed mid-decision never leaves it held). Within a replica,
  * decisions queue in memory instead of each holding a pooled connection while it waits for the
- * lock; whatever queued up meanwhile is decided in the next transaction, one savepoint per
- * article so one failing article does not undo the others. A decision resolves only after commit.
+ * lock; whatever queued up meanwhile is decided as one batch in the next transaction: a few
+ * set-based reads, the decisions in memory in arrival order (`decideBatch`), one multi-row write
+ * per table. If the batch fails, each of its articles is retried alone, so one bad article does
+ * not hold the others back. A decision resolves only after commit.
  */
 @Injectable()
 export class PostgresNormalizerState extends NormalizerState {
+  private readonly logger = new Logger(PostgresNormalizerState.name);
   private readonly pending: PendingDecision[] = [];
   private draining = false;
 
@@ -38,9 +38,9 @@ export class PostgresNormalizerState extends NormalizerState {
     super();
   }
 
-  exclusively<T>(work: (state: ExclusiveState) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+  decide(request: DecisionRequest): Promise<DecisionOutcome> {
+    return new Promise<DecisionOutcome>((resolve, reject) => {
+      this.pending.push({ request, resolve, reject });
       void this.drain();
     });
   }
@@ -52,13 +52,25 @@ export class PostgresNormalizerState extends NormalizerState {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_DECISIONS_PER_TRANSACTION);
         try {
-          const results = await this.decideInOneTransaction(batch);
-          results.forEach((result, index) => {
-            if (result.ok) batch[index].resolve(result.value);
-            else batch[index].reject(result.error);
-          });
+          const outcomes = await this.decideInOneTransaction(batch.map(({ request }) => request));
+          batch.forEach((decision, index) => decision.resolve(outcomes[index]));
         } catch (error) {
-          for (const decision of batch) decision.reject(error);
+          if (batch.length === 1) {
+            batch[0].reject(error);
+            continue;
+          }
+          this.logger.warn(
+            { err: error, articles: batch.length },
+            'batch decision failed; deciding its articles one by one',
+          );
+          for (const decision of batch) {
+            try {
+              const [outcome] = await this.decideInOneTransaction([decision.request]);
+              decision.resolve(outcome);
+            } catch (alone) {
+              decision.reject(alone);
+            }
+          }
         }
       }
     } finally {
@@ -66,17 +78,16 @@ export class PostgresNormalizerState extends NormalizerState {
     }
   }
 
-  private async decideInOneTransaction(batch: PendingDecision[]): Promise<DecisionResult[]> {
+  private async decideInOneTransaction(
+    requests: readonly DecisionRequest[],
+  ): Promise<DecisionOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock($1)', [DECISION_LOCK_KEY]);
-          const results: DecisionResult[] = [];
-          // A lone decision needs no savepoint: if it fails, the whole transaction rolls back.
-          if (batch.length === 1)
-            return [{ ok: true, value: await batch[0].work(exclusiveStateOn(manager)) }];
-          for (const decision of batch) results.push(await decideWithSavepoint(manager, decision));
-          return results;
+          const decided = await decideBatch(requests, new PostgresDecisionReader(manager));
+          await new PostgresDecisionWriter(manager).write(decided.changes);
+          return decided.outcomes;
         });
       } catch (error) {
         const code = (error as { code?: unknown }).code;
@@ -85,28 +96,5 @@ export class PostgresNormalizerState extends NormalizerState {
         }
       }
     }
-  }
-}
-
-function exclusiveStateOn(manager: EntityManager): ExclusiveState {
-  return {
-    dedup: new PostgresDedupIndex(manager),
-    events: new PostgresEventRepository(manager),
-    outcomes: new PostgresOutcomeLog(manager),
-  };
-}
-
-async function decideWithSavepoint(
-  manager: EntityManager,
-  decision: PendingDecision,
-): Promise<DecisionResult> {
-  await manager.query('SAVEPOINT decision');
-  try {
-    const value = await decision.work(exclusiveStateOn(manager));
-    await manager.query('RELEASE SAVEPOINT decision');
-    return { ok: true, value };
-  } catch (error) {
-    await manager.query('ROLLBACK TO SAVEPOINT decision');
-    return { ok: false, error };
   }
 }

@@ -2,8 +2,26 @@ import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
 import type { CleanedArticle } from '@newsflow/text-processing';
 import type { EventStateForMessage } from './ports';
 
+/** What the outcome messages need of the received article: never its raw text or HTML. */
+export type ArticleHead = Pick<
+  ArticleReceivedV1,
+  'id' | 'url' | 'source' | 'title' | 'author' | 'language' | 'receivedAt'
+>;
+
+export function articleHead(article: ArticleReceivedV1): ArticleHead {
+  return {
+    id: article.id,
+    url: article.url,
+    source: article.source,
+    title: article.title,
+    author: article.author,
+    language: article.language,
+    receivedAt: article.receivedAt,
+  };
+}
+
 export function rejectedMessages(
-  article: ArticleReceivedV1,
+  article: ArticleHead,
   reason: string,
   processedAt: Date,
 ): OutgoingMessage[] {
@@ -27,7 +45,7 @@ export function rejectedMessages(
   ];
 }
 
-function articleFields(article: ArticleReceivedV1, cleaned: CleanedArticle, processedAt: Date) {
+function articleFields(article: ArticleHead, cleaned: CleanedArticle, processedAt: Date) {
   return {
     id: article.id,
     url: cleaned.url,
@@ -44,7 +62,7 @@ function articleFields(article: ArticleReceivedV1, cleaned: CleanedArticle, proc
 }
 
 export function uniqueArticleMessages(
-  article: ArticleReceivedV1,
+  article: ArticleHead,
   cleaned: CleanedArticle,
   eventId: string,
   eventChange: { version: number; created: boolean; event: EventStateForMessage } | undefined,
@@ -60,7 +78,7 @@ export function uniqueArticleMessages(
 }
 
 export function duplicateArticleMessages(
-  article: ArticleReceivedV1,
+  article: ArticleHead,
   cleaned: CleanedArticle,
   duplicateOf: string,
   eventId: string,

@@ -1,19 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
 import {
+  type ClassifyInput,
   type CleanedArticle,
-  type DuplicateReason,
-  classifyArticle,
   cleanArticle,
+  extractEventFeatures,
+  fingerprintArticle,
 } from '@newsflow/text-processing';
 import { ArticleProcessor } from './article-processor';
 import { recordDecision } from './decision-metrics';
 import {
+  type ArticleHead,
+  articleHead,
   duplicateArticleMessages,
   rejectedMessages,
   uniqueArticleMessages,
 } from './outcome-messages';
-import { type ExclusiveState, NormalizerState, TemplateMemory } from './ports';
+import {
+  type ArticleDecision,
+  type DecisionRequest,
+  NormalizerState,
+  TemplateMemory,
+} from './ports';
 
 /**
  * Clean (pure, outside any lock), then decide duplicate / event under the shared exclusive state,
@@ -47,26 +55,19 @@ export class PipelineArticleProcessor extends ArticleProcessor {
       },
       template,
     );
-    let decidedNow = false;
-    const detail: { duplicateReason?: DuplicateReason } = {};
-    const messages = await this.state.exclusively(async (state) => {
-      const previous = await state.outcomes.find(article.id);
-      if (previous) return previous;
-      decidedNow = true;
-      const decided =
-        cleaning.kind === 'rejected'
-          ? rejectedMessages(article, cleaning.reason, processedAt)
-          : await decide(article, cleaning.article, state, processedAt, detail);
-      await state.outcomes.save(article.id, decided, processedAt);
-      return decided;
-    });
-    if (decidedNow) {
-      recordDecision(messages, {
-        ...detail,
+    // The decision waits in a queue: it holds the article's head and cleaned fields, not its raw text/HTML.
+    const request =
+      cleaning.kind === 'rejected'
+        ? rejectedRequest(articleHead(article), cleaning.reason, processedAt)
+        : articleRequest(articleHead(article), cleaning.article, processedAt);
+    const outcome = await this.state.decide(request);
+    if (outcome.decidedNow) {
+      recordDecision(outcome.messages, {
+        duplicateReason: outcome.result?.kind === 'duplicate' ? outcome.result.reason : undefined,
         rejectionReason: cleaning.kind === 'rejected' ? cleaning.reason : undefined,
       });
     }
-    if (decidedNow && cleaning.kind === 'article' && templateSource) {
+    if (outcome.decidedNow && cleaning.kind === 'article' && templateSource) {
       // Template learning is an optimisation: the article's outcome is committed, so a failure
       // here must not send it back through the retries.
       await this.templates
@@ -75,48 +76,68 @@ export class PipelineArticleProcessor extends ArticleProcessor {
           this.logger.warn({ err: error, source: templateSource }, 'template memory not updated'),
         );
     }
-    return messages;
+    return outcome.messages;
   }
 }
 
-async function decide(
-  article: ArticleReceivedV1,
-  cleaned: CleanedArticle,
-  state: ExclusiveState,
-  processedAt: Date,
-  detail: { duplicateReason?: DuplicateReason },
-): Promise<OutgoingMessage[]> {
-  const result = await classifyArticle(
-    {
-      id: article.id,
-      canonicalUrl: cleaned.canonicalUrl,
-      source: cleaned.source,
-      title: cleaned.title,
-      text: cleaned.text,
-      publishedAt: cleaned.publishedAt,
-      language: cleaned.language,
-    },
-    { dedup: state.dedup, events: state.events },
-  );
-  if (result.kind === 'duplicate') {
-    detail.duplicateReason = result.reason;
-    if (cleaned.source) await state.events.addSource(result.eventId, cleaned.source);
-    return duplicateArticleMessages(
-      article,
-      cleaned,
-      result.duplicateOf,
-      result.eventId,
-      state.events.changeOf(result.eventId),
-      processedAt,
-    );
-  }
-  return uniqueArticleMessages(
-    article,
-    cleaned,
-    result.eventId,
-    state.events.changeOf(result.eventId),
+function rejectedRequest(head: ArticleHead, reason: string, processedAt: Date): DecisionRequest {
+  return {
+    articleId: head.id,
+    article: null,
     processedAt,
-  );
+    compose: () => rejectedMessages(head, reason, processedAt),
+  };
+}
+
+function articleRequest(
+  head: ArticleHead,
+  cleaned: CleanedArticle,
+  processedAt: Date,
+): DecisionRequest {
+  const input: ClassifyInput = {
+    id: head.id,
+    canonicalUrl: cleaned.canonicalUrl,
+    source: cleaned.source,
+    title: cleaned.title,
+    text: cleaned.text,
+    publishedAt: cleaned.publishedAt,
+    language: cleaned.language,
+  };
+  return {
+    articleId: head.id,
+    article: input,
+    // The same fingerprint and terms the decision computes: read ahead for the whole batch.
+    hints: {
+      fingerprint: fingerprintArticle({
+        articleId: input.id,
+        canonicalUrl: input.canonicalUrl,
+        text: input.text,
+      }),
+      features: extractEventFeatures(input),
+    },
+    processedAt,
+    compose: (decision) => messagesOf(head, cleaned, decision, processedAt),
+  };
+}
+
+function messagesOf(
+  head: ArticleHead,
+  cleaned: CleanedArticle,
+  decision: ArticleDecision,
+  processedAt: Date,
+): OutgoingMessage[] {
+  if (decision.kind === 'rejected') throw new Error('a cleaned article is never rejected');
+  const { result, eventChange } = decision;
+  return result.kind === 'duplicate'
+    ? duplicateArticleMessages(
+        head,
+        cleaned,
+        result.duplicateOf,
+        result.eventId,
+        eventChange,
+        processedAt,
+      )
+    : uniqueArticleMessages(head, cleaned, result.eventId, eventChange, processedAt);
 }
 
 /** Template memory needs a source; without the client's, the page's host stands in. */

@@ -1,19 +1,17 @@
 import type { OutgoingMessage } from '@newsflow/contracts';
-import type { DedupIndex, EventRepository, SourceTemplate } from '@newsflow/text-processing';
-
-/** Article outcomes already decided: a redelivered article gets its first answer again. */
-export interface OutcomeLog {
-  find(articleId: string): Promise<OutgoingMessage[] | null>;
-  save(articleId: string, messages: OutgoingMessage[], processedAt: Date): Promise<void>;
-}
-
-/** Event changes beyond the clustering port: what changed in this unit of work, and new sources. */
-export interface EventChangeTracker {
-  changeOf(
-    eventId: string,
-  ): { version: number; created: boolean; event: EventStateForMessage } | undefined;
-  addSource(eventId: string, source: string): Promise<void>;
-}
+import type {
+  ArticleFingerprint,
+  CandidateQuery,
+  ClassifyInput,
+  ClassifyResult,
+  DocumentFrequencies,
+  EventFeatures,
+  EventSnapshot,
+  ExactKeys,
+  ExactMatches,
+  SourceTemplate,
+  UnassignedFingerprint,
+} from '@newsflow/text-processing';
 
 export interface EventStateForMessage {
   id: string;
@@ -24,19 +22,126 @@ export interface EventStateForMessage {
   lastPublishedAt: string | null;
 }
 
-export interface ExclusiveState {
-  dedup: DedupIndex;
-  events: EventRepository & EventChangeTracker;
-  outcomes: OutcomeLog;
+/** What the normalizer publishes about an event after one article's decision changed it. */
+export interface EventChange {
+  event: EventSnapshot;
+  version: number;
+  created: boolean;
+}
+
+/** How one article was decided, for building its outcome messages. */
+export type ArticleDecision =
+  | { kind: 'rejected' }
+  | { kind: 'classified'; result: ClassifyResult; eventChange: EventChange | undefined };
+
+/** One article waiting for its dedup/event decision. */
+export interface DecisionRequest {
+  articleId: string;
+  /** The cleaned article to classify; null when cleaning rejected it (only its outcome is recorded). */
+  article: ClassifyInput | null;
+  /**
+   * Computed outside the lock from the same cleaned article with the default parameters:
+   * `fingerprintArticle` and `extractEventFeatures` of it. The decision uses them as they are
+   * (so it does not compute them again under the lock), and the batch reads ahead the document
+   * frequencies of the features' terms.
+   */
+  hints?: { fingerprint: UnassignedFingerprint; features: EventFeatures };
+  processedAt: Date;
+  /** The outcome messages of the decision (pure; runs under the lock). */
+  compose(decision: ArticleDecision): OutgoingMessage[];
+}
+
+export interface DecisionOutcome {
+  messages: OutgoingMessage[];
+  /** False when the article was decided before (a redelivery): its first answer is replayed. */
+  decidedNow: boolean;
+  /** The classification when decided now and not rejected (for metrics). */
+  result?: ClassifyResult;
 }
 
 /**
- * Dedup and event state shared by every normalizer replica. `exclusively` runs the work as one
- * transaction that no other replica's decision interleaves with, so two copies arriving at the
- * same instant can never both be "first" and a story can never be split by a race.
+ * Dedup and event state shared by every normalizer replica. `decide` runs the decision so that no
+ * other decision (of this replica or another) interleaves with it, so two copies arriving at the
+ * same instant can never both be "first" and a story can never be split by a race; it resolves
+ * once the decision and its outcome are committed.
  */
 export abstract class NormalizerState {
-  abstract exclusively<T>(work: (state: ExclusiveState) => Promise<T>): Promise<T>;
+  abstract decide(request: DecisionRequest): Promise<DecisionOutcome>;
+}
+
+export interface StoredCandidate {
+  fingerprint: ArticleFingerprint;
+  /** Band keys shared with the query. */
+  shared: number;
+}
+
+export interface StoredEvent {
+  event: EventSnapshot;
+  version: number;
+}
+
+export interface StoredEventMatch {
+  eventId: string;
+  /** Query terms among the event's index terms. */
+  shared: number;
+}
+
+/**
+ * The decided state as committed before the current batch, read for many articles per round trip
+ * (the caller holds the decision lock, so nothing changes underneath). Same semantics as the
+ * per-article `DedupIndex`/`EventRepository` look-ups, plus what a caller needs to layer the
+ * batch's own writes over the answers (shared-key counts, versions).
+ */
+export interface DecisionStateReader {
+  /** Outcomes already recorded, by article id. */
+  outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>>;
+  findExact(keys: readonly ExactKeys[]): Promise<ExactMatches[]>;
+  /** Per query: at most `limit` fingerprints sharing a band key, most shared keys first, then oldest. */
+  findByBandKeys(
+    queries: ReadonlyArray<readonly string[]>,
+    limit: number,
+  ): Promise<StoredCandidate[][]>;
+  documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies>;
+  /**
+   * Per query (each with its own limit): the matching events' ids, most shared terms first, then
+   * by id; and once each, with its version, the events of the first `withEvents[i]` matches of
+   * query i (all of them when absent) and those listed in `eventIds`.
+   */
+  candidateEvents(
+    queries: readonly CandidateQuery[],
+    eventIds: readonly string[],
+    withEvents?: readonly number[],
+  ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }>;
+}
+
+export interface EventWrite {
+  event: EventSnapshot;
+  version: number;
+  /** Not stored yet: inserted rather than updated. */
+  created: boolean;
+  indexTermsAdded: string[];
+  indexTermsRemoved: string[];
+}
+
+export interface OutcomeWrite {
+  articleId: string;
+  messages: OutgoingMessage[];
+  processedAt: Date;
+}
+
+/** Everything one batch of decisions changed, to be written in arrival order in one transaction. */
+export interface DecisionChanges {
+  /** New fingerprints in arrival order (their order is the "earliest copy" order). */
+  fingerprints: ArticleFingerprint[];
+  /** term → documents added containing it. */
+  documentFrequencies: Map<string, number>;
+  documents: number;
+  events: EventWrite[];
+  outcomes: OutcomeWrite[];
+}
+
+export interface DecisionStateWriter {
+  write(changes: DecisionChanges): Promise<void>;
 }
 
 /** Per-source boilerplate memory (template learning), shared through Postgres. */

@@ -5,12 +5,14 @@ import {
   type DedupIndex,
   type DedupParameters,
   type DuplicateReason,
+  type UnassignedFingerprint,
 } from '../dedup';
 import {
   DEFAULT_CLUSTERING_PARAMETERS,
   assignEvent,
   type ClusteringParameters,
 } from './clustering';
+import type { EventFeatures } from './features';
 import type { EventRepository, EventSnapshot } from './ports';
 
 export interface ClassifyInput {
@@ -23,6 +25,13 @@ export interface ClassifyInput {
   text: string;
   publishedAt: string | null;
   language: string | null;
+  /**
+   * `fingerprintArticle` of this input with the same dedup parameters, when the caller has
+   * already computed it (e.g. outside a lock); computed here otherwise.
+   */
+  fingerprint?: UnassignedFingerprint;
+  /** `extractEventFeatures` of this input, likewise (see `ArticleForEvents.features`). */
+  features?: EventFeatures;
 }
 
 export interface ClassifyPorts {
@@ -53,10 +62,12 @@ export async function classifyArticle(
   ports: ClassifyPorts,
   parameters: ClassifyParameters = DEFAULT_CLASSIFY_PARAMETERS,
 ): Promise<ClassifyResult> {
-  const fingerprint = fingerprintArticle(
-    { articleId: input.id, canonicalUrl: input.canonicalUrl, text: input.text },
-    parameters.dedup,
-  );
+  const fingerprint =
+    input.fingerprint ??
+    fingerprintArticle(
+      { articleId: input.id, canonicalUrl: input.canonicalUrl, text: input.text },
+      parameters.dedup,
+    );
   const duplicate = await findDuplicate(fingerprint, ports.dedup, parameters.dedup);
   if (duplicate) {
     // A re-post of the same id is already stored; any other copy is remembered so that copies of copies are caught.

@@ -3,6 +3,7 @@ import {
   extractEventFeatures,
   timeAnchor,
   type EventArticle,
+  type EventFeatures,
   type FeatureParameters,
 } from './features';
 import type { CandidateQuery, EventRepository, EventSnapshot, NewEvent } from './ports';
@@ -75,6 +76,11 @@ export type EventDecision =
 
 export interface ArticleForEvents extends EventArticle {
   source: string | null;
+  /**
+   * `extractEventFeatures` of this article with the same feature parameters, when the caller has
+   * already computed it (e.g. outside a lock); computed here otherwise.
+   */
+  features?: EventFeatures;
 }
 
 /** An article ready for the decision: its sublinear term frequencies, kept terms only. */
@@ -300,7 +306,7 @@ export async function assignEvent(
   repository: EventRepository,
   parameters: ClusteringParameters = DEFAULT_CLUSTERING_PARAMETERS,
 ): Promise<EventAssignment> {
-  const features = extractEventFeatures(article, parameters.features);
+  const features = article.features ?? extractEventFeatures(article, parameters.features);
   const allTerms = [...features.termFrequencies.keys()];
   await repository.incrementDocumentFrequencies(allTerms);
   const articleFrequencies = await repository.documentFrequencies(allTerms);

@@ -1,0 +1,424 @@
+import type { OutgoingMessage } from '@newsflow/contracts';
+import {
+  type ArticleFingerprint,
+  type CandidateQuery,
+  type ClassifyInput,
+  type ClassifyResult,
+  type DocumentFrequencies,
+  type EventSnapshot,
+  type ExactKeys,
+  type ExactMatches,
+  InMemoryDedupIndex,
+  InMemoryEventRepository,
+  classifyArticle,
+  cleanArticle,
+  extractEventFeatures,
+  fingerprintArticle,
+} from '@newsflow/text-processing';
+import { ArticleGenerator } from '../../../../scripts/bench/generate';
+import { shuffled } from '../../../../scripts/support/seeded-random';
+import { decideBatch } from './batch-decisions';
+import type {
+  ArticleDecision,
+  DecisionChanges,
+  DecisionRequest,
+  DecisionStateReader,
+  StoredCandidate,
+  StoredEvent,
+  StoredEventMatch,
+} from './ports';
+
+const DAY_MS = 86_400_000;
+
+/** The committed state as plain maps: the reads `decideBatch` makes and the writes it hands back. */
+class MemoryStore implements DecisionStateReader {
+  readonly outcomeLog = new Map<string, OutgoingMessage[]>();
+  private readonly fingerprints: ArticleFingerprint[] = [];
+  private readonly frequencies = new Map<string, number>();
+  private documents = 0;
+  readonly events = new Map<string, StoredEvent>();
+  private readonly eventsByTerm = new Map<string, Set<string>>();
+  reads = 0;
+
+  async outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>> {
+    this.reads++;
+    const found = new Map<string, OutgoingMessage[]>();
+    for (const id of articleIds) {
+      const messages = this.outcomeLog.get(id);
+      if (messages) found.set(id, messages);
+    }
+    return found;
+  }
+
+  async findExact(keys: readonly ExactKeys[]): Promise<ExactMatches[]> {
+    this.reads++;
+    return keys.map((key) => ({
+      byArticleId: this.fingerprints.find((f) => f.articleId === key.articleId) ?? null,
+      byCanonicalUrl:
+        key.canonicalUrl === null
+          ? null
+          : (this.fingerprints.find((f) => f.canonicalUrl === key.canonicalUrl) ?? null),
+      byTextHash: this.fingerprints.find((f) => f.textHash === key.textHash) ?? null,
+    }));
+  }
+
+  async findByBandKeys(
+    queries: ReadonlyArray<readonly string[]>,
+    limit: number,
+  ): Promise<StoredCandidate[][]> {
+    this.reads++;
+    return queries.map((bandKeys) => {
+      const keys = new Set(bandKeys);
+      return this.fingerprints
+        .map((fingerprint) => ({
+          fingerprint,
+          shared:
+            new Set(fingerprint.bandKeys).size === 0 ? 0 : countIn(fingerprint.bandKeys, keys),
+        }))
+        .filter((candidate) => candidate.shared > 0)
+        .sort((first, second) => second.shared - first.shared)
+        .slice(0, limit);
+    });
+  }
+
+  async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
+    this.reads++;
+    const frequencies = new Map<string, number>();
+    for (const term of terms) {
+      const count = this.frequencies.get(term);
+      if (count !== undefined) frequencies.set(term, count);
+    }
+    return { totalDocuments: this.documents, frequencies };
+  }
+
+  async candidateEvents(
+    queries: readonly CandidateQuery[],
+    eventIds: readonly string[],
+    withEvents?: readonly number[],
+  ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }> {
+    this.reads++;
+    const listed = new Set(eventIds);
+    const matches = queries.map((query) => {
+      const shared = new Map<string, number>();
+      for (const term of new Set(query.terms))
+        for (const id of this.eventsByTerm.get(term) ?? [])
+          shared.set(id, (shared.get(id) ?? 0) + 1);
+      return [...shared]
+        .filter(([id]) => inWindow(this.events.get(id)?.event, query))
+        .map(([eventId, count]) => ({ eventId, shared: count }))
+        .sort((a, b) => b.shared - a.shared || (a.eventId < b.eventId ? -1 : 1))
+        .slice(0, query.limit);
+    });
+    matches.forEach((list, index) => {
+      for (const match of list.slice(0, withEvents?.[index] ?? list.length))
+        listed.add(match.eventId);
+    });
+    return {
+      matches,
+      events: [...listed].flatMap((id) => {
+        const stored = this.events.get(id);
+        return stored ? [stored] : [];
+      }),
+    };
+  }
+
+  apply(changes: DecisionChanges): void {
+    for (const fingerprint of changes.fingerprints)
+      if (!this.fingerprints.some((f) => f.articleId === fingerprint.articleId))
+        this.fingerprints.push(fingerprint);
+    for (const [term, added] of changes.documentFrequencies)
+      this.frequencies.set(term, (this.frequencies.get(term) ?? 0) + added);
+    this.documents += changes.documents;
+    for (const write of changes.events) {
+      expect(this.events.has(write.event.id)).toBe(!write.created);
+      this.events.set(write.event.id, { event: write.event, version: write.version });
+      for (const term of write.indexTermsRemoved)
+        this.eventsByTerm.get(term)?.delete(write.event.id);
+      for (const term of write.indexTermsAdded) {
+        const bucket = this.eventsByTerm.get(term) ?? new Set<string>();
+        bucket.add(write.event.id);
+        this.eventsByTerm.set(term, bucket);
+      }
+    }
+    for (const outcome of changes.outcomes) {
+      expect(this.outcomeLog.has(outcome.articleId)).toBe(false);
+      this.outcomeLog.set(outcome.articleId, outcome.messages);
+    }
+  }
+}
+
+function countIn(keys: readonly string[], wanted: ReadonlySet<string>): number {
+  return [...new Set(keys)].filter((key) => wanted.has(key)).length;
+}
+
+function inWindow(event: EventSnapshot | undefined, query: CandidateQuery): boolean {
+  if (!event) return false;
+  if (
+    query.publishedAt === null ||
+    event.firstPublishedAt === null ||
+    event.lastPublishedAt === null
+  )
+    return true;
+  const instant = Date.parse(query.publishedAt);
+  return (
+    instant >= Date.parse(event.firstPublishedAt) - query.windowDays * DAY_MS &&
+    instant <= Date.parse(event.lastPublishedAt) + query.windowDays * DAY_MS
+  );
+}
+
+function sampleArticles(count: number, seed: number): ClassifyInput[] {
+  const generator = new ArticleGenerator(seed, {
+    duplicateShare: 0.15,
+    htmlShare: 0,
+    htmlBytes: 0,
+  });
+  const articles: ClassifyInput[] = [];
+  while (articles.length < count) {
+    const raw = generator.next();
+    const cleaning = cleanArticle({
+      url: raw.url,
+      source: raw.source,
+      title: raw.title,
+      author: null,
+      publishedAt: raw.publishedAt,
+      language: null,
+      text: raw.text ?? null,
+      html: raw.html ?? null,
+      receivedAt: '2025-11-01T00:00:00.000Z',
+    });
+    if (cleaning.kind !== 'article') continue;
+    const cleaned = cleaning.article;
+    articles.push({
+      id: raw.id,
+      canonicalUrl: cleaned.canonicalUrl,
+      source: cleaned.source,
+      title: cleaned.title,
+      text: cleaned.text,
+      publishedAt: cleaned.publishedAt,
+      language: cleaned.language,
+    });
+  }
+  return articles;
+}
+
+/** A request whose single "message" records the decision, so outcomes can be compared. */
+const hintsByArticle = new Map<ClassifyInput, DecisionRequest['hints']>();
+
+function hintsOf(article: ClassifyInput): DecisionRequest['hints'] {
+  let hints = hintsByArticle.get(article);
+  if (!hints) {
+    hints = {
+      fingerprint: fingerprintArticle({
+        articleId: article.id,
+        canonicalUrl: article.canonicalUrl,
+        text: article.text,
+      }),
+      features: extractEventFeatures(article),
+    };
+    hintsByArticle.set(article, hints);
+  }
+  return hints;
+}
+
+function requestFor(article: ClassifyInput, withHints = true): DecisionRequest {
+  return {
+    articleId: article.id,
+    article,
+    hints: withHints ? hintsOf(article) : undefined,
+    processedAt: new Date('2025-11-01T00:00:00.000Z'),
+    compose: (decision: ArticleDecision) => [
+      {
+        name: 'article.normalized.v1',
+        payload: { id: article.id, decision: summary(decision) },
+      } as unknown as OutgoingMessage,
+    ],
+  };
+}
+
+function summary(decision: ArticleDecision): Record<string, unknown> {
+  if (decision.kind === 'rejected') return { kind: 'rejected' };
+  return {
+    ...resultSummary(decision.result),
+    change: decision.eventChange && {
+      id: decision.eventChange.event.id,
+      version: decision.eventChange.version,
+      created: decision.eventChange.created,
+    },
+  };
+}
+
+function resultSummary(result: ClassifyResult): Record<string, unknown> {
+  return result.kind === 'duplicate'
+    ? { kind: 'duplicate', of: result.duplicateOf, eventId: result.eventId, reason: result.reason }
+    : { kind: 'unique', eventId: result.eventId, created: result.eventCreated };
+}
+
+function counterIds(): () => string {
+  let next = 1;
+  return () => `event-${next++}`;
+}
+
+async function sequentially(articles: readonly ClassifyInput[]) {
+  const dedup = new InMemoryDedupIndex();
+  const events = new InMemoryEventRepository();
+  const results = new Map<string, Record<string, unknown>>();
+  for (const article of articles)
+    results.set(article.id, resultSummary(await classifyArticle(article, { dedup, events })));
+  return { results, events };
+}
+
+async function inBatches(articles: readonly ClassifyInput[], size: number, withHints = true) {
+  const store = new MemoryStore();
+  const newEventId = counterIds();
+  const results = new Map<string, Record<string, unknown>>();
+  let readThroughs = 0;
+  for (let start = 0; start < articles.length; start += size) {
+    const batch = articles
+      .slice(start, start + size)
+      .map((article) => requestFor(article, withHints));
+    const decided = await decideBatch(batch, store, { newEventId });
+    store.apply(decided.changes);
+    readThroughs += decided.readThroughs;
+    decided.outcomes.forEach((outcome, index) => {
+      const { decision } = (
+        outcome.messages[0] as unknown as { payload: { decision: Record<string, unknown> } }
+      ).payload;
+      const result = { ...decision };
+      delete result.change;
+      results.set(batch[index].articleId, result);
+    });
+  }
+  return { results, store, readThroughs };
+}
+
+function eventState(event: EventSnapshot | undefined) {
+  return (
+    event && {
+      terms: [...event.terms].sort(),
+      indexTerms: [...event.indexTerms].sort(),
+      articleCount: event.articleCount,
+      years: event.years,
+      firstPublishedAt: event.firstPublishedAt,
+      lastPublishedAt: event.lastPublishedAt,
+    }
+  );
+}
+
+describe('decideBatch', () => {
+  // Small: fingerprinting runs far slower under Jest than in Node.
+  const sample = shuffled(sampleArticles(48, 7), 11);
+
+  it.each([1, 5, 48])(
+    'decides a shuffled sample in batches of %i exactly as one after another',
+    async (size) => {
+      const expected = await sequentially(sample);
+      const actual = await inBatches(sample, size);
+      expect(actual.results).toEqual(expected.results);
+      const kinds = [...expected.results.values()].map((result) => result.kind);
+      expect(kinds).toContain('duplicate');
+      expect(expected.events.eventCount).toBeLessThan(sample.length * 0.8);
+      for (const [id, stored] of actual.store.events)
+        expect(eventState(stored.event)).toEqual(eventState(expected.events.getEvent(id)));
+      // The read-ahead foresaw what the decisions asked; a lone article reads its candidates
+      // (and their terms' frequencies) when it asks.
+      if (size === 1) expect(actual.readThroughs).toBeLessThanOrEqual(2 * sample.length);
+      else expect(actual.readThroughs).toBe(0);
+    },
+  );
+
+  it('gives the same answers without hints (read through to the store instead)', async () => {
+    const expected = await sequentially(sample.slice(0, 24));
+    const actual = await inBatches(sample.slice(0, 24), 12, false);
+    expect(actual.results).toEqual(expected.results);
+  });
+
+  it('lets a later article of the batch join the event an earlier one created', async () => {
+    const story = sampleArticles(30, 3);
+    const store = new MemoryStore();
+    const decided = await decideBatch(
+      story.slice(0, 30).map((article) => requestFor(article)),
+      store,
+    );
+    const summaries = decided.outcomes.map(
+      (outcome) =>
+        (outcome.messages[0] as unknown as { payload: { decision: Record<string, unknown> } })
+          .payload.decision,
+    );
+    const joined = summaries.filter(
+      (summary) => summary.kind === 'unique' && summary.created === false,
+    );
+    expect(joined.length).toBeGreaterThan(0);
+    for (const summary of joined) {
+      const eventId = summary.eventId as string;
+      // The event was created earlier in this very batch, and changed again.
+      expect(summaries.some((other) => other.eventId === eventId && other.created === true)).toBe(
+        true,
+      );
+      expect(summary.change).toMatchObject({ id: eventId, created: false });
+      expect((summary.change as { version: number }).version).toBeGreaterThan(1);
+    }
+    const created = decided.changes.events.filter((write) => write.created);
+    expect(created.length).toBe(summaries.filter((s) => s.created === true).length);
+  });
+
+  it('catches copies within one batch and replays an article id seen twice or decided before', async () => {
+    const [first, other] = sampleArticles(2, 5);
+    const copy: ClassifyInput = {
+      ...first,
+      id: '00000000-0000-4000-8000-000000000001',
+      source: 'copy.example',
+      canonicalUrl: null,
+    };
+    const store = new MemoryStore();
+    const batch = [requestFor(first), requestFor(copy), requestFor(first), requestFor(other)];
+    const decided = await decideBatch(batch, store);
+    store.apply(decided.changes);
+    const decisions = decided.outcomes.map(
+      (outcome) =>
+        (outcome.messages[0] as unknown as { payload: { decision: Record<string, unknown> } })
+          .payload.decision,
+    );
+    expect(decisions[1]).toMatchObject({ kind: 'duplicate', of: first.id, reason: 'text-hash' });
+    expect(decisions[1].eventId).toBe(decisions[0].eventId);
+    // The copy's new outlet widens the event: one more version.
+    expect(decisions[1].change).toMatchObject({ created: false, version: 2 });
+    expect(decided.outcomes[2]).toEqual({
+      messages: decided.outcomes[0].messages,
+      decidedNow: false,
+    });
+    expect(decided.outcomes.map((outcome) => outcome.decidedNow)).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    expect(decided.changes.outcomes.map((outcome) => outcome.articleId)).toEqual([
+      first.id,
+      copy.id,
+      other.id,
+    ]);
+    expect(decided.changes.fingerprints).toHaveLength(3);
+
+    const again = await decideBatch([requestFor(copy), requestFor(first)], store);
+    expect(again.outcomes.map((outcome) => outcome.decidedNow)).toEqual([false, false]);
+    expect(again.outcomes[0].messages).toEqual(decided.outcomes[1].messages);
+    expect(again.changes.outcomes).toHaveLength(0);
+  });
+
+  it('records a rejected article without classifying it', async () => {
+    const store = new MemoryStore();
+    const rejected: DecisionRequest = {
+      articleId: '00000000-0000-4000-8000-000000000002',
+      article: null,
+      processedAt: new Date(),
+      compose: (decision) => {
+        expect(decision).toEqual({ kind: 'rejected' });
+        return [];
+      },
+    };
+    const decided = await decideBatch([rejected], store);
+    expect(decided.changes.outcomes).toHaveLength(1);
+    expect(decided.changes.fingerprints).toHaveLength(0);
+    expect(decided.changes.documents).toBe(0);
+  });
+});
