@@ -33,6 +33,7 @@ import type { FloorResult } from './floor';
 import type { RelayFloorResult } from './relay-floor';
 import type { PacedResult, SaturateResult } from './load';
 import { type ProfileSummary, summariseProfile } from './profile';
+import { type MetricTotals, meanMsBetween, readTotals } from './stage-times';
 import { SERVICE_NODE_ARGS } from '../support/service-node-args';
 
 type ServiceName = 'store' | 'normalizer' | 'ingest';
@@ -215,6 +216,8 @@ interface ServiceFigures {
 interface PipelineResult {
   saturate: SaturateResult;
   paced: PacedResult;
+  /** Mean ms per message during the paced phase, from the services' own histograms. */
+  pacedStageMeansMs: Record<string, number>;
   normalizerCpuMsPerArticle: number | null;
   services: Record<ServiceName, ServiceFigures>;
   brokerCpuSecondsInWindow: number | null;
@@ -288,6 +291,18 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
       Math.round((saturate.throughputPerSecond || saturate.overallPerSecond) / 2),
     );
     console.log(`  paced at ${rate}/s (half the sustained rate)...`);
+    const stageServices = ['normalizer', 'store'] as const;
+    const readStageTotals = async (): Promise<MetricTotals> =>
+      new Map(
+        (
+          await Promise.all(
+            stageServices.map((name) => readTotals(bench.services.get(name)?.url ?? '')),
+          )
+        ).flatMap((totals, index) =>
+          [...totals].map(([key, value]) => [`${stageServices[index]} ${key}`, value] as const),
+        ),
+      );
+    const stagesBefore = await readStageTotals();
     const paced = await ask<PacedResult>(load, {
       cmd: 'paced',
       ratePerSecond: rate,
@@ -295,6 +310,9 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
       tickMs: 20,
     });
     console.log(`  POST→queryable p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms`);
+    const pacedStageMeansMs = meanMsBetween(stagesBefore, await readStageTotals());
+    for (const [stage, ms] of Object.entries(pacedStageMeansMs))
+      console.log(`    mean ${ms} ms: ${stage}`);
     await ask(load, { cmd: 'stop' }).catch(() => undefined);
 
     const vmHwm = new Map<ServiceName, number>();
@@ -339,6 +357,7 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
     return {
       saturate,
       paced,
+      pacedStageMeansMs,
       normalizerCpuMsPerArticle:
         normalizerCpu !== null && saturate.queryableInWindow > 0
           ? round((normalizerCpu * 1000) / saturate.queryableInWindow, 2)
