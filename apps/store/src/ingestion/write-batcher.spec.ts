@@ -121,6 +121,32 @@ describe('WriteBatcher', () => {
     expect(outcomes.map((outcome) => outcome.state)).toEqual(['resolved', 'resolved', 'resolved']);
   });
 
+  it('gathers the next batch while one is being written and writes it as soon as that one commits', async () => {
+    let open: () => void = () => undefined;
+    writer.gate = new Promise((resolve) => (open = resolve));
+    const batcher = make({ maxMessages: 100, maxWaitMs: 1_000 });
+    const first = watch(batcher.saveArticle(article('a')));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(writer.batches).toHaveLength(1);
+    // While 'a' is being written, these wait for it, not for maxWaitMs.
+    const later = [
+      watch(batcher.saveArticle(article('b'))),
+      watch(batcher.saveArticle(article('c'))),
+    ];
+    await settle();
+    expect(writer.batches).toHaveLength(1);
+    writer.gate = null;
+    open();
+    await settle();
+    expect(writer.batches).toHaveLength(2);
+    expect(writer.batches[1].articles.map((row) => row.id)).toEqual(['b', 'c']);
+    expect([first.state, ...later.map((outcome) => outcome.state)]).toEqual([
+      'resolved',
+      'resolved',
+      'resolved',
+    ]);
+  });
+
   it('writes a partial batch when the first message has waited maxWaitMs', async () => {
     const batcher = make({ maxMessages: 100 });
     const first = watch(batcher.saveArticle(article('a')));

@@ -7,7 +7,12 @@ import type { ArticleRecord, ProcessedFeedWriter } from './processed-feed.reposi
 export interface WriteBatcherOptions {
   /** A batch is written as soon as it holds this many messages. */
   maxMessages: number;
-  /** …or this long after its first message arrived (0: as soon as the current I/O turn ends). */
+  /**
+   * …or, when no batch is being written, this long after its first message arrived (0: as soon as
+   * the current I/O turn ends). While a batch is being written, the next one gathers until that
+   * write settles (group commit): under load batches fill by themselves, and a lone message at
+   * low rate is not held back.
+   */
   maxWaitMs: number;
   /** …or once its articles' text adds up to this many characters (bounds one statement's size). */
   maxChars: number;
@@ -29,7 +34,7 @@ type Pending = Write & { resolve: () => void; reject: (error: unknown) => void }
  * Gathers the rows of many processed-feed messages and writes them together: one multi-row upsert
  * per table in one transaction, then every message's promise resolves (so the transport acks it
  * after the commit, never before). With the consumer's prefetch, many handlers wait at once and
- * their batch fills by itself; a lone message waits at most `maxWaitMs`.
+ * their batch fills while the previous one is written; a lone message waits at most `maxWaitMs`.
  *
  * Within a batch an article id is written once (the first message wins, as it would one by one:
  * articles are never overwritten) and an event's snapshots collapse to the highest version (the
@@ -70,8 +75,10 @@ export class WriteBatcher implements BeforeApplicationShutdown {
 
   /** Writes what is buffered now; resolves when every batch started so far has settled. */
   async flush(): Promise<void> {
-    this.startBatch();
-    await Promise.allSettled([...this.writing]);
+    do {
+      this.startBatch();
+      await Promise.allSettled([...this.writing]);
+    } while (this.buffer.length > 0 || this.writing.size > 0);
   }
 
   /**
@@ -97,10 +104,11 @@ export class WriteBatcher implements BeforeApplicationShutdown {
         this.bufferedChars >= this.options.maxChars
       ) {
         this.startBatch();
-      } else if (this.timer === null) {
+      } else if (this.timer === null && this.writing.size === 0) {
         const wait = this.draining ? 0 : this.options.maxWaitMs;
         this.timer = setTimeout(() => this.startBatch(), wait);
       }
+      // Otherwise a batch is being written: this one gathers until that write settles.
     });
   }
 
@@ -115,7 +123,10 @@ export class WriteBatcher implements BeforeApplicationShutdown {
     this.bufferedChars = 0;
     const work = this.ownContext
       .runInAsyncScope(() => this.write(batch))
-      .finally(() => this.writing.delete(work));
+      .finally(() => {
+        this.writing.delete(work);
+        if (this.writing.size === 0) this.startBatch();
+      });
     this.writing.add(work);
   }
 
