@@ -62,7 +62,10 @@ export interface FlatnessResult {
   probes: number;
   sizes: FlatnessSize[];
   /** Median per-article decision cost at the largest size over the smallest. */
+  /** Largest size over smallest, one decision per transaction. */
   ratio: number | null;
+  /** The same for decisions in batches (how the normalizer decides under load). */
+  batchRatio: number | null;
 }
 
 class Rollback extends Error {}
@@ -435,7 +438,7 @@ async function main(): Promise<void> {
       const article = generator.next();
       return { ...article, cleanedText: cleaned(article).text };
     });
-    const result: FlatnessResult = { probes, sizes: [], ratio: null };
+    const result: FlatnessResult = { probes, sizes: [], ratio: null, batchRatio: null };
     let current = 0;
     for (const size of sizes) {
       console.log(`flatness: generating ${size} stored articles`);
@@ -474,6 +477,9 @@ async function main(): Promise<void> {
     const first = result.sizes[0]?.medianMs ?? null;
     const last = result.sizes[result.sizes.length - 1]?.medianMs ?? null;
     result.ratio = first && last ? round(last / first, 2) : null;
+    const firstBatched = result.sizes[0]?.batchMsPerArticle ?? null;
+    const lastBatched = result.sizes[result.sizes.length - 1]?.batchMsPerArticle ?? null;
+    result.batchRatio = firstBatched && lastBatched ? round(lastBatched / firstBatched, 2) : null;
     console.log(JSON.stringify(result));
   } finally {
     await client.end().catch(() => undefined);

@@ -484,7 +484,10 @@ async function main(): Promise<void> {
     throughput: ratio !== null ? ratio >= TARGETS.throughputRatioOfFloor : null,
     p99: pipeline?.paced.p99Ms != null ? pipeline.paced.p99Ms < TARGETS.p99Ms : null,
     rss: rss !== null ? rss < TARGETS.rssMb : null,
-    flat: flatness?.ratio != null ? flatness.ratio <= TARGETS.flatRatio : null,
+    flat:
+      flatness?.ratio != null
+        ? Math.max(flatness.ratio, flatness.batchRatio ?? 0) <= TARGETS.flatRatio
+        : null,
     dump5k:
       cleaning?.dump5k.medianCpuMs != null
         ? cleaning.dump5k.medianCpuMs <= TARGETS.dump5kCpuMs
@@ -550,7 +553,7 @@ async function main(): Promise<void> {
     );
   if (flatness)
     console.log(
-      `flatness: ${flatness.sizes.map((size) => `${size.articles} → ${size.medianMs} ms`).join(', ')}; ratio ${flatness.ratio} [≤ ${TARGETS.flatRatio}: ${mark(verdict.flat)}]`,
+      `flatness: alone ${flatness.sizes.map((size) => `${size.articles} → ${size.medianMs} ms`).join(', ')} (ratio ${flatness.ratio}); in batches ${flatness.sizes.map((size) => `${size.articles} → ${size.batchMsPerArticle} ms`).join(', ')} (ratio ${flatness.batchRatio}) [both ≤ ${TARGETS.flatRatio}: ${mark(verdict.flat)}]`,
     );
   for (const error of errors) console.log(`ERROR ${error}`);
 
