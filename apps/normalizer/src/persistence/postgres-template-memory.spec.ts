@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   type LinePagesUpdate,
   PostgresTemplateMemory,
@@ -84,27 +84,22 @@ describe('aggregatePages', () => {
   });
 });
 
-/** A data source whose transactions record each statement's parameters. */
-function fakeDataSource(counters: Map<string, number>, failing = false) {
+/** A data source that records each statement's parameters; `hold` makes the next ones wait. */
+function fakeDataSource(counters: Map<string, number>, failingSources: string[] = []) {
   const statements: Array<{ sql: string; params: unknown[] }> = [];
   let release: () => void = () => undefined;
-  const manager = {
-    query: jest.fn(async (sql: string, params: unknown[] = []) => {
-      statements.push({ sql, params });
-      if (failing && sql.includes('INSERT')) throw new Error('database down');
-      if (!sql.includes('INSERT INTO source_templates')) return [];
-      const source = params[0] as string;
-      const count = (counters.get(source) ?? 0) + (params[1] as number);
-      counters.set(source, count);
-      return [{ page_count: String(count) }];
-    }),
-  } as unknown as EntityManager;
   let gate: Promise<void> = Promise.resolve();
   const dataSource = {
     isInitialized: true,
-    transaction: jest.fn(async (work: (manager: EntityManager) => Promise<unknown>) => {
+    query: jest.fn(async (sql: string, params: unknown[] = []) => {
       await gate;
-      return work(manager);
+      statements.push({ sql, params });
+      const source = params[0] as string;
+      if (failingSources.includes(source)) throw new Error('database down');
+      if (!sql.includes('INSERT INTO source_templates')) return [];
+      const count = (counters.get(source) ?? 0) + (params[1] as number);
+      counters.set(source, count);
+      return [{ page_count: String(count) }];
     }),
   } as unknown as DataSource;
   const hold = () => {
@@ -131,7 +126,7 @@ describe('PostgresTemplateMemory.recordPage', () => {
     memory.recordPage('s1', ['a']);
     expect(fake.statements).toEqual([]);
     await memory.flush();
-    expect(fake.statements[0].sql).toMatch(/SET LOCAL synchronous_commit = off/);
+    expect(fake.statements[0]?.sql).toMatch(/set_config\('synchronous_commit', 'off', true\)/);
     expect(upserts(fake.statements).map((statement) => statement.params.slice(0, 5))).toEqual([
       ['s1', 2, ['a', 'b'], [2, 1], [2, 1]],
       ['s2', 1, ['a'], [1], [1]],
@@ -179,11 +174,26 @@ describe('PostgresTemplateMemory.recordPage', () => {
     expect(sources).toContain('s5');
   });
 
-  it('logs a failed write and never throws', async () => {
-    const fake = fakeDataSource(new Map(), true);
+  it('logs a failed write and never throws; the other sources are still written', async () => {
+    const fake = fakeDataSource(new Map(), ['bad']);
     const memory = new PostgresTemplateMemory(fake.dataSource);
-    expect(() => memory.recordPage('s', ['a'])).not.toThrow();
+    expect(() => memory.recordPage('bad', ['a'])).not.toThrow();
+    memory.recordPage('good', ['a']);
     await expect(memory.flush()).resolves.toBeUndefined();
     expect(Logger.prototype.warn).toHaveBeenCalledTimes(1);
+    expect(upserts(fake.statements).map((statement) => statement.params[0])).toEqual([
+      'bad',
+      'good',
+    ]);
+  });
+
+  it('flushes what is buffered on shutdown', async () => {
+    const fake = fakeDataSource(new Map());
+    const memory = new PostgresTemplateMemory(fake.dataSource);
+    memory.recordPage('s', ['a']);
+    await memory.beforeApplicationShutdown();
+    memory.recordPage('s', ['b']);
+    await memory.onApplicationShutdown();
+    expect(upserts(fake.statements)).toHaveLength(2);
   });
 });

@@ -11,7 +11,7 @@ import {
   type SourceTemplate,
   isTemplateLine,
 } from '@newsflow/text-processing';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { TemplateMemory } from '../processing/ports';
 
 /** The recent window is an exponentially decayed share with this weight per page (~50 pages). */
@@ -88,10 +88,19 @@ export function aggregatePages(
  * each line by its `aggregatePages` update, its page numbers taken relative to the counter before
  * the pages (the counter upsert's RETURNING minus k, in the same statement, under its row lock).
  * For k = 1 it is the single-page update exactly.
+ *
+ * It runs as its own transaction with `synchronous_commit` off for that transaction only (the
+ * `set_config(..., true)` is SET LOCAL; Postgres reads the setting when it commits, before it
+ * resets it). The counts are best-effort: losing the last few pages on a crash is harmless, so
+ * there is no reason to wait for the WAL flush (an fsync on the Postgres every service shares).
+ * Nothing else is weakened: every other transaction stays durable, and a crash can only lose a
+ * suffix of these commits, never leave anything half-written. One statement, one round trip: no
+ * BEGIN / SET LOCAL / COMMIT around it, and the source's counter row is locked only for it.
  */
 const RECORD_PAGES_SQL = `
-  WITH page AS (
-    INSERT INTO source_templates (source, page_count) VALUES ($1, $2::bigint)
+  WITH settings AS (SELECT set_config('synchronous_commit', 'off', true) AS synchronous_commit),
+  page AS (
+    INSERT INTO source_templates (source, page_count) SELECT $1, $2::bigint FROM settings
     ON CONFLICT (source) DO UPDATE SET page_count = source_templates.page_count + EXCLUDED.page_count
     RETURNING page_count),
   lines AS (
@@ -198,7 +207,7 @@ export class PostgresTemplateMemory
       });
   }
 
-  /** Never rejects: a failed write is logged and its pages are lost (best-effort data). */
+  /** Never rejects (`writePages` logs its failures). */
   private async writeAll(): Promise<void> {
     // Started from an article's path: the article only pays for the push, the write runs on a
     // later turn (pages pushed in the same turn join it).
@@ -206,14 +215,11 @@ export class PostgresTemplateMemory
     while (this.pending.length > 0) {
       const pages = this.pending;
       this.pending = [];
-      try {
-        await this.writePages(pages);
-      } catch (error) {
-        this.logger.warn({ err: error, pages: pages.length }, 'template memory not updated');
-      }
+      await this.writePages(pages);
     }
   }
 
+  /** One statement per source; a failure is logged and loses those pages (best-effort data). */
   private async writePages(pages: readonly PendingPage[]): Promise<void> {
     const bySource = new Map<string, Array<readonly string[]>>();
     for (const page of pages) {
@@ -221,45 +227,41 @@ export class PostgresTemplateMemory
       if (ofSource) ofSource.push(page.keys);
       else bySource.set(page.source, [page.keys]);
     }
-    // Sources in a fixed order: replicas lock their counter rows in the same order (no deadlock).
-    const sources = [...bySource.keys()].sort();
-    await this.dataSource.transaction(async (manager) => {
-      // The counts are best-effort (losing the last few pages on a crash is harmless), so the
-      // commit need not wait for its WAL flush: without the fsync it costs the shared Postgres
-      // (and this writer) next to nothing. Durability of every other transaction is unchanged,
-      // and a crash can only lose a suffix of such commits, never corrupt anything.
-      await manager.query(`SET LOCAL synchronous_commit = off`);
-      for (const source of sources) {
-        await recordPages(manager, source, bySource.get(source) ?? []);
+    for (const [source, ofSource] of bySource) {
+      try {
+        await this.recordPages(source, ofSource);
+      } catch (error) {
+        // Best-effort: these pages are lost; the other sources' and the articles are not affected.
+        this.logger.warn(
+          { err: error, source, pages: ofSource.length },
+          'template memory not updated',
+        );
       }
-    });
+    }
   }
-}
 
-async function recordPages(
-  manager: EntityManager,
-  source: string,
-  pages: ReadonlyArray<readonly string[]>,
-): Promise<void> {
-  const lines = aggregatePages(pages);
-  const rows: Array<{ page_count: string }> = await manager.query(RECORD_PAGES_SQL, [
-    source,
-    pages.length,
-    lines.map((line) => line.key),
-    lines.map((line) => line.pages),
-    lines.map((line) => line.lastPage),
-    lines.map((line) => line.addedShare),
-    RECENT_WEIGHT,
-  ]);
-  const after = Number(rows[0]?.page_count ?? 0);
-  const before = after - pages.length;
-  // Pruned whenever the counter crosses a multiple of PRUNE_EVERY_PAGES.
-  if (Math.floor(after / PRUNE_EVERY_PAGES) > Math.floor(before / PRUNE_EVERY_PAGES)) {
-    await manager.query(
-      `DELETE FROM source_template_lines
-        WHERE source = $1 AND recent_share * power(1 - $2::real, $3::bigint - last_page) < $4::real`,
-      [source, RECENT_WEIGHT, after, FORGET_BELOW_SHARE],
-    );
+  /** One statement (its own transaction) for k pages of the source, and the pruning when due. */
+  private async recordPages(source: string, pages: ReadonlyArray<readonly string[]>) {
+    const lines = aggregatePages(pages);
+    const rows: Array<{ page_count: string }> = await this.dataSource.query(RECORD_PAGES_SQL, [
+      source,
+      pages.length,
+      lines.map((line) => line.key),
+      lines.map((line) => line.pages),
+      lines.map((line) => line.lastPage),
+      lines.map((line) => line.addedShare),
+      RECENT_WEIGHT,
+    ]);
+    const after = Number(rows[0]?.page_count ?? 0);
+    const before = after - pages.length;
+    // Pruned whenever the counter crosses a multiple of PRUNE_EVERY_PAGES.
+    if (Math.floor(after / PRUNE_EVERY_PAGES) > Math.floor(before / PRUNE_EVERY_PAGES)) {
+      await this.dataSource.query(
+        `DELETE FROM source_template_lines
+          WHERE source = $1 AND recent_share * power(1 - $2::real, $3::bigint - last_page) < $4::real`,
+        [source, RECENT_WEIGHT, after, FORGET_BELOW_SHARE],
+      );
+    }
   }
 }
 
