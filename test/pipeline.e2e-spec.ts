@@ -45,11 +45,18 @@ describe('pipeline: ingest → normalizer → store on the real broker and datab
       expect(article.text?.length).toBeGreaterThan(500);
       expect(article.eventId).toEqual(expect.any(String));
     }
-    // Both pages were counted into the source's template memory (per-source boilerplate learning).
-    const templates = await system.infrastructure.query<{ page_count: string }>(
-      `SELECT page_count FROM source_templates WHERE source = 'seed-test'`,
+    // Both pages were counted into the source's template memory (per-source boilerplate learning),
+    // which the normalizer writes in the background, just after the articles' outcomes.
+    const templatePages = async () =>
+      (
+        await system.infrastructure.query<{ page_count: string }>(
+          `SELECT page_count FROM source_templates WHERE source = 'seed-test'`,
+        )
+      ).map((row) => Number(row.page_count));
+    await waitFor('both pages in the template memory', 10_000, async () =>
+      (await templatePages()).some((count) => count >= 2),
     );
-    expect(templates.map((row) => Number(row.page_count))).toEqual([2]);
+    expect(await templatePages()).toEqual([2]);
   });
 
   it('processes a batch of 200 whole, as JSON array and as NDJSON', async () => {

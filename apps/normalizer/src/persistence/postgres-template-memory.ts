@@ -1,4 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DEFAULT_TEMPLATE_POLICY,
@@ -16,6 +22,12 @@ const FORGET_BELOW_SHARE = 0.01;
 const PRUNE_EVERY_PAGES = 100;
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX_SOURCES = 2_000;
+/**
+ * Pages waiting to be written, at most (a page is ~50–100 short line keys, so this caps the
+ * buffer at a few MB). Only reached when Postgres is slower than the articles for a while; the
+ * oldest pages are dropped then, which costs template learning a few pages' counts.
+ */
+const MAX_PENDING_PAGES = 1_000;
 
 interface LineRow {
   line_key: string;
@@ -25,13 +37,106 @@ interface LineRow {
   source_pages: string;
 }
 
+interface PendingPage {
+  source: string;
+  keys: readonly string[];
+}
+
+/** What k consecutive pages of one source add to one line (see `aggregatePages`). */
+export interface LinePagesUpdate {
+  key: string;
+  /** On how many of the k pages the line appears (m). */
+  pages: number;
+  /** The relative number (1..k) of the last page with the line (r_m). */
+  lastPage: number;
+  /** Σ_i w·(1−w)^(r_m − r_i): the share the pages add, as of the line's last page. */
+  addedShare: number;
+}
+
+/**
+ * Folds k consecutive pages of one source (in arrival order, numbered 1..k relative to the
+ * counter before them, `base`) into one update per line, equal to k single-page updates in a row:
+ * a line seen on relative pages r_1 < … < r_m ends with `page_count += m`, `last_page = base + r_m`
+ * and `recent_share = old_share·(1−w)^(base + r_m − old_last_page) + Σ_i w·(1−w)^(r_m − r_i)`
+ * (each single-page update decays the share by the pages since the line's last one, then adds w).
+ * Keys come out sorted (a stable lock order for the upsert); empty keys and repeats are ignored.
+ */
+export function aggregatePages(
+  pages: ReadonlyArray<readonly string[]>,
+  weight: number = RECENT_WEIGHT,
+): LinePagesUpdate[] {
+  const lines = new Map<string, LinePagesUpdate>();
+  pages.forEach((keys, index) => {
+    const page = index + 1;
+    for (const key of new Set(keys)) {
+      if (key.length === 0) continue;
+      const line = lines.get(key);
+      if (line === undefined) {
+        lines.set(key, { key, pages: 1, lastPage: page, addedShare: weight });
+      } else {
+        line.addedShare = line.addedShare * Math.pow(1 - weight, page - line.lastPage) + weight;
+        line.pages += 1;
+        line.lastPage = page;
+      }
+    }
+  });
+  return [...lines.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * The statement that records k pages of one source at once: the page counter moves by k, and
+ * each line by its `aggregatePages` update, its page numbers taken relative to the counter before
+ * the pages (the counter upsert's RETURNING minus k, in the same statement, under its row lock).
+ * For k = 1 it is the single-page update exactly.
+ *
+ * It runs as its own transaction with `synchronous_commit` off for that transaction only (the
+ * `set_config(..., true)` is SET LOCAL; Postgres reads the setting when it commits, before it
+ * resets it). The counts are best-effort: losing the last few pages on a crash is harmless, so
+ * there is no reason to wait for the WAL flush (an fsync on the Postgres every service shares).
+ * Nothing else is weakened: every other transaction stays durable, and a crash can only lose a
+ * suffix of these commits, never leave anything half-written. One statement, one round trip: no
+ * BEGIN / SET LOCAL / COMMIT around it, and the source's counter row is locked only for it.
+ */
+const RECORD_PAGES_SQL = `
+  WITH settings AS (SELECT set_config('synchronous_commit', 'off', true) AS synchronous_commit),
+  page AS (
+    INSERT INTO source_templates (source, page_count) SELECT $1, $2::bigint FROM settings
+    ON CONFLICT (source) DO UPDATE SET page_count = source_templates.page_count + EXCLUDED.page_count
+    RETURNING page_count),
+  lines AS (
+    INSERT INTO source_template_lines (source, line_key, page_count, recent_share, last_page)
+    SELECT $1, line.key, line.pages, line.added_share::real, page.page_count - $2::bigint + line.last_page
+      FROM page, unnest($3::text[], $4::integer[], $5::bigint[], $6::float8[])
+        AS line (key, pages, last_page, added_share)
+    ON CONFLICT (source, line_key) DO UPDATE SET
+      page_count = source_template_lines.page_count + EXCLUDED.page_count,
+      recent_share = source_template_lines.recent_share
+        * power(1 - $7::real, greatest(EXCLUDED.last_page - source_template_lines.last_page, 0))
+        + EXCLUDED.recent_share,
+      last_page = EXCLUDED.last_page)
+  SELECT page_count FROM page`;
+
 /**
  * Counts, per source, on how many pages each line appears; `isTemplateLine` (the cleaning
  * library's policy) decides which ones are boilerplate. Reads are cached briefly per replica.
+ *
+ * Recording is best-effort and off the articles' path: `recordPage` only buffers the page, and a
+ * background writer folds what is buffered into one statement per source (group commit: it
+ * writes at once when idle, else as soon as the current write is done). A crash loses the last
+ * few pages' counts, which only delays learning a template by as many pages.
  */
 @Injectable()
-export class PostgresTemplateMemory extends TemplateMemory {
+export class PostgresTemplateMemory
+  extends TemplateMemory
+  implements BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly logger = new Logger(PostgresTemplateMemory.name);
   private readonly cache = new Map<string, { template: SourceTemplate; loadedAt: number }>();
+  private pending: PendingPage[] = [];
+  private writing: Promise<void> | null = null;
+  private dropped = 0;
+  /** The writes run in the memory's own context, not in the trace of whichever article started them. */
+  private readonly ownContext = new AsyncResource('PostgresTemplateMemory');
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
@@ -58,30 +163,103 @@ export class PostgresTemplateMemory extends TemplateMemory {
     return template;
   }
 
-  async recordPage(source: string, lineKeys: readonly string[]): Promise<void> {
-    const keys = [...new Set(lineKeys.filter((key) => key.length > 0))].sort();
-    const rows: Array<{ page_count: string }> = await this.dataSource.query(
-      `WITH page AS (
-         INSERT INTO source_templates (source, page_count) VALUES ($1, 1)
-         ON CONFLICT (source) DO UPDATE SET page_count = source_templates.page_count + 1
-         RETURNING page_count),
-       lines AS (
-         INSERT INTO source_template_lines (source, line_key, page_count, recent_share, last_page)
-         SELECT $1, key, 1, $3::real, page.page_count FROM page, unnest($2::text[]) AS key
-         ON CONFLICT (source, line_key) DO UPDATE SET
-           page_count = source_template_lines.page_count + 1,
-           recent_share = source_template_lines.recent_share
-             * power(1 - $3::real, greatest(EXCLUDED.last_page - source_template_lines.last_page, 0)) + $3::real,
-           last_page = EXCLUDED.last_page)
-       SELECT page_count FROM page`,
-      [source, keys, RECENT_WEIGHT],
-    );
-    const pages = Number(rows[0]?.page_count ?? 0);
-    if (pages % PRUNE_EVERY_PAGES === 0) {
+  recordPage(source: string, lineKeys: readonly string[]): void {
+    if (this.pending.length >= MAX_PENDING_PAGES) {
+      this.pending.shift();
+      this.dropped += 1;
+      this.logger.debug(
+        { dropped: this.dropped, pending: this.pending.length },
+        'template memory behind: oldest pending page dropped',
+      );
+    }
+    this.pending.push({ source, keys: [...new Set(lineKeys)] });
+    if (this.writing === null) this.startWriting();
+  }
+
+  /** Writes everything buffered so far (and whatever arrives meanwhile); never rejects. */
+  async flush(): Promise<void> {
+    while (this.writing !== null || this.pending.length > 0) {
+      if (this.writing === null) this.startWriting();
+      await this.writing;
+    }
+  }
+
+  /** Nest calls this on SIGTERM before the consumer drains: what is buffered is written now. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.flush();
+  }
+
+  /**
+   * After the consumer drained (its last articles recorded pages) and before the connection
+   * closes: this module is the root, so its shutdown hooks run before the database module's.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.flush();
+  }
+
+  private startWriting(): void {
+    this.writing = this.ownContext
+      .runInAsyncScope(() => this.writeAll())
+      .then(() => {
+        this.writing = null;
+        // Pages pushed between the last look at the buffer and now would wait for the next one.
+        if (this.pending.length > 0) this.startWriting();
+      });
+  }
+
+  /** Never rejects (`writePages` logs its failures). */
+  private async writeAll(): Promise<void> {
+    // Started from an article's path: the article only pays for the push, the write runs on a
+    // later turn (pages pushed in the same turn join it).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const pages = this.pending;
+      this.pending = [];
+      await this.writePages(pages);
+    }
+  }
+
+  /** One statement per source; a failure is logged and loses those pages (best-effort data). */
+  private async writePages(pages: readonly PendingPage[]): Promise<void> {
+    const bySource = new Map<string, Array<readonly string[]>>();
+    for (const page of pages) {
+      const ofSource = bySource.get(page.source);
+      if (ofSource) ofSource.push(page.keys);
+      else bySource.set(page.source, [page.keys]);
+    }
+    for (const [source, ofSource] of bySource) {
+      try {
+        await this.recordPages(source, ofSource);
+      } catch (error) {
+        // Best-effort: these pages are lost; the other sources' and the articles are not affected.
+        this.logger.warn(
+          { err: error, source, pages: ofSource.length },
+          'template memory not updated',
+        );
+      }
+    }
+  }
+
+  /** One statement (its own transaction) for k pages of the source, and the pruning when due. */
+  private async recordPages(source: string, pages: ReadonlyArray<readonly string[]>) {
+    const lines = aggregatePages(pages);
+    const rows: Array<{ page_count: string }> = await this.dataSource.query(RECORD_PAGES_SQL, [
+      source,
+      pages.length,
+      lines.map((line) => line.key),
+      lines.map((line) => line.pages),
+      lines.map((line) => line.lastPage),
+      lines.map((line) => line.addedShare),
+      RECENT_WEIGHT,
+    ]);
+    const after = Number(rows[0]?.page_count ?? 0);
+    const before = after - pages.length;
+    // Pruned whenever the counter crosses a multiple of PRUNE_EVERY_PAGES.
+    if (Math.floor(after / PRUNE_EVERY_PAGES) > Math.floor(before / PRUNE_EVERY_PAGES)) {
       await this.dataSource.query(
         `DELETE FROM source_template_lines
           WHERE source = $1 AND recent_share * power(1 - $2::real, $3::bigint - last_page) < $4::real`,
-        [source, RECENT_WEIGHT, pages, FORGET_BELOW_SHARE],
+        [source, RECENT_WEIGHT, after, FORGET_BELOW_SHARE],
       );
     }
   }

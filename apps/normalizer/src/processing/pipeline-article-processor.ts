@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
 import {
   type ClassifyInput,
@@ -29,8 +29,6 @@ import {
  */
 @Injectable()
 export class PipelineArticleProcessor extends ArticleProcessor {
-  private readonly logger = new Logger(PipelineArticleProcessor.name);
-
   constructor(
     private readonly state: NormalizerState,
     private readonly templates: TemplateMemory,
@@ -68,13 +66,9 @@ export class PipelineArticleProcessor extends ArticleProcessor {
       });
     }
     if (outcome.decidedNow && cleaning.kind === 'article' && templateSource) {
-      // Template learning is an optimisation: the article's outcome is committed, so a failure
-      // here must not send it back through the retries.
-      await this.templates
-        .recordPage(templateSource, cleaning.article.templateKeys)
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error, source: templateSource }, 'template memory not updated'),
-        );
+      // Template learning is an optimisation: the page is only buffered here (written in the
+      // background, batched), so it adds nothing to the article's latency and cannot fail it.
+      this.templates.recordPage(templateSource, cleaning.article.templateKeys);
     }
     return outcome.messages;
   }

@@ -147,5 +147,10 @@ export interface DecisionStateWriter {
 /** Per-source boilerplate memory (template learning), shared through Postgres. */
 export abstract class TemplateMemory {
   abstract templateFor(source: string | null): Promise<SourceTemplate | undefined>;
-  abstract recordPage(source: string, lineKeys: readonly string[]): Promise<void>;
+  /**
+   * Counts one page of the source (its line keys). Best-effort and off the caller's path: it only
+   * buffers the page and returns; the counts are written in the background, batched, and a
+   * failure there is logged, never thrown.
+   */
+  abstract recordPage(source: string, lineKeys: readonly string[]): void;
 }
