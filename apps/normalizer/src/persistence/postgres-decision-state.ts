@@ -107,6 +107,8 @@ function bandAnswers(count: number, rows: readonly BandRow[]): StoredCandidate[]
 /**
  * The batch decisions' reads: one statement each for all the articles of a batch (`unnest` of
  * their keys, a `LATERAL` look-up per article on the same indexes as the per-article queries).
+ * A batch normally makes two: `hints` (everything that needs only the batch's inputs) and
+ * `candidateEvents` (which needs the read-ahead in memory); the others serve read-throughs.
  */
 export class PostgresDecisionReader implements DecisionStateReader {
   constructor(private readonly manager: EntityManager) {}
@@ -254,7 +256,11 @@ export class PostgresDecisionReader implements DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-  ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }> {
+  ): Promise<{
+    matches: StoredEventMatch[][];
+    events: StoredEvent[];
+    termFrequencies: Map<string, number>;
+  }> {
     const termOrds: number[] = [];
     const terms: string[] = [];
     queries.forEach((query, index) => {
@@ -264,7 +270,13 @@ export class PostgresDecisionReader implements DecisionStateReader {
       }
     });
     const rows: Array<
-      Partial<EventRow> & { ord: number | null; id: string; shared: number | null; version: number }
+      Partial<EventRow> & {
+        ord: number | null;
+        id: string | null;
+        shared: number | null;
+        version: number;
+        term_frequencies: Record<string, number> | null;
+      }
     > = await this.manager.query(
       `WITH q AS (SELECT ord, array_agg(term) AS terms
                     FROM unnest($1::int[], $2::text[]) AS x(ord, term) GROUP BY ord),
@@ -283,16 +295,27 @@ export class PostgresDecisionReader implements DecisionStateReader {
                     OR p.published_at BETWEEN e.first_published_at - make_interval(days => p.window_days)
                                           AND e.last_published_at + make_interval(days => p.window_days)
                  ORDER BY matches.shared DESC, e.id
-                 LIMIT p.lim) c)
+                 LIMIT p.lim) c),
+            read_events AS (
+              SELECT e.id, ${EVENT_COLUMNS}
+                FROM event_clusters e
+               WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[]))
        SELECT ord, id, shared, NULL::text AS title, NULL::jsonb AS terms, NULL::text[] AS index_terms,
               NULL::int AS article_count, NULL::int[] AS years, NULL::text[] AS sources,
               NULL::timestamptz AS first_published_at, NULL::timestamptz AS last_published_at,
-              NULL::int AS version
+              NULL::int AS version, NULL::jsonb AS term_frequencies
          FROM hits
        UNION ALL
-       SELECT NULL, e.id, NULL, ${EVENT_COLUMNS}
-         FROM event_clusters e
-        WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[])`,
+       SELECT NULL, r.id, NULL, r.title, r.terms, r.index_terms, r.article_count, r.years, r.sources,
+              r.first_published_at, r.last_published_at, r.version, NULL
+         FROM read_events r
+       UNION ALL
+       -- One more row: the document frequencies of the read events' terms, which the decisions
+       -- ask next (saves that round trip).
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+              (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
+                 FROM term_document_frequencies t
+                WHERE t.term IN (SELECT jsonb_object_keys(r.terms) FROM read_events r))`,
       [
         termOrds,
         terms,
@@ -306,8 +329,12 @@ export class PostgresDecisionReader implements DecisionStateReader {
     );
     const matches: StoredEventMatch[][] = queries.map(() => []);
     const events: StoredEvent[] = [];
+    const termFrequencies = new Map<string, number>();
     for (const row of rows) {
-      if (row.ord !== null && row.shared !== null)
+      if (row.term_frequencies !== null)
+        for (const [term, count] of Object.entries(row.term_frequencies))
+          termFrequencies.set(term, Number(count));
+      else if (row.ord !== null && row.shared !== null && row.id !== null)
         matches[row.ord - 1].push({ eventId: row.id, shared: row.shared });
       else events.push({ event: toSnapshot(row as EventRow), version: row.version });
     }
@@ -316,7 +343,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
         (first, second) =>
           second.shared - first.shared || (first.eventId < second.eventId ? -1 : 1),
       );
-    return { matches, events };
+    return { matches, events, termFrequencies };
   }
 }
 

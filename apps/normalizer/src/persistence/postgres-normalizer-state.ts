@@ -24,9 +24,9 @@ interface PendingDecision {
  * Decisions are serialised across replicas by a transaction-level advisory lock (released by
  * commit or rollback, so a replica killed mid-decision never leaves it held). Within a replica,
  * decisions queue in memory instead of each holding a pooled connection while it waits for the
- * lock; whatever queued up meanwhile is decided as one batch in the next transaction: a few
- * set-based reads, the decisions in memory in arrival order (`decideBatch`), one multi-row write
- * per table. If the batch fails, each of its articles is retried alone, so one bad article does
+ * lock; whatever queued up meanwhile is decided as one batch in the next transaction: BEGIN with
+ * the lock, two set-based reads, the decisions in memory in arrival order (`decideBatch`), one
+ * statement writing every table, COMMIT (five round trips). If the batch fails, each of its articles is retried alone, so one bad article does
  * not hold the others back. A decision resolves only after commit.
  */
 @Injectable()

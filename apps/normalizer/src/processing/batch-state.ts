@@ -192,7 +192,13 @@ export class StoredSnapshot {
       unreadEvents,
       missing.map(({ withEvents }) => withEvents),
     );
-    for (const stored of answer.events) this.events.set(stored.event.id, stored);
+    for (const stored of answer.events) {
+      this.events.set(stored.event.id, stored);
+      if (answer.termFrequencies)
+        for (const term of stored.event.terms.keys())
+          if (!this.frequencies.has(term))
+            this.frequencies.set(term, answer.termFrequencies.get(term) ?? 0);
+    }
     for (const id of unreadEvents) if (!this.events.has(id)) this.events.set(id, null);
     missing.forEach(({ query }, index) =>
       this.candidates.set(candidateKey(query), {

@@ -136,7 +136,12 @@ export interface DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-  ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }>;
+  ): Promise<{
+    matches: StoredEventMatch[][];
+    events: StoredEvent[];
+    /** Optional: the committed document frequencies of the returned events' terms (absent: 0). */
+    termFrequencies?: ReadonlyMap<string, number>;
+  }>;
 }
 
 export interface EventWrite {
