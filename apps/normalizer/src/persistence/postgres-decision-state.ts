@@ -315,7 +315,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
        SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
               (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
                  FROM term_document_frequencies t
-                WHERE t.term IN (SELECT jsonb_object_keys(r.terms) FROM read_events r))`,
+                WHERE t.term = ANY(ARRAY(SELECT DISTINCT jsonb_object_keys(r.terms) FROM read_events r)))`,
       [
         termOrds,
         terms,
