@@ -9,6 +9,8 @@ import type { EntityManager } from 'typeorm';
 import type {
   DecisionChanges,
   DecisionStateReader,
+  Hints,
+  HintsQuery,
   DecisionStateWriter,
   StoredCandidate,
   StoredEvent,
@@ -32,12 +34,160 @@ const STATUS_BY_MESSAGE: Record<string, 'stored' | 'duplicate' | 'rejected'> = {
 const EVENT_COLUMNS = `e.title, e.terms, e.index_terms, e.article_count, e.years, e.sources,
   e.first_published_at, e.last_published_at, e.version`;
 
+/** Per row `k` (article_id, canonical_url, text_hash): its exact matches, one row per kind. */
+const EXACT_MATCHES_OF_K = `CROSS JOIN LATERAL (
+             (SELECT 'id' AS match, ${FINGERPRINT_COLUMNS} FROM article_fingerprints f
+                WHERE f.article_id = k.article_id)
+             UNION ALL
+             (SELECT 'url', ${FINGERPRINT_COLUMNS} FROM article_fingerprints f
+                WHERE k.canonical_url IS NOT NULL AND f.canonical_url = k.canonical_url
+                ORDER BY f.sequence LIMIT 1)
+             UNION ALL
+             (SELECT 'hash', ${FINGERPRINT_COLUMNS} FROM article_fingerprints f
+                WHERE f.text_hash = k.text_hash ORDER BY f.sequence LIMIT 1)) m`;
+
+/** Per row `q` (ord, keys): the fingerprints sharing most of its band keys, at most `limit`. */
+function bandCandidatesOfQ(limit: string): string {
+  return `SELECT hits.ord, hits.shared, f.sequence, ${FINGERPRINT_COLUMNS}
+           FROM (SELECT q.ord, c.article_id, c.shared FROM q CROSS JOIN LATERAL (
+                   SELECT article_id, count(*)::int AS shared FROM fingerprint_band_keys
+                    WHERE band_key = ANY(q.keys) GROUP BY article_id
+                    ORDER BY shared DESC LIMIT ${limit}) c) hits
+           JOIN article_fingerprints f ON f.article_id = hits.article_id`;
+}
+
+type ExactRow = FingerprintRow & { ord: number; match: 'id' | 'url' | 'hash' };
+type BandRow = FingerprintRow & { ord: number; shared: number; sequence: string };
+
+/** Rows of exact matches (`ord`: 1-based index of the keys) as one answer per keys. */
+function exactAnswers(count: number, rows: readonly ExactRow[]): ExactMatches[] {
+  const answers: ExactMatches[] = Array.from({ length: count }, () => ({
+    byArticleId: null,
+    byCanonicalUrl: null,
+    byTextHash: null,
+  }));
+  for (const row of rows) {
+    const answer = answers[row.ord - 1];
+    const fingerprint = toFingerprint(row, []);
+    if (row.match === 'id') answer.byArticleId = fingerprint;
+    else if (row.match === 'url') answer.byCanonicalUrl = fingerprint;
+    else answer.byTextHash = fingerprint;
+  }
+  return answers;
+}
+
+/**
+ * Rows of band-key candidates (`ord`: 1-based index of the query) as one list per query, most
+ * shared keys first, then oldest.
+ */
+function bandAnswers(count: number, rows: readonly BandRow[]): StoredCandidate[][] {
+  const answers: StoredCandidate[][] = Array.from({ length: count }, () => []);
+  // Parsed once per fingerprint even when several articles of the batch share it.
+  const parsed = new Map<string, ReturnType<typeof toFingerprint>>();
+  const sequences = new Map<string, bigint>();
+  for (const row of rows) {
+    let fingerprint = parsed.get(row.article_id);
+    if (!fingerprint) {
+      fingerprint = toFingerprint(row, []);
+      parsed.set(row.article_id, fingerprint);
+      sequences.set(row.article_id, BigInt(row.sequence));
+    }
+    answers[row.ord - 1].push({ fingerprint, shared: row.shared });
+  }
+  for (const answer of answers)
+    answer.sort((first, second) => {
+      if (first.shared !== second.shared) return second.shared - first.shared;
+      const a = sequences.get(first.fingerprint.articleId) ?? 0n;
+      const b = sequences.get(second.fingerprint.articleId) ?? 0n;
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
+  return answers;
+}
+
 /**
  * The batch decisions' reads: one statement each for all the articles of a batch (`unnest` of
  * their keys, a `LATERAL` look-up per article on the same indexes as the per-article queries).
+ * A batch normally makes two: `hints` (everything that needs only the batch's inputs) and
+ * `candidateEvents` (which needs the read-ahead in memory); the others serve read-throughs.
  */
 export class PostgresDecisionReader implements DecisionStateReader {
   constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * `outcomes`, `findExact`, `findByBandKeys` of the fingerprints nothing matches exactly, and
+   * `documentFrequencies` as one statement: one row, one JSON value per part (fingerprints'
+   * signatures and sequences as text, as the driver gives bigints). All parts read one snapshot.
+   */
+  async hints(query: HintsQuery): Promise<Hints> {
+    const bandOrds: number[] = [];
+    const bandKeys: string[] = [];
+    query.bandKeys.forEach((keys, index) => {
+      for (const key of keys) {
+        bandOrds.push(index + 1);
+        bandKeys.push(bandKeyToBigint(key));
+      }
+    });
+    const [row]: Array<{
+      outcomes: Array<{ article_id: string; messages: OutgoingMessage[] }>;
+      exact: ExactRow[];
+      band_ords: number[];
+      bands: BandRow[];
+      total_documents: string | null;
+      frequencies: Record<string, number>;
+    }> = await this.manager.query(
+      `WITH
+       -- Outcomes already recorded for the batch's ids ($1).
+       outcomes AS (
+         SELECT article_id, messages FROM article_outcomes WHERE article_id = ANY($1::uuid[])),
+       -- Exact matches of each fingerprint's keys ($2-$4).
+       exact AS (
+         SELECT k.ord::int AS ord, m.*
+           FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY
+                AS k(article_id, canonical_url, text_hash, ord)
+           ${EXACT_MATCHES_OF_K}),
+       -- Band-key candidates ($5-$6: each fingerprint's keys; $7: at most) of the fingerprints
+       -- nothing matches exactly: those the decisions look up.
+       q AS (
+         SELECT ord, array_agg(key) AS keys FROM unnest($5::int[], $6::bigint[]) AS x(ord, key)
+          WHERE NOT EXISTS (SELECT 1 FROM exact WHERE exact.ord = x.ord) GROUP BY ord),
+       bands AS (${bandCandidatesOfQ('$7')})
+       SELECT
+         (SELECT coalesce(jsonb_agg(o), '[]') FROM outcomes o) AS outcomes,
+         (SELECT coalesce(jsonb_agg(to_jsonb(e) || jsonb_build_object('signature', e.signature::text[])),
+                          '[]') FROM exact e) AS exact,
+         ARRAY(SELECT ord FROM q) AS band_ords,
+         (SELECT coalesce(jsonb_agg(to_jsonb(b) || jsonb_build_object(
+                            'signature', b.signature::text[], 'sequence', b.sequence::text)),
+                          '[]') FROM bands b) AS bands,
+         -- Document frequencies of the terms ($8) and the corpus size.
+         (SELECT document_count FROM corpus_statistics WHERE id = 1) AS total_documents,
+         (SELECT coalesce(jsonb_object_agg(term, document_count), '{}')
+            FROM term_document_frequencies WHERE term = ANY($8::text[])) AS frequencies`,
+      [
+        query.articleIds,
+        query.exact.map((key) => key.articleId),
+        query.exact.map((key) => key.canonicalUrl),
+        query.exact.map((key) => key.textHash),
+        bandOrds,
+        bandKeys,
+        query.bandLimit,
+        query.terms,
+      ],
+    );
+    const lookedUp = new Set(row.band_ords);
+    const bands = bandAnswers(query.bandKeys.length, row.bands);
+    return {
+      outcomes: new Map(row.outcomes.map((outcome) => [outcome.article_id, outcome.messages])),
+      exact: exactAnswers(query.exact.length, row.exact),
+      bands: bands.map((answer, index) => (lookedUp.has(index + 1) ? answer : null)),
+      frequencies: {
+        totalDocuments: Number(row.total_documents ?? 0),
+        frequencies: new Map(
+          Object.entries(row.frequencies).map(([term, count]) => [term, Number(count)]),
+        ),
+      },
+    };
+  }
 
   async outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>> {
     const rows: Array<{ article_id: string; messages: OutgoingMessage[] }> =
@@ -49,40 +199,18 @@ export class PostgresDecisionReader implements DecisionStateReader {
   }
 
   async findExact(keys: readonly ExactKeys[]): Promise<ExactMatches[]> {
-    const rows: Array<FingerprintRow & { ord: number; match: 'id' | 'url' | 'hash' }> =
-      await this.manager.query(
-        `SELECT k.ord::int AS ord, m.*
-           FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY
-                AS k(article_id, canonical_url, text_hash, ord)
-           CROSS JOIN LATERAL (
-             (SELECT 'id' AS match, ${FINGERPRINT_COLUMNS} FROM article_fingerprints f
-                WHERE f.article_id = k.article_id)
-             UNION ALL
-             (SELECT 'url', ${FINGERPRINT_COLUMNS} FROM article_fingerprints f
-                WHERE k.canonical_url IS NOT NULL AND f.canonical_url = k.canonical_url
-                ORDER BY f.sequence LIMIT 1)
-             UNION ALL
-             (SELECT 'hash', ${FINGERPRINT_COLUMNS} FROM article_fingerprints f
-                WHERE f.text_hash = k.text_hash ORDER BY f.sequence LIMIT 1)) m`,
-        [
-          keys.map((key) => key.articleId),
-          keys.map((key) => key.canonicalUrl),
-          keys.map((key) => key.textHash),
-        ],
-      );
-    const answers: ExactMatches[] = keys.map(() => ({
-      byArticleId: null,
-      byCanonicalUrl: null,
-      byTextHash: null,
-    }));
-    for (const row of rows) {
-      const answer = answers[row.ord - 1];
-      const fingerprint = toFingerprint(row, []);
-      if (row.match === 'id') answer.byArticleId = fingerprint;
-      else if (row.match === 'url') answer.byCanonicalUrl = fingerprint;
-      else answer.byTextHash = fingerprint;
-    }
-    return answers;
+    const rows: ExactRow[] = await this.manager.query(
+      `SELECT k.ord::int AS ord, m.*
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY
+              AS k(article_id, canonical_url, text_hash, ord)
+         ${EXACT_MATCHES_OF_K}`,
+      [
+        keys.map((key) => key.articleId),
+        keys.map((key) => key.canonicalUrl),
+        keys.map((key) => key.textHash),
+      ],
+    );
+    return exactAnswers(keys.length, rows);
   }
 
   async findByBandKeys(
@@ -97,40 +225,14 @@ export class PostgresDecisionReader implements DecisionStateReader {
         keys.push(bandKeyToBigint(key));
       }
     });
-    const answers: StoredCandidate[][] = queries.map(() => []);
-    if (keys.length === 0) return answers;
-    const rows: Array<FingerprintRow & { ord: number; shared: number; sequence: string }> =
-      await this.manager.query(
-        `WITH q AS (SELECT ord, array_agg(key) AS keys
-                      FROM unnest($1::int[], $2::bigint[]) AS x(ord, key) GROUP BY ord),
-              hits AS (SELECT q.ord, c.article_id, c.shared FROM q CROSS JOIN LATERAL (
-                         SELECT article_id, count(*)::int AS shared FROM fingerprint_band_keys
-                          WHERE band_key = ANY(q.keys) GROUP BY article_id
-                          ORDER BY shared DESC LIMIT $3) c)
-         SELECT hits.ord, hits.shared, f.sequence, ${FINGERPRINT_COLUMNS}
-           FROM hits JOIN article_fingerprints f ON f.article_id = hits.article_id`,
-        [ords, keys, limit],
-      );
-    // Parsed once per fingerprint even when several articles of the batch share it.
-    const parsed = new Map<string, ReturnType<typeof toFingerprint>>();
-    const sequences = new Map<string, bigint>();
-    for (const row of rows) {
-      let fingerprint = parsed.get(row.article_id);
-      if (!fingerprint) {
-        fingerprint = toFingerprint(row, []);
-        parsed.set(row.article_id, fingerprint);
-        sequences.set(row.article_id, BigInt(row.sequence));
-      }
-      answers[row.ord - 1].push({ fingerprint, shared: row.shared });
-    }
-    for (const answer of answers)
-      answer.sort((first, second) => {
-        if (first.shared !== second.shared) return second.shared - first.shared;
-        const a = sequences.get(first.fingerprint.articleId) ?? 0n;
-        const b = sequences.get(second.fingerprint.articleId) ?? 0n;
-        return a < b ? -1 : a > b ? 1 : 0;
-      });
-    return answers;
+    if (keys.length === 0) return queries.map(() => []);
+    const rows: BandRow[] = await this.manager.query(
+      `WITH q AS (SELECT ord, array_agg(key) AS keys
+                    FROM unnest($1::int[], $2::bigint[]) AS x(ord, key) GROUP BY ord)
+       ${bandCandidatesOfQ('$3')}`,
+      [ords, keys, limit],
+    );
+    return bandAnswers(queries.length, rows);
   }
 
   /** One round trip: the corpus size rides along as a row with a NULL term. */
@@ -154,7 +256,11 @@ export class PostgresDecisionReader implements DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-  ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }> {
+  ): Promise<{
+    matches: StoredEventMatch[][];
+    events: StoredEvent[];
+    termFrequencies: Map<string, number>;
+  }> {
     const termOrds: number[] = [];
     const terms: string[] = [];
     queries.forEach((query, index) => {
@@ -164,7 +270,13 @@ export class PostgresDecisionReader implements DecisionStateReader {
       }
     });
     const rows: Array<
-      Partial<EventRow> & { ord: number | null; id: string; shared: number | null; version: number }
+      Partial<EventRow> & {
+        ord: number | null;
+        id: string | null;
+        shared: number | null;
+        version: number;
+        term_frequencies: Record<string, number> | null;
+      }
     > = await this.manager.query(
       `WITH q AS (SELECT ord, array_agg(term) AS terms
                     FROM unnest($1::int[], $2::text[]) AS x(ord, term) GROUP BY ord),
@@ -183,16 +295,27 @@ export class PostgresDecisionReader implements DecisionStateReader {
                     OR p.published_at BETWEEN e.first_published_at - make_interval(days => p.window_days)
                                           AND e.last_published_at + make_interval(days => p.window_days)
                  ORDER BY matches.shared DESC, e.id
-                 LIMIT p.lim) c)
+                 LIMIT p.lim) c),
+            read_events AS (
+              SELECT e.id, ${EVENT_COLUMNS}
+                FROM event_clusters e
+               WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[]))
        SELECT ord, id, shared, NULL::text AS title, NULL::jsonb AS terms, NULL::text[] AS index_terms,
               NULL::int AS article_count, NULL::int[] AS years, NULL::text[] AS sources,
               NULL::timestamptz AS first_published_at, NULL::timestamptz AS last_published_at,
-              NULL::int AS version
+              NULL::int AS version, NULL::jsonb AS term_frequencies
          FROM hits
        UNION ALL
-       SELECT NULL, e.id, NULL, ${EVENT_COLUMNS}
-         FROM event_clusters e
-        WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[])`,
+       SELECT NULL, r.id, NULL, r.title, r.terms, r.index_terms, r.article_count, r.years, r.sources,
+              r.first_published_at, r.last_published_at, r.version, NULL
+         FROM read_events r
+       UNION ALL
+       -- One more row: the document frequencies of the read events' terms, which the decisions
+       -- ask next (saves that round trip).
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+              (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
+                 FROM term_document_frequencies t
+                WHERE t.term = ANY(ARRAY(SELECT DISTINCT jsonb_object_keys(r.terms) FROM read_events r)))`,
       [
         termOrds,
         terms,
@@ -206,8 +329,12 @@ export class PostgresDecisionReader implements DecisionStateReader {
     );
     const matches: StoredEventMatch[][] = queries.map(() => []);
     const events: StoredEvent[] = [];
+    const termFrequencies = new Map<string, number>();
     for (const row of rows) {
-      if (row.ord !== null && row.shared !== null)
+      if (row.term_frequencies !== null)
+        for (const [term, count] of Object.entries(row.term_frequencies))
+          termFrequencies.set(term, Number(count));
+      else if (row.ord !== null && row.shared !== null && row.id !== null)
         matches[row.ord - 1].push({ eventId: row.id, shared: row.shared });
       else events.push({ event: toSnapshot(row as EventRow), version: row.version });
     }
@@ -216,23 +343,32 @@ export class PostgresDecisionReader implements DecisionStateReader {
         (first, second) =>
           second.shared - first.shared || (first.eventId < second.eventId ? -1 : 1),
       );
-    return { matches, events };
+    return { matches, events, termFrequencies };
   }
 }
 
-/** The batch's writes: one multi-row statement per table, fingerprints in arrival order. */
+/**
+ * The batch's writes in one round trip: one statement whose data-modifying CTEs each write one
+ * table (multi-row, from arrays), fingerprints in arrival order. Postgres runs every data-modifying
+ * CTE exactly once whether or not the main query reads it; no two of them touch the same row (each
+ * table is written by one CTE, except event_cluster_terms whose removals and additions the batch
+ * keeps disjoint), and the foreign keys (band keys → fingerprints, index terms → events) are
+ * checked at the end of the statement, when the sibling CTEs' rows exist. Lock order is not a
+ * concern: every decision transaction writes under the one advisory lock.
+ */
 export class PostgresDecisionWriter implements DecisionStateWriter {
   constructor(private readonly manager: EntityManager) {}
 
   async write(changes: DecisionChanges): Promise<void> {
-    await this.writeFingerprints(changes);
-    await this.writeDocumentFrequencies(changes);
-    await this.writeEvents(changes);
-    await this.writeOutcomes(changes);
-  }
-
-  private async writeFingerprints({ fingerprints }: DecisionChanges): Promise<void> {
-    if (fingerprints.length === 0) return;
+    const { fingerprints, documentFrequencies, documents, events, outcomes } = changes;
+    if (
+      fingerprints.length === 0 &&
+      documentFrequencies.size === 0 &&
+      documents === 0 &&
+      events.length === 0 &&
+      outcomes.length === 0
+    )
+      return;
     const keyIds: string[] = [];
     const keys: string[] = [];
     for (const fingerprint of fingerprints)
@@ -240,25 +376,73 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
         keyIds.push(fingerprint.articleId);
         keys.push(bandKeyToBigint(key));
       }
+    const terms = [...documentFrequencies.keys()].sort();
+    const removed = events.flatMap((write) =>
+      write.indexTermsRemoved.map((term) => [term, write.event.id]),
+    );
+    const added = events.flatMap((write) =>
+      write.indexTermsAdded.map((term) => [term, write.event.id]),
+    );
     await this.manager.query(
-      `WITH input AS (
+      `WITH
+       -- Fingerprints ($1-$8, in arrival order) and the band keys ($9-$10) of those inserted.
+       fingerprint_input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[],
                               $7::uuid[], $8::uuid[]) WITH ORDINALITY
            AS i(article_id, canonical_url, text_hash, signature, shingle_count, shingle_kind,
                 duplicate_of, event_id, ord)),
-       inserted AS (
+       fingerprints AS (
          INSERT INTO article_fingerprints (article_id, canonical_url, text_hash, signature, shingle_count,
            shingle_kind, duplicate_of, event_id)
          SELECT article_id, canonical_url, text_hash, signature::bigint[], shingle_count, shingle_kind,
                 duplicate_of, event_id
-           FROM input ORDER BY ord
+           FROM fingerprint_input ORDER BY ord
          ON CONFLICT (article_id) DO NOTHING
-         RETURNING article_id)
-       INSERT INTO fingerprint_band_keys (band_key, article_id)
-       SELECT DISTINCT k.band_key, k.article_id
-         FROM unnest($9::bigint[], $10::uuid[]) AS k(band_key, article_id)
-         JOIN inserted ON inserted.article_id = k.article_id
-       ON CONFLICT DO NOTHING`,
+         RETURNING article_id),
+       band_keys AS (
+         INSERT INTO fingerprint_band_keys (band_key, article_id)
+         SELECT DISTINCT k.band_key, k.article_id
+           FROM unnest($9::bigint[], $10::uuid[]) AS k(band_key, article_id)
+           JOIN fingerprints ON fingerprints.article_id = k.article_id
+         ON CONFLICT DO NOTHING),
+       -- Document frequencies ($11-$12, by term) and the corpus size ($13 more documents).
+       frequencies AS (
+         INSERT INTO term_document_frequencies (term, document_count)
+         SELECT term, added FROM unnest($11::text[], $12::int[]) AS t(term, added)
+         ON CONFLICT (term) DO UPDATE
+           SET document_count = term_document_frequencies.document_count + excluded.document_count),
+       corpus AS (
+         UPDATE corpus_statistics SET document_count = document_count + $13::int
+          WHERE id = 1 AND $13::int <> 0),
+       -- Events ($14, inserted or updated) and their changed index terms ($15-$18).
+       events AS (
+         INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
+           first_published_at, last_published_at, years, version, updated_at)
+         SELECT r.id, r.title, r.terms,
+                ARRAY(SELECT v FROM jsonb_array_elements_text(r.index_terms) WITH ORDINALITY a(v, n) ORDER BY n),
+                r.article_count,
+                ARRAY(SELECT v FROM jsonb_array_elements_text(r.sources) WITH ORDINALITY a(v, n) ORDER BY n),
+                r.first_published_at, r.last_published_at,
+                ARRAY(SELECT v::int FROM jsonb_array_elements_text(r.years) WITH ORDINALITY a(v, n) ORDER BY n),
+                r.version, now()
+           FROM jsonb_to_recordset($14::jsonb) AS r(id uuid, title text, terms jsonb, index_terms jsonb,
+                article_count int, sources jsonb, first_published_at timestamptz,
+                last_published_at timestamptz, years jsonb, version int)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, terms = excluded.terms,
+           index_terms = excluded.index_terms, article_count = excluded.article_count,
+           sources = excluded.sources, first_published_at = excluded.first_published_at,
+           last_published_at = excluded.last_published_at, years = excluded.years,
+           version = excluded.version, updated_at = excluded.updated_at),
+       removed_terms AS (
+         DELETE FROM event_cluster_terms t USING unnest($15::text[], $16::uuid[]) AS d(term, event_id)
+          WHERE t.term = d.term AND t.event_id = d.event_id),
+       added_terms AS (
+         INSERT INTO event_cluster_terms (term, event_id)
+         SELECT DISTINCT term, event_id FROM unnest($17::text[], $18::uuid[]) AS a(term, event_id)
+         ON CONFLICT DO NOTHING)
+       -- Outcomes ($19-$22): the main statement.
+       INSERT INTO article_outcomes (article_id, status, messages, processed_at)
+       SELECT * FROM unnest($19::uuid[], $20::text[], $21::jsonb[], $22::timestamptz[])`,
       [
         fingerprints.map((fingerprint) => fingerprint.articleId),
         fingerprints.map((fingerprint) => fingerprint.canonicalUrl),
@@ -270,49 +454,9 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
         fingerprints.map((fingerprint) => fingerprint.eventId),
         keys,
         keyIds,
-      ],
-    );
-  }
-
-  private async writeDocumentFrequencies({
-    documentFrequencies,
-    documents,
-  }: DecisionChanges): Promise<void> {
-    if (documents === 0 && documentFrequencies.size === 0) return;
-    const terms = [...documentFrequencies.keys()].sort();
-    await this.manager.query(
-      `WITH counted AS (
-         INSERT INTO term_document_frequencies (term, document_count)
-         SELECT term, added FROM unnest($1::text[], $2::int[]) AS t(term, added)
-         ON CONFLICT (term) DO UPDATE
-           SET document_count = term_document_frequencies.document_count + excluded.document_count
-         RETURNING 1)
-       UPDATE corpus_statistics SET document_count = document_count + $3 WHERE id = 1`,
-      [terms, terms.map((term) => documentFrequencies.get(term) ?? 0), documents],
-    );
-  }
-
-  private async writeEvents({ events }: DecisionChanges): Promise<void> {
-    if (events.length === 0) return;
-    await this.manager.query(
-      `INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
-         first_published_at, last_published_at, years, version, updated_at)
-       SELECT r.id, r.title, r.terms,
-              ARRAY(SELECT v FROM jsonb_array_elements_text(r.index_terms) WITH ORDINALITY a(v, n) ORDER BY n),
-              r.article_count,
-              ARRAY(SELECT v FROM jsonb_array_elements_text(r.sources) WITH ORDINALITY a(v, n) ORDER BY n),
-              r.first_published_at, r.last_published_at,
-              ARRAY(SELECT v::int FROM jsonb_array_elements_text(r.years) WITH ORDINALITY a(v, n) ORDER BY n),
-              r.version, now()
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, title text, terms jsonb, index_terms jsonb,
-              article_count int, sources jsonb, first_published_at timestamptz,
-              last_published_at timestamptz, years jsonb, version int)
-       ON CONFLICT (id) DO UPDATE SET title = excluded.title, terms = excluded.terms,
-         index_terms = excluded.index_terms, article_count = excluded.article_count,
-         sources = excluded.sources, first_published_at = excluded.first_published_at,
-         last_published_at = excluded.last_published_at, years = excluded.years,
-         version = excluded.version, updated_at = excluded.updated_at`,
-      [
+        terms,
+        terms.map((term) => documentFrequencies.get(term) ?? 0),
+        documents,
         JSON.stringify(
           events.map(({ event, version }) => ({
             id: event.id,
@@ -327,37 +471,10 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
             version,
           })),
         ),
-      ],
-    );
-    const removed = events.flatMap((write) =>
-      write.indexTermsRemoved.map((term) => [term, write.event.id]),
-    );
-    const added = events.flatMap((write) =>
-      write.indexTermsAdded.map((term) => [term, write.event.id]),
-    );
-    if (removed.length === 0 && added.length === 0) return;
-    await this.manager.query(
-      `WITH removed AS (
-         DELETE FROM event_cluster_terms t USING unnest($1::text[], $2::uuid[]) AS d(term, event_id)
-          WHERE t.term = d.term AND t.event_id = d.event_id)
-       INSERT INTO event_cluster_terms (term, event_id)
-       SELECT DISTINCT term, event_id FROM unnest($3::text[], $4::uuid[]) AS a(term, event_id)
-       ON CONFLICT DO NOTHING`,
-      [
         removed.map(([term]) => term),
         removed.map(([, eventId]) => eventId),
         added.map(([term]) => term),
         added.map(([, eventId]) => eventId),
-      ],
-    );
-  }
-
-  private async writeOutcomes({ outcomes }: DecisionChanges): Promise<void> {
-    if (outcomes.length === 0) return;
-    await this.manager.query(
-      `INSERT INTO article_outcomes (article_id, status, messages, processed_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
-      [
         outcomes.map((outcome) => outcome.articleId),
         outcomes.map(
           (outcome) =>

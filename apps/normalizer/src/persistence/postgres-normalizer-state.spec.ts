@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decideBatch } from '../processing/batch-decisions';
 import type { DecisionRequest } from '../processing/ports';
-import { PostgresNormalizerState } from './postgres-normalizer-state';
+import { DECISION_LOCK_KEY, PostgresNormalizerState } from './postgres-normalizer-state';
 
 jest.mock('../processing/batch-decisions', () => ({ decideBatch: jest.fn() }));
 jest.mock('./postgres-decision-state', () => ({
@@ -16,17 +16,23 @@ function request(articleId: string): DecisionRequest {
   return { articleId, article: null, processedAt: new Date(), compose: () => [] };
 }
 
-/** A data source whose transactions run the work once, counting them. */
+/** A data source whose query runners record their statements (BEGIN + lock, COMMIT/ROLLBACK). */
 function fakeDataSource() {
-  const transactions: number[] = [];
-  const manager = { query: jest.fn().mockResolvedValue([]) } as unknown as EntityManager;
+  const statements: string[] = [];
   const dataSource = {
-    transaction: jest.fn(async (work: (manager: EntityManager) => Promise<unknown>) => {
-      transactions.push(1);
-      return work(manager);
+    createQueryRunner: jest.fn(() => {
+      const query = jest.fn(async (sql: string) => {
+        statements.push(sql);
+        return [];
+      });
+      return {
+        query,
+        manager: { query } as unknown as EntityManager,
+        release: jest.fn(async () => undefined),
+      };
     }),
   } as unknown as DataSource;
-  return { dataSource, transactions };
+  return { dataSource, statements };
 }
 
 describe('PostgresNormalizerState', () => {
@@ -50,7 +56,7 @@ describe('PostgresNormalizerState', () => {
       },
       readThroughs: 0,
     }));
-    const { dataSource } = fakeDataSource();
+    const { dataSource, statements } = fakeDataSource();
     const state = new PostgresNormalizerState(dataSource);
     const outcomes = await Promise.all(['a', 'b', 'c'].map((id) => state.decide(request(id))));
     expect(outcomes.map((outcome) => outcome.messages[0])).toEqual([
@@ -63,6 +69,9 @@ describe('PostgresNormalizerState', () => {
       ['a'],
       ['b', 'c'],
     ]);
+    // BEGIN and the lock in one round trip, then (the fake batch's reads and writes) COMMIT.
+    const begin = `BEGIN; SELECT pg_advisory_xact_lock(${DECISION_LOCK_KEY})`;
+    expect(statements).toEqual([begin, 'COMMIT', begin, 'COMMIT']);
   });
 
   it('when a batch fails, decides its articles one by one so only the bad one fails', async () => {
@@ -80,7 +89,7 @@ describe('PostgresNormalizerState', () => {
         readThroughs: 0,
       };
     });
-    const { dataSource } = fakeDataSource();
+    const { dataSource, statements } = fakeDataSource();
     const state = new PostgresNormalizerState(dataSource);
     const results = await Promise.allSettled(
       ['first', 'good', 'bad', 'other'].map((id) => state.decide(request(id))),
@@ -98,5 +107,6 @@ describe('PostgresNormalizerState', () => {
       ['bad'],
       ['other'],
     ]);
+    expect(statements.filter((sql) => sql === 'ROLLBACK')).toHaveLength(2);
   });
 });

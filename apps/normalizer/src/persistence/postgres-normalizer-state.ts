@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { decideBatch } from '../processing/batch-decisions';
 import { type DecisionOutcome, type DecisionRequest, NormalizerState } from '../processing/ports';
 import { PostgresDecisionReader, PostgresDecisionWriter } from './postgres-decision-state';
 
 /** Any fixed number, the same in every replica: the one lock all dedup/event decisions take. */
 export const DECISION_LOCK_KEY = 7_305_118_202;
+const LOCK_KEY_LITERAL = String(DECISION_LOCK_KEY);
 /** Decisions made in one transaction at most; bounds how long one replica holds the lock. */
 const MAX_DECISIONS_PER_TRANSACTION = 64;
 const MAX_ATTEMPTS = 5;
@@ -23,9 +24,9 @@ interface PendingDecision {
  * Decisions are serialised across replicas by a transaction-level advisory lock (released by
  * commit or rollback, so a replica killed mid-decision never leaves it held). Within a replica,
  * decisions queue in memory instead of each holding a pooled connection while it waits for the
- * lock; whatever queued up meanwhile is decided as one batch in the next transaction: a few
- * set-based reads, the decisions in memory in arrival order (`decideBatch`), one multi-row write
- * per table. If the batch fails, each of its articles is retried alone, so one bad article does
+ * lock; whatever queued up meanwhile is decided as one batch in the next transaction: BEGIN with
+ * the lock, two set-based reads, the decisions in memory in arrival order (`decideBatch`), one
+ * statement writing every table, COMMIT (five round trips). If the batch fails, each of its articles is retried alone, so one bad article does
  * not hold the others back. A decision resolves only after commit.
  */
 @Injectable()
@@ -83,8 +84,7 @@ export class PostgresNormalizerState extends NormalizerState {
   ): Promise<DecisionOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(async (manager) => {
-          await manager.query('SELECT pg_advisory_xact_lock($1)', [DECISION_LOCK_KEY]);
+        return await this.inTransactionWithLock(async (manager) => {
           const decided = await decideBatch(requests, new PostgresDecisionReader(manager));
           await new PostgresDecisionWriter(manager).write(decided.changes);
           return decided.outcomes;
@@ -95,6 +95,29 @@ export class PostgresNormalizerState extends NormalizerState {
           throw error;
         }
       }
+    }
+  }
+
+  /**
+   * `work` in a transaction holding the decision lock. BEGIN and the lock go in one round trip:
+   * a simple query (no parameters, so the key is a literal) of two statements, run in order, the
+   * lock before any read; under READ COMMITTED each later statement takes its own snapshot, so the
+   * reads see everything committed before the lock was granted. (The lock can't ride in a CTE of
+   * the first read: that statement's snapshot would be taken before the lock wait.)
+   */
+  private async inTransactionWithLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_KEY_LITERAL})`);
+      const result = await work(runner.manager);
+      await runner.query('COMMIT');
+      return result;
+    } catch (error) {
+      // Also after a failed COMMIT (the transaction is over: ROLLBACK only warns).
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
     }
   }
 }

@@ -23,6 +23,8 @@ import type {
   DecisionChanges,
   DecisionRequest,
   DecisionStateReader,
+  Hints,
+  HintsQuery,
   StoredCandidate,
   StoredEvent,
   StoredEventMatch,
@@ -166,6 +168,50 @@ function inWindow(event: EventSnapshot | undefined, query: CandidateQuery): bool
   );
 }
 
+/** The same store with the optional combined first read, made of its own reads (counted once). */
+class HintingMemoryStore extends MemoryStore {
+  hintReads = 0;
+
+  async hints(query: HintsQuery): Promise<Hints> {
+    const reads = this.reads;
+    const exact = await this.findExact(query.exact);
+    const unmatched = query.bandKeys.map(
+      (keys, index) =>
+        keys.length > 0 &&
+        !exact[index].byArticleId &&
+        !exact[index].byCanonicalUrl &&
+        !exact[index].byTextHash,
+    );
+    const found = await this.findByBandKeys(
+      query.bandKeys.filter((_, index) => unmatched[index]),
+      query.bandLimit,
+    );
+    const answer: Hints = {
+      outcomes: await this.outcomes(query.articleIds),
+      exact,
+      bands: unmatched.map((wanted) => (wanted ? (found.shift() ?? []) : null)),
+      frequencies: await this.documentFrequencies(query.terms),
+    };
+    this.reads = reads + 1;
+    this.hintReads++;
+    return answer;
+  }
+
+  /** With the document frequencies of the events' terms in the same read. */
+  override async candidateEvents(
+    queries: readonly CandidateQuery[],
+    eventIds: readonly string[],
+    withEvents?: readonly number[],
+  ) {
+    const answer = await super.candidateEvents(queries, eventIds, withEvents);
+    const reads = this.reads;
+    const terms = answer.events.flatMap((stored) => [...stored.event.terms.keys()]);
+    const { frequencies } = await this.documentFrequencies(terms);
+    this.reads = reads;
+    return { ...answer, termFrequencies: frequencies };
+  }
+}
+
 function sampleArticles(count: number, seed: number): ClassifyInput[] {
   const generator = new ArticleGenerator(seed, {
     duplicateShare: 0.15,
@@ -267,8 +313,12 @@ async function sequentially(articles: readonly ClassifyInput[]) {
   return { results, events };
 }
 
-async function inBatches(articles: readonly ClassifyInput[], size: number, withHints = true) {
-  const store = new MemoryStore();
+async function inBatches(
+  articles: readonly ClassifyInput[],
+  size: number,
+  withHints = true,
+  store: MemoryStore = new MemoryStore(),
+) {
   const newEventId = counterIds();
   const results = new Map<string, Record<string, unknown>>();
   let readThroughs = 0;
@@ -330,6 +380,21 @@ describe('decideBatch', () => {
     const expected = await sequentially(sample.slice(0, 24));
     const actual = await inBatches(sample.slice(0, 24), 12, false);
     expect(actual.results).toEqual(expected.results);
+  });
+
+  it('gives the same answers with the combined reads, which then read nothing again', async () => {
+    const articles = sample.slice(0, 24);
+    const expected = await sequentially(articles);
+    const plain = await inBatches(articles, 6);
+    const store = new HintingMemoryStore();
+    const actual = await inBatches(articles, 6, true, store);
+    expect(actual.results).toEqual(expected.results);
+    expect(store.hintReads).toBe(4);
+    expect(actual.readThroughs).toBe(0);
+    // Per batch, two reads instead of up to six: outcomes, exact matches, band candidates and
+    // document frequencies; candidate events and their terms' document frequencies.
+    expect(store.reads).toBe(2 * 4);
+    expect(plain.store.reads).toBeGreaterThan(5 * 4);
   });
 
   it('lets a later article of the batch join the event an earlier one created', async () => {

@@ -73,12 +73,9 @@ export async function decideBatch(
 ): Promise<BatchDecisions> {
   const parameters = options.parameters ?? DEFAULT_CLASSIFY_PARAMETERS;
   const stored = new StoredSnapshot(reader);
-  const previous = await stored.outcomes([
-    ...new Set(requests.map((request) => request.articleId)),
-  ]);
 
   const firstOfId = new Set<string>();
-  const toClassify: Array<{
+  const fingerprinted: Array<{
     request: DecisionRequest;
     fingerprint: UnassignedFingerprint;
     features?: EventFeatures;
@@ -86,7 +83,7 @@ export async function decideBatch(
   // Hints are computed with the default parameters: with others, the fingerprints are recomputed.
   const hinted = options.parameters === undefined;
   for (const request of requests) {
-    if (previous.has(request.articleId) || firstOfId.has(request.articleId)) continue;
+    if (firstOfId.has(request.articleId)) continue;
     firstOfId.add(request.articleId);
     if (!request.article) continue;
     const fingerprint =
@@ -99,12 +96,25 @@ export async function decideBatch(
         },
         parameters.dedup,
       );
-    toClassify.push({
+    fingerprinted.push({
       request,
       fingerprint,
       features: hinted ? request.hints?.features : undefined,
     });
   }
+  // The outcomes of the batch's ids and (in the same round trip, when the reader can) the
+  // read-ahead's first reads, before knowing which articles were decided already: reading a
+  // little for those (redeliveries, rare) saves a round trip for every batch.
+  const previous = await stored.prefetchHints({
+    articleIds: [...firstOfId],
+    exact: fingerprinted.map(({ fingerprint }) => exactKeysOf(fingerprint)),
+    bandKeys: fingerprinted.map(({ fingerprint }) => [...fingerprint.bandKeys]),
+    bandLimit: parameters.dedup.maxCandidates,
+    terms: fingerprinted.flatMap(({ features }) =>
+      features ? [...features.termFrequencies.keys()] : [],
+    ),
+  });
+  const toClassify = fingerprinted.filter(({ request }) => !previous.has(request.articleId));
 
   if (toClassify.length > 0) await readAhead(toClassify, stored, parameters);
   const computed = new Map(toClassify.map((entry) => [entry.request, entry] as const));

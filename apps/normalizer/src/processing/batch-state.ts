@@ -14,6 +14,7 @@ import type {
 import type {
   DecisionStateReader,
   EventChange,
+  HintsQuery,
   EventWrite,
   StoredCandidate,
   StoredEvent,
@@ -50,6 +51,38 @@ export class StoredSnapshot {
     return articleIds.length === 0
       ? Promise.resolve(new Map<string, OutgoingMessage[]>())
       : this.reader.outcomes(articleIds);
+  }
+
+  /**
+   * The outcomes of `articleIds`; with a reader that can, the exact matches, band candidates and
+   * document frequencies of the query read ahead in the same round trip (otherwise they are read
+   * by the `prefetch*` calls that follow, which then find them here and read nothing).
+   */
+  async prefetchHints(query: HintsQuery): Promise<Map<string, OutgoingMessage[]>> {
+    if (!this.reader.hints || query.articleIds.length === 0) return this.outcomes(query.articleIds);
+    const entries = distinctBy(
+      query.exact.map((keys, index) => ({ keys, bandKeys: query.bandKeys[index] })),
+      ({ keys }) => exactKey(keys),
+    );
+    const terms = [...new Set(query.terms)];
+    const answer = await this.reader.hints({
+      ...query,
+      exact: entries.map(({ keys }) => keys),
+      bandKeys: entries.map(({ bandKeys }) => bandKeys),
+      terms,
+    });
+    entries.forEach(({ keys, bandKeys }, index) => {
+      const exact = answer.exact[index];
+      this.exact.set(exactKey(keys), exact);
+      if (exact.byArticleId) this.storedIds.add(keys.articleId);
+      const bands = answer.bands[index];
+      if (bands && bandKeys.length > 0)
+        this.bands.set(bandKeys.join(' '), { limit: query.bandLimit, candidates: bands });
+    });
+    for (const term of terms)
+      this.frequencies.set(term, answer.frequencies.frequencies.get(term) ?? 0);
+    this.totalDocuments = answer.frequencies.totalDocuments;
+    return answer.outcomes;
   }
 
   async prefetchExact(keys: readonly ExactKeys[]): Promise<void> {
@@ -159,7 +192,13 @@ export class StoredSnapshot {
       unreadEvents,
       missing.map(({ withEvents }) => withEvents),
     );
-    for (const stored of answer.events) this.events.set(stored.event.id, stored);
+    for (const stored of answer.events) {
+      this.events.set(stored.event.id, stored);
+      if (answer.termFrequencies)
+        for (const term of stored.event.terms.keys())
+          if (!this.frequencies.has(term))
+            this.frequencies.set(term, answer.termFrequencies.get(term) ?? 0);
+    }
     for (const id of unreadEvents) if (!this.events.has(id)) this.events.set(id, null);
     missing.forEach(({ query }, index) =>
       this.candidates.set(candidateKey(query), {

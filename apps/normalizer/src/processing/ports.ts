@@ -92,7 +92,32 @@ export interface StoredEventMatch {
  * per-article `DedupIndex`/`EventRepository` look-ups, plus what a caller needs to layer the
  * batch's own writes over the answers (shared-key counts, versions).
  */
+/** A batch's first reads: all of them need only the batch's own inputs. */
+export interface HintsQuery {
+  /** Whose recorded outcomes to read. */
+  articleIds: readonly string[];
+  exact: readonly ExactKeys[];
+  /** Per `exact` entry: its band keys, looked up only when nothing matches the entry exactly. */
+  bandKeys: ReadonlyArray<readonly string[]>;
+  bandLimit: number;
+  terms: readonly string[];
+}
+
+export interface Hints {
+  outcomes: Map<string, OutgoingMessage[]>;
+  /** Per `exact` entry of the query. */
+  exact: ExactMatches[];
+  /** Per `exact` entry: its band-key candidates, null when not looked up (an exact match). */
+  bands: Array<StoredCandidate[] | null>;
+  frequencies: DocumentFrequencies;
+}
+
 export interface DecisionStateReader {
+  /**
+   * Optional: `outcomes`, `findExact`, `findByBandKeys` (of the entries without an exact match)
+   * and `documentFrequencies` in one round trip.
+   */
+  hints?(query: HintsQuery): Promise<Hints>;
   /** Outcomes already recorded, by article id. */
   outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>>;
   findExact(keys: readonly ExactKeys[]): Promise<ExactMatches[]>;
@@ -111,7 +136,12 @@ export interface DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-  ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }>;
+  ): Promise<{
+    matches: StoredEventMatch[][];
+    events: StoredEvent[];
+    /** Optional: the committed document frequencies of the returned events' terms (absent: 0). */
+    termFrequencies?: ReadonlyMap<string, number>;
+  }>;
 }
 
 export interface EventWrite {
