@@ -13,6 +13,7 @@ import {
   storeEnvSchema,
 } from '@newsflow/config';
 import { HealthModule } from '@newsflow/observability';
+import { SERVICE_NODE_ARGS } from './support/service-node-args';
 
 /**
  * No Docker engine runs where the tests run, so the deployment files are checked against the
@@ -470,6 +471,12 @@ function dockerfileProblems(files: DeploymentFiles): string[] {
     if (packageScripts[`start:${name}`] !== `node${nodeFlags?.[1] ?? ''} ${entryPoint}`) {
       problems.push(`package.json start:${name} does not run ${entryPoint} as the image does`);
     }
+    const imageFlags = (nodeFlags?.[1] ?? '').trim();
+    if (imageFlags !== SERVICE_NODE_ARGS[name].join(' ')) {
+      problems.push(
+        `Dockerfile ${name}: node flags "${imageFlags}" differ from scripts/support/service-node-args.ts (npm start, bench, tests)`,
+      );
+    }
     if (!existsSync(join(root, `${nestEntryFiles[name]}.ts`))) {
       problems.push(`${nestEntryFiles[name]}.ts does not exist, so ${entryPoint} is never built`);
     }
@@ -705,6 +712,15 @@ describe('each deployment check notices a broken file', () => {
         dockerfileProblems,
         (f) => (f.packageScripts['start:ingest'] = 'node dist/ingest.js'),
         /package.json start:ingest/,
+      ],
+      [
+        'a heap cap the other start paths do not share',
+        dockerfileProblems,
+        (f) =>
+          (f.dockerfile = dockerfileWith(
+            readText('Dockerfile').replace('--max-old-space-size=160', '--max-old-space-size=512'),
+          )),
+        /Dockerfile normalizer: node flags .* differ from scripts\/support\/service-node-args.ts/,
       ],
       [
         'dev dependencies in the image',
