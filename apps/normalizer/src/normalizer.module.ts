@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { NormalizerConfig } from '@newsflow/config';
 import { databaseModule, isDatabaseUp } from '@newsflow/database';
@@ -12,7 +13,9 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ArticleReceivedHandler } from './article-received.handler';
 import { NormalizerService } from './normalizer.service';
+import { ArticlePreparer, InlineArticlePreparer } from './processing/article-preparation';
 import { ArticleProcessor } from './processing/article-processor';
+import { WorkerArticlePreparer } from './processing/worker-article-preparer';
 import { PostgresNormalizerState } from './persistence/postgres-normalizer-state';
 import { PostgresTemplateMemory } from './persistence/postgres-template-memory';
 import { PipelineArticleProcessor } from './processing/pipeline-article-processor';
@@ -56,8 +59,19 @@ export class NormalizerModule {
         { provide: ArticleProcessor, useClass: PipelineArticleProcessor },
         { provide: NormalizerState, useClass: PostgresNormalizerState },
         { provide: TemplateMemory, useClass: PostgresTemplateMemory },
+        { provide: ArticlePreparer, useFactory: () => articlePreparer(config) },
         { provide: POOL_METRICS, inject: [DataSource], useFactory: observeDataSourcePool },
       ],
     };
   }
+}
+
+/** Worker threads run the build output; from TypeScript sources (ts-node, Jest) cleaning stays inline. */
+function articlePreparer(config: NormalizerConfig): ArticlePreparer {
+  const script = join(__dirname, 'processing', 'article-preparation.worker.js');
+  if (config.NORMALIZER_CLEANING_THREADS === 0 || !__filename.endsWith('.js'))
+    return new InlineArticlePreparer();
+  return new WorkerArticlePreparer(script, config.NORMALIZER_CLEANING_THREADS, {
+    maxOldGenerationSizeMb: 96,
+  });
 }

@@ -61,6 +61,11 @@ export const normalizerEnvSchema = sharedEnvSchema.extend({
   AMQP_PREFETCH: positiveInt(16, 10_000),
   AMQP_CONFIRM_WINDOW: positiveInt(256, 10_000),
   DATABASE_POOL_SIZE: positiveInt(10, 1000),
+  /**
+   * Worker threads that clean articles, so the main thread's awaits (decision queries, publisher
+   * confirms) do not queue behind cleaning; 0 cleans on the main thread.
+   */
+  NORMALIZER_CLEANING_THREADS: z.coerce.number().int().min(0).max(16).default(1),
 });
 export type NormalizerConfig = z.infer<typeof normalizerEnvSchema>;
 

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
-import {
-  type ClassifyInput,
-  type CleanedArticle,
-  cleanArticle,
-  extractEventFeatures,
-  fingerprintArticle,
+import type {
+  ClassifyInput,
+  CleanedArticle,
+  EventFeatures,
+  UnassignedFingerprint,
 } from '@newsflow/text-processing';
+import { ArticlePreparer } from './article-preparation';
 import { ArticleProcessor } from './article-processor';
 import { recordDecision } from './decision-metrics';
 import {
@@ -32,6 +32,7 @@ export class PipelineArticleProcessor extends ArticleProcessor {
   constructor(
     private readonly state: NormalizerState,
     private readonly templates: TemplateMemory,
+    private readonly preparer: ArticlePreparer,
   ) {
     super();
   }
@@ -39,7 +40,8 @@ export class PipelineArticleProcessor extends ArticleProcessor {
   async process(article: ArticleReceivedV1, processedAt: Date): Promise<OutgoingMessage[]> {
     const templateSource = article.source ?? hostOf(article.url);
     const template = await this.templates.templateFor(templateSource);
-    const cleaning = cleanArticle(
+    const cleaning = await this.preparer.prepare(
+      article.id,
       {
         url: article.url,
         source: article.source,
@@ -57,7 +59,12 @@ export class PipelineArticleProcessor extends ArticleProcessor {
     const request =
       cleaning.kind === 'rejected'
         ? rejectedRequest(articleHead(article), cleaning.reason, processedAt)
-        : articleRequest(articleHead(article), cleaning.article, processedAt);
+        : articleRequest(
+            articleHead(article),
+            cleaning.article,
+            { fingerprint: cleaning.fingerprint, features: cleaning.features },
+            processedAt,
+          );
     const outcome = await this.state.decide(request);
     if (outcome.decidedNow) {
       recordDecision(outcome.messages, {
@@ -86,6 +93,7 @@ function rejectedRequest(head: ArticleHead, reason: string, processedAt: Date): 
 function articleRequest(
   head: ArticleHead,
   cleaned: CleanedArticle,
+  hints: { fingerprint: UnassignedFingerprint; features: EventFeatures },
   processedAt: Date,
 ): DecisionRequest {
   const input: ClassifyInput = {
@@ -100,15 +108,9 @@ function articleRequest(
   return {
     articleId: head.id,
     article: input,
-    // The same fingerprint and terms the decision computes: read ahead for the whole batch.
-    hints: {
-      fingerprint: fingerprintArticle({
-        articleId: input.id,
-        canonicalUrl: input.canonicalUrl,
-        text: input.text,
-      }),
-      features: extractEventFeatures(input),
-    },
+    // The same fingerprint and terms the decision computes, made with the cleaning: read ahead
+    // for the whole batch.
+    hints,
     processedAt,
     compose: (decision) => messagesOf(head, cleaned, decision, processedAt),
   };

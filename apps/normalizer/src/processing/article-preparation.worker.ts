@@ -1,0 +1,17 @@
+/**
+ * Worker-thread entry of `WorkerArticlePreparer`: prepares one article per message, in order.
+ * Runs from the build output only (`.js`); nothing here may touch I/O.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { PreparationReply, PreparationTask } from './worker-article-preparer';
+import { prepareArticle } from './article-preparation';
+
+parentPort?.on('message', (task: PreparationTask) => {
+  let reply: PreparationReply;
+  try {
+    reply = { id: task.id, prepared: prepareArticle(task.articleId, task.raw, task.template) };
+  } catch (error) {
+    reply = { id: task.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort?.postMessage(reply);
+});
