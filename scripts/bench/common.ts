@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
+import type { ConfirmChannel } from 'amqplib';
 
 export const run = promisify(execFile);
 
@@ -138,4 +139,42 @@ export function ask<T>(
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Publishes persistent copies of `body` into `queue` as fast as the broker confirms them, with at
+ * most `window` unconfirmed, until `stop()` is called; then resolves once the loop has ended.
+ */
+export function publishWithinConfirmWindow(
+  channel: ConfirmChannel,
+  queue: string,
+  body: Buffer,
+  window: number,
+  onConfirmed: () => void = () => undefined,
+): { stop: () => Promise<void> } {
+  let inFlight = 0;
+  let stopped = false;
+  const waker: { wake: (() => void) | null } = { wake: null };
+  const publishing = (async () => {
+    while (!stopped) {
+      while (inFlight < window && !stopped) {
+        inFlight++;
+        const writable = channel.publish('', queue, body, { persistent: true }, (error) => {
+          inFlight--;
+          if (!error) onConfirmed();
+          waker.wake?.();
+        });
+        if (!writable) await new Promise((resolve) => channel.once('drain', resolve));
+      }
+      await new Promise<void>((resolve) => (waker.wake = resolve));
+      waker.wake = null;
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      waker.wake?.();
+      await publishing;
+    },
+  };
 }

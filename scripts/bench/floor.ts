@@ -6,7 +6,7 @@
  *   node floor.js <amqpUrl> <durationMs>
  */
 import { connect } from 'amqplib';
-import { round, sleep } from './common';
+import { publishWithinConfirmWindow, round, sleep } from './common';
 
 const WINDOW = 200;
 const PREFETCH = 200;
@@ -46,32 +46,13 @@ async function main(): Promise<void> {
   );
 
   const body = Buffer.alloc(MESSAGE_BYTES, 'x');
-  let inFlight = 0;
-  let stopped = false;
-  const waker: { wake: (() => void) | null } = { wake: null };
-  const publishing = (async () => {
-    while (!stopped) {
-      while (inFlight < WINDOW && !stopped) {
-        inFlight++;
-        const writable = publisher.publish('', queue, body, { persistent: true }, (error) => {
-          inFlight--;
-          if (!error) confirmed++;
-          waker.wake?.();
-        });
-        if (!writable) await new Promise((resolve) => publisher.once('drain', resolve));
-      }
-      await new Promise<void>((resolve) => (waker.wake = resolve));
-      waker.wake = null;
-    }
-  })();
+  const publishing = publishWithinConfirmWindow(publisher, queue, body, WINDOW, () => confirmed++);
 
   await sleep(WARMUP_MS);
   const start = { at: performance.now(), consumed, confirmed };
   await sleep(durationMs);
   const end = { at: performance.now(), consumed, confirmed };
-  stopped = true;
-  waker.wake?.();
-  await publishing;
+  await publishing.stop();
   await publisher.waitForConfirms().catch(() => undefined);
   await publisher.deleteQueue(queue).catch(() => undefined);
   await publisherConnection.close();

@@ -10,7 +10,7 @@
  *   node relay-floor.js <amqpUrl> <durationMs>
  */
 import { type Channel, type ConfirmChannel, connect } from 'amqplib';
-import { round, sleep } from './common';
+import { publishWithinConfirmWindow, round, sleep } from './common';
 
 const WINDOW = 200;
 const PREFETCH = 200;
@@ -69,31 +69,13 @@ async function main(): Promise<void> {
     store.ack(message);
   });
 
-  let inFlight = 0;
-  let stopped = false;
-  const waker: { wake: (() => void) | null } = { wake: null };
-  const publishing = (async () => {
-    while (!stopped) {
-      while (inFlight < WINDOW && !stopped) {
-        inFlight++;
-        const writable = ingest.publish('', received, body, { persistent: true }, () => {
-          inFlight--;
-          waker.wake?.();
-        });
-        if (!writable) await new Promise((resolve) => ingest.once('drain', resolve));
-      }
-      await new Promise<void>((resolve) => (waker.wake = resolve));
-      waker.wake = null;
-    }
-  })();
+  const publishing = publishWithinConfirmWindow(ingest, received, body, WINDOW);
 
   await sleep(WARMUP_MS);
   const start = { at: performance.now(), storeConsumed };
   await sleep(durationMs);
   const end = { at: performance.now(), storeConsumed };
-  stopped = true;
-  waker.wake?.();
-  await publishing;
+  await publishing.stop();
   await ingest.waitForConfirms().catch(() => undefined);
   await ingest.deleteQueue(received).catch(() => undefined);
   await ingest.deleteQueue(processed).catch(() => undefined);
