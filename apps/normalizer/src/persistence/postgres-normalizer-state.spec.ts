@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { OutgoingMessage } from '@newsflow/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decideBatch } from '../processing/batch-decisions';
 import type { DecisionRequest } from '../processing/ports';
@@ -35,6 +36,21 @@ function fakeDataSource() {
   return { dataSource, statements };
 }
 
+/** A decided batch with the given messages per article and nothing to write. */
+function batchResult(messagesPerArticle: OutgoingMessage[][]) {
+  return {
+    outcomes: messagesPerArticle.map((messages) => ({ messages, decidedNow: true })),
+    changes: {
+      fingerprints: [],
+      documentFrequencies: new Map<string, number>(),
+      documents: 0,
+      events: [],
+      outcomes: [],
+    },
+    readThroughs: 0,
+  };
+}
+
 describe('PostgresNormalizerState', () => {
   beforeEach(() => {
     decide.mockReset();
@@ -42,20 +58,9 @@ describe('PostgresNormalizerState', () => {
   });
 
   it('decides what queued up meanwhile as one batch', async () => {
-    decide.mockImplementation(async (requests) => ({
-      outcomes: requests.map((one) => ({
-        messages: [{ name: one.articleId } as never],
-        decidedNow: true,
-      })),
-      changes: {
-        fingerprints: [],
-        documentFrequencies: new Map(),
-        documents: 0,
-        events: [],
-        outcomes: [],
-      },
-      readThroughs: 0,
-    }));
+    decide.mockImplementation(async (requests) =>
+      batchResult(requests.map((one) => [{ name: one.articleId } as never])),
+    );
     const { dataSource, statements } = fakeDataSource();
     const state = new PostgresNormalizerState(dataSource);
     const outcomes = await Promise.all(['a', 'b', 'c'].map((id) => state.decide(request(id))));
@@ -77,17 +82,7 @@ describe('PostgresNormalizerState', () => {
   it('when a batch fails, decides its articles one by one so only the bad one fails', async () => {
     decide.mockImplementation(async (requests) => {
       if (requests.some((one) => one.articleId === 'bad')) throw new Error('bad data');
-      return {
-        outcomes: requests.map(() => ({ messages: [], decidedNow: true })),
-        changes: {
-          fingerprints: [],
-          documentFrequencies: new Map(),
-          documents: 0,
-          events: [],
-          outcomes: [],
-        },
-        readThroughs: 0,
-      };
+      return batchResult(requests.map(() => []));
     });
     const { dataSource, statements } = fakeDataSource();
     const state = new PostgresNormalizerState(dataSource);
