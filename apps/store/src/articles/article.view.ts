@@ -1,23 +1,7 @@
-import type { ArticleEntity, ArticleStatus } from '@newsflow/database';
+import type { ArticleEntity } from '@newsflow/database';
+import type { ArticleView } from '../views/api-views';
 
-/** An article as GET /articles/:id serves it (SPEC.md). */
-export interface ArticleView {
-  id: string;
-  status: ArticleStatus;
-  duplicateOf: string | null;
-  eventId: string | null;
-  reason: string | null;
-  url: string | null;
-  canonicalUrl: string | null;
-  source: string | null;
-  title: string | null;
-  author: string | null;
-  publishedAt: string | null;
-  language: string | null;
-  text: string | null;
-  receivedAt: string;
-  processedAt: string;
-}
+export type { ArticleView };
 
 export function toArticleView(row: ArticleEntity): ArticleView {
   return {

@@ -1,19 +1,7 @@
 import type { EventEntity } from '@newsflow/database';
-import type { ArticleView } from '../articles/article.view';
+import type { EventView } from '../views/api-views';
 
-export interface EventView {
-  id: string;
-  title: string | null;
-  articleCount: number;
-  sources: string[];
-  firstPublishedAt: string | null;
-  lastPublishedAt: string | null;
-  updatedAt: string;
-}
-
-export interface EventDetailView extends EventView {
-  articles: ArticleView[];
-}
+export type { EventDetailView, EventView } from '../views/api-views';
 
 export function toEventView(row: EventEntity): EventView {
   return {

@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
+import type { Page } from '../views/api-views';
 
 const text = (max: number) =>
   z
@@ -35,10 +36,7 @@ export interface FeedPosition {
   id: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type { Page };
 
 export function parseListQuery(
   query: Record<string, unknown>,

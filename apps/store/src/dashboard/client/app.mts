@@ -10,42 +10,7 @@
  * textContent, attribute values), never parsed as HTML.
  */
 
-interface EventSummary {
-  id: string;
-  title: string | null;
-  articleCount: number;
-  sources: string[];
-  firstPublishedAt: string | null;
-  lastPublishedAt: string | null;
-  updatedAt: string;
-}
-
-interface Article {
-  id: string;
-  status: 'stored' | 'duplicate' | 'rejected';
-  duplicateOf: string | null;
-  eventId: string | null;
-  reason: string | null;
-  url: string | null;
-  canonicalUrl: string | null;
-  source: string | null;
-  title: string | null;
-  author: string | null;
-  publishedAt: string | null;
-  language: string | null;
-  text: string | null;
-  receivedAt: string;
-  processedAt: string;
-}
-
-interface EventDetail extends EventSummary {
-  articles: Article[];
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+import type { ArticleView, EventDetailView, EventView, Page } from '../../views/api-views.js';
 
 interface Filters {
   q: string;
@@ -147,7 +112,7 @@ function safeWebUrl(value: string | null): URL | null {
 }
 
 /** The time an article is placed at: its publication time, else when newsflow received it. */
-function articleTime(article: Article): { iso: string; received: boolean } {
+function articleTime(article: ArticleView): { iso: string; received: boolean } {
   return article.publishedAt
     ? { iso: article.publishedAt, received: false }
     : { iso: article.receivedAt, received: true };
@@ -311,7 +276,7 @@ async function render(): Promise<void> {
 
 // ---------------------------------------------------------------- the events list
 
-function eventCard(event: EventSummary, fresh = false): HTMLLIElement {
+function eventCard(event: EventView, fresh = false): HTMLLIElement {
   rememberSources(event.sources);
   const title = event.title ?? '(untitled event)';
   return h(
@@ -352,10 +317,10 @@ function describeFilters(filters: Filters): string {
 }
 
 async function renderList(filters: Filters, signal: AbortSignal): Promise<void> {
-  const first = await getJson<Page<EventSummary>>(`/events?${apiQuery(filters, null)}`, signal);
+  const first = await getJson<Page<EventView>>(`/events?${apiQuery(filters, null)}`, signal);
   const list = h('ol', { class: 'events', id: 'event-list', 'aria-labelledby': 'list-heading' });
   const shown = new Set<string>();
-  const addItems = (items: EventSummary[]) => {
+  const addItems = (items: EventView[]) => {
     for (const event of items) {
       if (shown.has(event.id)) continue;
       shown.add(event.id);
@@ -383,10 +348,7 @@ async function renderList(filters: Filters, signal: AbortSignal): Promise<void> 
     more.disabled = true;
     more.textContent = 'Loading…';
     try {
-      const page = await getJson<Page<EventSummary>>(
-        `/events?${apiQuery(filters, cursor)}`,
-        signal,
-      );
+      const page = await getJson<Page<EventView>>(`/events?${apiQuery(filters, cursor)}`, signal);
       addItems(page.items);
       cursor = page.nextCursor;
       announce(`${plural(page.items.length, 'more event')} loaded`);
@@ -429,10 +391,7 @@ function pollForNewEvents(
 ): void {
   const poll = async () => {
     if (document.hidden) return;
-    const page = await getJson<Page<EventSummary>>(
-      `/events?${apiQuery(filters, null, 50)}`,
-      signal,
-    );
+    const page = await getJson<Page<EventView>>(`/events?${apiQuery(filters, null, 50)}`, signal);
     let added = 0;
     page.items.forEach((event, index) => {
       const existing = list.querySelector<HTMLLIElement>(
@@ -471,18 +430,18 @@ function pollForNewEvents(
 // ---------------------------------------------------------------- one event
 
 interface Column {
-  article: Article;
-  duplicates: Article[];
+  article: ArticleView;
+  duplicates: ArticleView[];
 }
 
 /** Unique articles in order, each with the duplicates that copy it (following chains). */
-function columnsOf(articles: Article[]): { columns: Column[]; orphans: Article[] } {
+function columnsOf(articles: ArticleView[]): { columns: Column[]; orphans: ArticleView[] } {
   const byArticleId = new Map(articles.map((article) => [article.id, article]));
   const columns = new Map<string, Column>();
   for (const article of articles) {
     if (article.status !== 'duplicate') columns.set(article.id, { article, duplicates: [] });
   }
-  const orphans: Article[] = [];
+  const orphans: ArticleView[] = [];
   for (const article of articles) {
     if (article.status !== 'duplicate') continue;
     let original = article.duplicateOf;
@@ -521,7 +480,7 @@ function foldedText(text: string | null): HTMLElement {
   return body;
 }
 
-function duplicateItem(article: Article): HTMLLIElement {
+function duplicateItem(article: ArticleView): HTMLLIElement {
   return h(
     'li',
     null,
@@ -569,7 +528,7 @@ function articleColumn({ article, duplicates }: Column): HTMLElement {
 }
 
 /** One row per outlet, a mark per article at its time on a shared axis. */
-function timeline(articles: Article[]): HTMLElement {
+function timeline(articles: ArticleView[]): HTMLElement {
   const points = articles.map((article) => ({ article, ...articleTime(article) }));
   const times = points.map((point) => new Date(point.iso).getTime()).filter(Number.isFinite);
   const start = Math.min(...times);
@@ -622,7 +581,7 @@ function timeline(articles: Article[]): HTMLElement {
 }
 
 async function renderEvent(id: string, signal: AbortSignal): Promise<void> {
-  const event = await getJson<EventDetail>(`/events/${encodeURIComponent(id)}`, signal);
+  const event = await getJson<EventDetailView>(`/events/${encodeURIComponent(id)}`, signal);
   const title = event.title ?? '(untitled event)';
   const { columns, orphans } = columnsOf(event.articles);
   show(
@@ -681,7 +640,7 @@ async function renderEvent(id: string, signal: AbortSignal): Promise<void> {
 // ---------------------------------------------------------------- one article
 
 async function renderArticle(id: string, signal: AbortSignal): Promise<void> {
-  const article = await getJson<Article>(`/articles/${encodeURIComponent(id)}`, signal);
+  const article = await getJson<ArticleView>(`/articles/${encodeURIComponent(id)}`, signal);
   const title = article.title ?? '(untitled)';
   const original = safeWebUrl(article.url) ?? safeWebUrl(article.canonicalUrl);
   const time = articleTime(article);

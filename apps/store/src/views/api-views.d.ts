@@ -1,0 +1,48 @@
+/**
+ * The JSON shapes the store's REST API serves (SPEC.md), shared by the server (`toArticleView`,
+ * `toEventView`) and the dashboard's browser client, which is compiled on its own: a declaration
+ * file with no imports is the one form both compilations can read without emitting anything.
+ */
+
+export type ArticleViewStatus = 'stored' | 'duplicate' | 'rejected';
+
+/** An article as GET /articles/:id serves it. */
+export interface ArticleView {
+  id: string;
+  status: ArticleViewStatus;
+  duplicateOf: string | null;
+  eventId: string | null;
+  reason: string | null;
+  url: string | null;
+  canonicalUrl: string | null;
+  source: string | null;
+  title: string | null;
+  author: string | null;
+  publishedAt: string | null;
+  language: string | null;
+  text: string | null;
+  receivedAt: string;
+  processedAt: string;
+}
+
+/** An event as GET /events lists it. */
+export interface EventView {
+  id: string;
+  title: string | null;
+  articleCount: number;
+  sources: string[];
+  firstPublishedAt: string | null;
+  lastPublishedAt: string | null;
+  updatedAt: string;
+}
+
+/** An event as GET /events/:id serves it: with its articles. */
+export interface EventDetailView extends EventView {
+  articles: ArticleView[];
+}
+
+/** One page of a newest-first list. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
