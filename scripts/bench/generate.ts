@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FUNCTION_WORDS } from '../support/function-words';
 import { seededRandom } from '../support/seeded-random';
 
 /** One article as `POST /articles/batch` takes it. */
@@ -12,28 +13,6 @@ export interface BenchArticle {
   html?: string;
 }
 
-const FUNCTION_WORDS = [
-  'the',
-  'of',
-  'and',
-  'to',
-  'in',
-  'a',
-  'that',
-  'for',
-  'was',
-  'on',
-  'with',
-  'by',
-  'at',
-  'from',
-  'has',
-  'will',
-  'their',
-  'after',
-  'which',
-  'were',
-];
 const VERBS = [
   'said',
   'announced',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FUNCTION_WORDS } from '../../scripts/support/function-words';
 import { seededRandom } from '../../scripts/support/seeded-random';
 
 const WORDS =
@@ -15,24 +16,6 @@ const WORDS =
   study survey census data privacy breach hacker software update patch outage network mobile signal`
     .split(/\s+/)
     .filter(Boolean);
-const FUNCTION_WORDS = [
-  'the',
-  'of',
-  'and',
-  'to',
-  'in',
-  'a',
-  'that',
-  'for',
-  'was',
-  'on',
-  'with',
-  'by',
-  'at',
-  'from',
-  'has',
-  'will',
-];
 const PLACES = [
   'Lisbon',
   'Nairobi',
