@@ -3,7 +3,7 @@
  * every article goes through `classifyArticle` (dedup, then single-pass clustering) one at a
  * time in a shuffled order; the assigned event ids are scored with B-cubed against the gold events.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}'] [--half=a|b] [--report] [--oracle=young|all]
+ *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}'] [--half=a|b] [--report] [--oracle=young|all] [--batch=complete|average]
  *
  * `--half=a` keeps the 1st, 3rd, 5th… topic (ECB+ topic numbers in ascending order), `--half=b` the
  * others: tune on one half, report on the other, to estimate the score on unseen topics.
@@ -11,6 +11,9 @@
  * size of the event joined. `--oracle` is a ceiling, not a system: it hides from the decision every
  * candidate event whose members all belong to another gold event (`young`: only events of at most
  * 3 members), i.e. what a perfect "this is another happening" veto would give.
+ * `--batch=complete|average` is a bound for correcting events after the fact, not a system: it
+ * clusters all articles at once (same features and weighting, document frequencies of the whole
+ * set, no dedup) by agglomerative clustering and prints B-cubed for a range of thresholds.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -24,8 +27,12 @@ import {
   type ClassifyInput,
   type ClassifyParameters,
   type ClusteringParameters,
+  cosineSimilarity,
+  extractEventFeatures,
+  weightTerms,
 } from '../libs/text-processing/src/clustering';
 import { InMemoryDedupIndex } from '../libs/text-processing/src/dedup';
+import { agglomerativeClusters, type Linkage } from './support/agglomerative-clustering';
 import { shuffled } from './support/seeded-random';
 
 export interface EcbArticle {
@@ -170,6 +177,45 @@ export async function runEventClustering(
   };
 }
 
+const BATCH_THRESHOLDS = [0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24];
+
+/** B-cubed of offline agglomerative clustering of all articles, per threshold. */
+export function batchEventClustering(
+  articles: readonly EcbArticle[],
+  linkage: Linkage,
+  parameters: ClassifyParameters,
+  thresholds: readonly number[] = BATCH_THRESHOLDS,
+): Array<{ threshold: number; scores: BcubedScores; events: number }> {
+  const termFrequencies = articles.map(
+    (article) =>
+      extractEventFeatures(toClassifyInput(article), parameters.clustering.features)
+        .termFrequencies,
+  );
+  const frequencies = new Map<string, number>();
+  for (const terms of termFrequencies)
+    for (const term of terms.keys()) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+  const documentFrequencies = { totalDocuments: articles.length, frequencies };
+  const vectors = termFrequencies.map((terms) =>
+    weightTerms(terms, documentFrequencies, parameters.clustering.weighting),
+  );
+  const similarities = vectors.map((first) =>
+    vectors.map((second) => cosineSimilarity(first, second)),
+  );
+  return thresholds.map((threshold) => {
+    const labels = agglomerativeClusters(similarities, linkage, threshold);
+    return {
+      threshold,
+      scores: bcubed(
+        articles.map((article, index) => ({
+          gold: article.event,
+          predicted: String(labels[index]),
+        })),
+      ),
+      events: new Set(labels).size,
+    };
+  });
+}
+
 function argument(name: string): string | undefined {
   const prefix = `--${name}=`;
   return process.argv.find((value) => value.startsWith(prefix))?.slice(prefix.length);
@@ -210,6 +256,15 @@ async function main(): Promise<void> {
   const half = argument('half');
   const articles = half === 'a' || half === 'b' ? topicHalf(all, half) : all;
   const parameters = parametersFromArguments();
+  const batch = argument('batch');
+  if (batch === 'complete' || batch === 'average') {
+    console.log(
+      `eval:events BATCH ${batch} linkage (a bound for after-the-fact correction, not a score): ${articles.length} articles${half ? `, topic half ${half}` : ''}`,
+    );
+    for (const { threshold, scores, events } of batchEventClustering(articles, batch, parameters))
+      console.log(`threshold ${threshold.toFixed(2)}: ${format(scores)} (${events} events)`);
+    return;
+  }
   const seeds = (argument('seeds') ?? '1,2,3,4,5').split(',').map(Number);
   const useDates = !process.argv.includes('--no-dates');
   const report = process.argv.includes('--report');
