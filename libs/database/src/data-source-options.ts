@@ -47,6 +47,14 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      // No JIT compilation: newsflow's statements are index look-ups and small batches that run in
+      // milliseconds, but the planner's cost estimates of their `= ANY(array)` look-ups grow with
+      // the tables (the more so before autovacuum has analyzed them), and past `jit_above_cost`
+      // every such statement spent 50–200 ms compiling itself (docs/performance.md, "JIT").
+      options: '-c jit=off',
+    },
   };
 }
