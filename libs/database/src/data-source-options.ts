@@ -47,6 +47,14 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      // newsflow's statements are indexed look-ups and multi-row writes that run in milliseconds.
+      // Postgres JIT-compiles any plan whose estimated cost crosses jit_above_cost, as the batch
+      // decisions' reads do at 1M stored articles (overestimated posting lists): ~500 ms of
+      // compilation for a 5 ms statement (docs/performance.md, "Flatness").
+      options: '-c jit=off',
+    },
   };
 }
