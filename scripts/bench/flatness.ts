@@ -3,11 +3,17 @@
  * (fingerprints, LSH band keys, outcomes, document frequencies, event clusters and their term
  * index) directly in SQL, then times the decision (the normalizer's own path: advisory lock,
  * `decideBatch` over the Postgres reader, the writer's statements, rolled back so the state stays
- * at N) for the same probe articles at each size, one at a time and in batches.
+ * at N) for the same probe articles at each size, one at a time and in batches. The warm-up, the
+ * one-at-a-time and the batched probes are three disjoint sets of articles: a probe never finds
+ * the index pages its own keys touched in an earlier phase in cache, as a new article never does.
  *
  *   node flatness.js <postgresUrl> <sizes comma-separated> <probes>
+ *
+ * BENCH_FLAT_KEEP_DATABASE=1 keeps the database at the largest size (its name is logged), to
+ * EXPLAIN the decision's statements against it afterwards; drop it by hand when done.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OutgoingMessage } from '@newsflow/contracts';
@@ -36,11 +42,20 @@ import { ArticleGenerator, type BenchArticle } from './generate';
 /** The normalizer's lock key (postgres-normalizer-state.ts): the probe takes the same lock. */
 const DECISION_LOCK_KEY = 7_305_118_202;
 const SAMPLE_ARTICLES = 1_500;
+/**
+ * One article stream: the term model learns from its first `SAMPLE_ARTICLES`, the probes come
+ * after them, so the probes' names and topics are among those the stored events' index terms were
+ * drawn from (as a new article's are among the corpus's), and their candidate-event look-ups walk
+ * posting lists that grow with the corpus.
+ */
+const STREAM_SEED = 99;
 /** A term seen in fewer sample events than this is a "name of the day": fresh per stored event. */
 const COMMON_MIN_EVENTS = 3;
 const SLOTS = 20_000;
 /** Decisions per batch in the batched probe (the normalizer batches whatever queued, up to 64). */
 const BATCH_SIZE = 25;
+/** Probes decided alone first, to warm what every decision shares (upper index levels, catalogs). */
+const WARM_UP_PROBES = 20;
 
 export interface FlatnessSize {
   articles: number;
@@ -51,11 +66,15 @@ export interface FlatnessSize {
   p90Ms: number | null;
   /** Median ms per statement kind (decisions alone), to show which look-up grows. */
   perQueryMedianMs: Record<string, number | null>;
+  /** Median ms per statement kind per batch of `BATCH_SIZE`. */
+  batchPerQueryMedianMs: Record<string, number | null>;
   /** Median wall ms per article when the probes are decided in batches of `BATCH_SIZE`. */
   batchMsPerArticle: number | null;
   /** The bench process's CPU ms per article (decisions in memory, SQL client), alone and batched. */
   cpuMsPerArticle: number | null;
   batchCpuMsPerArticle: number | null;
+  /** 1-minute load average before and after probing this size. */
+  loadAverage: [number, number];
 }
 
 export interface FlatnessResult {
@@ -106,6 +125,10 @@ interface TermModel {
   rareTermsPerArticle: number;
 }
 
+function articleStream(): ArticleGenerator {
+  return new ArticleGenerator(STREAM_SEED, { duplicateShare: 0, htmlShare: 0, htmlBytes: 0 });
+}
+
 function cleaned(article: BenchArticle): { title: string; text: string; publishedAt: string } {
   const outcome = cleanArticle({
     url: article.url,
@@ -124,11 +147,7 @@ function cleaned(article: BenchArticle): { title: string; text: string; publishe
 
 /** Clusters a sample in memory to learn how index terms and document frequencies spread. */
 async function learnTermModel(): Promise<TermModel> {
-  const generator = new ArticleGenerator(11, {
-    duplicateShare: 0,
-    htmlShare: 0,
-    htmlBytes: 0,
-  });
+  const generator = articleStream();
   const memory = new InMemoryEventRepository();
   const repository = new RecordingRepository(memory);
   for (let index = 0; index < SAMPLE_ARTICLES; index++) {
@@ -305,7 +324,9 @@ async function generateState(
       `ALTER TABLE ${constraint.table} ADD CONSTRAINT ${constraint.name} ${constraint.definition}`,
     );
   for (const index of indexes.rows) await timed(client, `index ${index.name}`, index.definition);
-  await timed(client, 'analyze', 'ANALYZE');
+  // A normalizer that stored N articles has been vacuumed by autovacuum along the way: the
+  // visibility map lets the term and band-key look-ups be index-only, as they are in service.
+  await timed(client, 'vacuum analyze', 'VACUUM (ANALYZE)');
 }
 
 /** A manager whose `query` is timed per statement kind; the adapters only ever call `query`. */
@@ -324,26 +345,25 @@ function timingManager(manager: EntityManager, times: Map<string, number[]>): En
   return wrapper as unknown as EntityManager;
 }
 
+/** The decision's statements (see postgres-decision-state.ts), named by what they read or write. */
 function statementKind(sql: string): string {
   const compact = sql.replace(/\s+/g, ' ');
   if (compact.includes('pg_advisory_xact_lock')) return 'lock';
-  if (compact.includes('INSERT INTO article_outcomes')) return 'outcomes.write';
+  if (compact.includes('INSERT INTO article_outcomes')) return 'write';
+  if (compact.includes('outcomes AS (')) return 'hints';
+  if (compact.includes('FROM event_cluster_terms')) return 'candidateEvents';
+  // Read-throughs: what the read-ahead did not foresee.
   if (compact.includes('FROM article_outcomes')) return 'outcomes';
   if (compact.includes("SELECT 'id' AS match")) return 'findExact';
-  if (compact.includes('FROM fingerprint_band_keys WHERE band_key')) return 'findByBandKeys';
-  if (compact.includes('INSERT INTO article_fingerprints')) return 'fingerprints.write';
-  if (compact.includes('INSERT INTO term_document_frequencies')) return 'documentFrequencies.write';
+  if (compact.includes('band_key')) return 'findByBandKeys';
   if (compact.includes('FROM term_document_frequencies')) return 'documentFrequencies';
-  if (compact.includes('FROM event_cluster_terms WHERE term')) return 'candidateEvents';
-  if (compact.includes('INSERT INTO event_clusters')) return 'events.write';
-  if (compact.includes('event_cluster_terms')) return 'eventTerms.write';
   return 'other';
 }
 
-type ProbeArticle = BenchArticle & { cleanedText: string };
+export type ProbeArticle = BenchArticle & { cleanedText: string };
 
 /** What the normalizer queues for a decision: built outside the lock (hints included), as there. */
-function requestOf(article: ProbeArticle): DecisionRequest {
+export function requestOf(article: ProbeArticle): DecisionRequest {
   const input: ClassifyInput = {
     id: article.id,
     canonicalUrl: article.url,
@@ -376,6 +396,16 @@ function requestOf(article: ProbeArticle): DecisionRequest {
       } as unknown as OutgoingMessage,
     ],
   };
+}
+
+/** The probe articles: the same ones at every size (and in `explain-decision.ts`). */
+export function generateProbeArticles(count: number): ProbeArticle[] {
+  const generator = articleStream();
+  for (let index = 0; index < SAMPLE_ARTICLES; index++) generator.next();
+  return Array.from({ length: count }, () => {
+    const article = generator.next();
+    return { ...article, cleanedText: cleaned(article).text };
+  });
 }
 
 /**
@@ -433,11 +463,10 @@ async function main(): Promise<void> {
     console.log(
       `flatness: ${round(model.eventsPerArticle, 2)} events/article, ${round(model.commonShare * 100, 0)}% common index terms, ${model.documentShare.size} common terms`,
     );
-    const generator = new ArticleGenerator(99, { duplicateShare: 0, htmlShare: 0, htmlBytes: 0 });
-    const probeArticles = Array.from({ length: probes }, () => {
-      const article = generator.next();
-      return { ...article, cleanedText: cleaned(article).text };
-    });
+    const probeArticles = generateProbeArticles(WARM_UP_PROBES + 2 * probes);
+    const warmUpProbes = probeArticles.slice(0, WARM_UP_PROBES);
+    const aloneProbes = probeArticles.slice(WARM_UP_PROBES, WARM_UP_PROBES + probes);
+    const batchedProbes = probeArticles.slice(WARM_UP_PROBES + probes);
     const result: FlatnessResult = { probes, sizes: [], ratio: null, batchRatio: null };
     let current = 0;
     for (const size of sizes) {
@@ -447,10 +476,12 @@ async function main(): Promise<void> {
       const generateSeconds = (performance.now() - start) / 1000;
       current = size;
       // Warm the caches as a running normalizer has them, then measure.
-      await probe(dataSource, probeArticles.slice(0, Math.min(20, probes)), 1);
-      const alone = await probe(dataSource, probeArticles, 1);
+      const loadBefore = loadavg()[0];
+      await probe(dataSource, warmUpProbes, 1);
+      const alone = await probe(dataSource, aloneProbes, 1);
       const { durations, times } = alone;
-      const batched = await probe(dataSource, probeArticles, BATCH_SIZE);
+      const batched = await probe(dataSource, batchedProbes, BATCH_SIZE);
+      const loadAfter = loadavg()[0];
       const counts = await client.query<{ events: string; keys: string }>(
         `SELECT (SELECT count(*) FROM event_clusters) AS events,
                 (SELECT count(*) FROM fingerprint_band_keys) AS keys`,
@@ -465,13 +496,17 @@ async function main(): Promise<void> {
         perQueryMedianMs: Object.fromEntries(
           [...times].map(([kind, list]) => [kind, round(median(list), 3)]),
         ),
+        batchPerQueryMedianMs: Object.fromEntries(
+          [...batched.times].map(([kind, list]) => [kind, round(median(list), 2)]),
+        ),
         batchMsPerArticle: round(median(batched.durations), 2),
         cpuMsPerArticle: round(alone.cpuMsPerArticle, 2),
         batchCpuMsPerArticle: round(batched.cpuMsPerArticle, 2),
+        loadAverage: [round(loadBefore, 2) ?? 0, round(loadAfter, 2) ?? 0],
       };
       result.sizes.push(entry);
       console.log(
-        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; ${JSON.stringify(entry.perQueryMedianMs)}`,
+        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)}; load ${entry.loadAverage.join(' → ')}`,
       );
     }
     const first = result.sizes[0]?.medianMs ?? null;
@@ -484,7 +519,9 @@ async function main(): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
     if (dataSource.isInitialized) await dataSource.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    if (process.env.BENCH_FLAT_KEEP_DATABASE === '1')
+      console.error(`flatness: kept database ${name}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
     await admin.end();
   }
 }

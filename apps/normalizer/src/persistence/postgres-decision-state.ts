@@ -285,16 +285,20 @@ export class PostgresDecisionReader implements DecisionStateReader {
             hits AS (
               SELECT p.ord, c.id, c.shared, c.rank <= p.bodies AS with_event
                 FROM p JOIN q USING (ord) CROSS JOIN LATERAL (
-                SELECT e.id, matches.shared,
-                       row_number() OVER (ORDER BY matches.shared DESC, e.id) AS rank
+                SELECT matches.event_id AS id, matches.shared,
+                       row_number() OVER (ORDER BY matches.shared DESC, matches.event_id) AS rank
                   FROM (SELECT event_id, count(*)::int AS shared FROM event_cluster_terms
-                         WHERE term = ANY(q.terms) GROUP BY event_id) matches
-                  JOIN event_clusters e ON e.id = matches.event_id
-                 WHERE p.published_at IS NULL OR e.first_published_at IS NULL
-                    OR e.last_published_at IS NULL
-                    OR p.published_at BETWEEN e.first_published_at - make_interval(days => p.window_days)
-                                          AND e.last_published_at + make_interval(days => p.window_days)
-                 ORDER BY matches.shared DESC, e.id
+                         WHERE term = ANY(q.terms) GROUP BY event_id
+                         ORDER BY shared DESC, event_id) matches
+                  -- Each event's time window checked in rank order, until the limit is reached.
+                  CROSS JOIN LATERAL (
+                    SELECT FROM event_clusters e
+                     WHERE e.id = matches.event_id
+                       AND (p.published_at IS NULL OR e.first_published_at IS NULL
+                            OR e.last_published_at IS NULL
+                            OR p.published_at BETWEEN e.first_published_at - make_interval(days => p.window_days)
+                                                  AND e.last_published_at + make_interval(days => p.window_days))) in_window
+                 ORDER BY matches.shared DESC, matches.event_id
                  LIMIT p.lim) c),
             read_events AS (
               SELECT e.id, ${EVENT_COLUMNS}

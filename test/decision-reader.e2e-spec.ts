@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, quoteIdentifier } from '@newsflow/database';
+import { PostgresDecisionReader } from '../apps/normalizer/src/persistence/postgres-decision-state';
+
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+interface StoredEvent {
+  id: string;
+  terms: string[];
+  first: string | null;
+  last: string | null;
+}
+
+/** Event ids whose order is their number: ties on shared terms are broken by id. */
+function eventId(number: number): string {
+  return `00000000-0000-4000-8000-${String(number).padStart(12, '0')}`;
+}
+
+describe('candidate events read by the Postgres decision reader', () => {
+  const name = `newsflow_test_${randomBytes(4).toString('hex')}_reader`;
+  const admin = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
+  let dataSource: DataSource;
+
+  async function store(events: readonly StoredEvent[]): Promise<void> {
+    for (const event of events) {
+      await dataSource.query(
+        `INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
+           first_published_at, last_published_at, version, updated_at)
+         VALUES ($1, NULL, '{}', $2, 1, '{}', $3, $4, 1, now())`,
+        [event.id, event.terms, event.first, event.last],
+      );
+      await dataSource.query(
+        `INSERT INTO event_cluster_terms (term, event_id) SELECT unnest($1::text[]), $2`,
+        [event.terms, event.id],
+      );
+    }
+  }
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    dataSource = new DataSource(dataSourceOptions(`${POSTGRES_URL}/${name}`, 2));
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    await store([
+      // Shares the most terms, but ended long before the article: outside its window.
+      { id: eventId(1), terms: ['a', 'b', 'c', 'd'], first: '2025-01-01', last: '2025-01-02' },
+      { id: eventId(2), terms: ['a', 'b', 'c'], first: '2025-06-01', last: '2025-06-10' },
+      // No dates: it cannot be ruled out.
+      { id: eventId(3), terms: ['a', 'b'], first: null, last: null },
+      { id: eventId(4), terms: ['a', 'b'], first: '2025-06-20', last: '2025-06-21' },
+      { id: eventId(5), terms: ['a'], first: '2025-06-05', last: '2025-06-05' },
+      { id: eventId(6), terms: ['z'], first: '2025-06-05', last: '2025-06-05' },
+    ]);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('ranks by shared terms then id, skipping events outside the window without using up the limit', async () => {
+    const reader = new PostgresDecisionReader(dataSource.manager);
+    const query = { terms: ['a', 'b', 'c', 'd'], windowDays: 10, limit: 3 };
+    const { matches, events } = await reader.candidateEvents(
+      [
+        { ...query, publishedAt: '2025-06-15T00:00:00.000Z' },
+        { ...query, publishedAt: null, limit: 2 },
+      ],
+      [],
+    );
+
+    expect(matches[0]).toEqual([
+      { eventId: eventId(2), shared: 3 },
+      { eventId: eventId(3), shared: 2 },
+      { eventId: eventId(4), shared: 2 },
+    ]);
+    // Without a date every event is in the window.
+    expect(matches[1]).toEqual([
+      { eventId: eventId(1), shared: 4 },
+      { eventId: eventId(2), shared: 3 },
+    ]);
+    expect(events.map(({ event }) => event.id).sort()).toEqual(
+      [eventId(1), eventId(2), eventId(3), eventId(4)].sort(),
+    );
+  });
+});
