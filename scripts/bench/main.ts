@@ -56,6 +56,8 @@ interface Options {
   quick: boolean;
   dist: string;
   profile: boolean;
+  /** `--profile-all`: a `.cpuprofile` of the store and ingest too, not only of the normalizer. */
+  profileAll: boolean;
   flat: boolean;
   /** `--cleaning-only`: phase 1 alone, no broker or database needed. */
   cleaningOnly: boolean;
@@ -93,6 +95,7 @@ function parseOptions(argv: readonly string[]): Options {
     cleaningRounds,
     serviceEnv,
     profile: !argv.includes('--no-profile'),
+    profileAll: argv.includes('--profile-all') && !argv.includes('--no-profile'),
     flat: argv.includes('--flat') || (!quick && !argv.includes('--no-flat')),
   };
 }
@@ -130,8 +133,8 @@ class Bench {
     const nodeArgs = [
       // As the Dockerfile and `npm start` run it.
       ...SERVICE_NODE_ARGS[name],
-      ...(name === 'normalizer' && this.options.profile
-        ? ['--cpu-prof', `--cpu-prof-dir=${this.logDir}`, '--cpu-prof-name=normalizer.cpuprofile']
+      ...((name === 'normalizer' && this.options.profile) || this.options.profileAll
+        ? ['--cpu-prof', `--cpu-prof-dir=${this.logDir}`, `--cpu-prof-name=${name}.cpuprofile`]
         : []),
     ];
     const child = spawn(
@@ -223,6 +226,8 @@ interface PipelineResult {
   brokerCpuSecondsInWindow: number | null;
   machineBusyPercentInWindow: number | null;
   profile: ProfileSummary | null;
+  /** With `--profile-all`: the store's and ingest's profiles. */
+  otherProfiles: Partial<Record<ServiceName, ProfileSummary>>;
 }
 
 interface CpuSnapshot {
@@ -354,6 +359,12 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
     if (options.profile && existsSync(profileFile)) profile = summariseProfile(profileFile, ROOT);
     else if (options.profile)
       console.log(`  no profile written (files: ${readdirSync(bench.logDir).join(', ')})`);
+    const otherProfiles: Partial<Record<ServiceName, ProfileSummary>> = {};
+    for (const name of ['store', 'ingest'] as const) {
+      const file = join(bench.logDir, `${name}.cpuprofile`);
+      if (options.profileAll && existsSync(file))
+        otherProfiles[name] = summariseProfile(file, ROOT);
+    }
     return {
       saturate,
       paced,
@@ -366,11 +377,26 @@ async function runPipeline(bench: Bench, options: Options): Promise<PipelineResu
       brokerCpuSecondsInWindow: brokerCpu,
       machineBusyPercentInWindow: machine,
       profile,
+      otherProfiles,
     };
   } finally {
     clearInterval(sampler);
     if (load.exitCode === null) load.kill('SIGTERM');
   }
+}
+
+function printProfile(service: string, profile: ProfileSummary): void {
+  console.log(
+    `${service} profile (self time, ${profile.busySamples} busy samples, GC ${profile.gcPercent}%):`,
+  );
+  for (const entry of profile.top.slice(0, 10))
+    console.log(`  ${String(entry.selfPercent).padStart(5)}%  ${entry.function}  ${entry.where}`);
+  console.log(
+    `  by module: ${profile.byModule
+      .slice(0, 8)
+      .map((entry) => `${entry.module} ${entry.selfPercent}%`)
+      .join(', ')}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -525,24 +551,15 @@ async function main(): Promise<void> {
     );
     for (const [name, figures] of Object.entries(services))
       console.log(
-        `  ${name}: peak RSS ${figures.peakRssMb} MB (VmHWM ${figures.vmHwmMb}), ${figures.cpuSecondsInWindow} CPU s in window`,
+        `  ${name}: peak RSS ${figures.peakRssMb} MB (VmHWM ${figures.vmHwmMb}), ${figures.cpuSecondsInWindow} CPU s in window` +
+          (figures.cpuSecondsInWindow !== null && saturate.queryableInWindow > 0
+            ? ` = ${round((figures.cpuSecondsInWindow * 1000) / saturate.queryableInWindow, 2)} ms/article`
+            : ''),
       );
     console.log(`RSS < ${TARGETS.rssMb} MB per service: ${mark(verdict.rss)}`);
-    if (pipeline.profile) {
-      console.log(
-        `normalizer profile (self time, ${pipeline.profile.busySamples} busy samples, GC ${pipeline.profile.gcPercent}%):`,
-      );
-      for (const entry of pipeline.profile.top.slice(0, 10))
-        console.log(
-          `  ${String(entry.selfPercent).padStart(5)}%  ${entry.function}  ${entry.where}`,
-        );
-      console.log(
-        `  by module: ${pipeline.profile.byModule
-          .slice(0, 8)
-          .map((entry) => `${entry.module} ${entry.selfPercent}%`)
-          .join(', ')}`,
-      );
-    }
+    if (pipeline.profile) printProfile('normalizer', pipeline.profile);
+    for (const [name, profile] of Object.entries(pipeline.otherProfiles))
+      printProfile(name, profile);
   }
   if (cleaning)
     console.log(

@@ -86,3 +86,14 @@ export function summariseProfile(file: string, root: string, limit = 15): Profil
       .map(([module, count]) => ({ module, selfPercent: percent(count) })),
   };
 }
+
+/** `node profile.js <file.cpuprofile> [root]`: the summary of one profile, printed. */
+if (require.main === module) {
+  const [file, root = process.cwd()] = process.argv.slice(2);
+  const summary = summariseProfile(file, root, 25);
+  console.log(`${summary.busySamples} busy samples, GC ${summary.gcPercent}%`);
+  for (const entry of summary.top)
+    console.log(`${String(entry.selfPercent).padStart(5)}%  ${entry.function}  ${entry.where}`);
+  for (const entry of summary.byModule)
+    console.log(`${String(entry.selfPercent).padStart(5)}%  ${entry.module}`);
+}

@@ -1,9 +1,9 @@
-import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { Store, storage } from 'nestjs-pino/storage';
 import type { Logger } from 'pino';
-import { lastValueFrom } from 'rxjs';
-import { isMessageName, validateMessage } from '@newsflow/contracts';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { type MessageName, isMessageName, validateMessage } from '@newsflow/contracts';
 import {
   TRACEPARENT_HEADER,
   continueTrace,
@@ -15,6 +15,7 @@ import {
   messagesRetriedTotal,
   runInTrace,
 } from '@newsflow/observability';
+import { AckCoalescer } from './ack-coalescer';
 import type { AmqpConnection } from './amqp-connection';
 import { BrokerUnavailableError } from './errors';
 import {
@@ -44,6 +45,12 @@ export interface AmqpServerOptions {
 /** How long a delivery waits before it is requeued because the broker could not take its output. */
 const BROKER_BACKOFF_MS = 1_000;
 
+/** The consumer channel and the acks of its deliveries: a reconnect makes a new pair. */
+interface Consumer {
+  channel: Channel;
+  acks: AckCoalescer;
+}
+
 /** What happened to one delivery; the metrics and the tests read it. */
 export type DeliveryOutcome = 'acked' | 'retried' | 'parked' | 'requeued';
 
@@ -55,9 +62,11 @@ export type DeliveryOutcome = 'acked' | 'retried' | 'parked' | 'requeued';
  * succeed (bad JSON, unknown type, invalid payload), it is parked with the reason.
  */
 export class AmqpServer extends Server implements CustomTransportStrategy {
-  private channel: Channel | null = null;
+  private consumer: Consumer | null = null;
   private consumerTag: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Resolved once in listen(): Nest's look-up by pattern tries JSON.parse on every call. */
+  private readonly handlers = new Map<MessageName, MessageHandler>();
   private stopping = false;
   private readonly outcomeListeners: Array<(outcome: DeliveryOutcome, type: string) => void> = [];
 
@@ -79,9 +88,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   listen(callback: (...optionalParams: unknown[]) => void): void {
-    const missing = this.options.queue.messageNames.filter(
-      (name) => !this.getHandlerByPattern(name),
-    );
+    for (const name of this.options.queue.messageNames) {
+      const handler = this.getHandlerByPattern(name);
+      if (handler) this.handlers.set(name, handler);
+    }
+    const missing = this.options.queue.messageNames.filter((name) => !this.handlers.has(name));
     if (missing.length > 0) {
       callback(new Error(`no @EventPattern handler for ${missing.join(', ')}`));
       return;
@@ -100,17 +111,20 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   /** Stops taking messages, lets the ones in flight finish (bounded), then closes the channel. */
   async close(): Promise<void> {
     this.stopping = true;
-    const channel = this.channel;
-    if (channel && this.consumerTag) {
-      await channel.cancel(this.consumerTag).catch(() => undefined);
+    const consumer = this.consumer;
+    if (consumer && this.consumerTag) {
+      await consumer.channel.cancel(this.consumerTag).catch(() => undefined);
       this.consumerTag = null;
     }
     await Promise.race([
       Promise.allSettled([...this.inFlight]),
       new Promise((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
     ]);
-    this.channel = null;
-    if (channel) await channel.close().catch(() => undefined);
+    this.consumer = null;
+    if (consumer) {
+      consumer.acks.flush();
+      await consumer.channel.close().catch(() => undefined);
+    }
   }
 
   on(): never {
@@ -118,7 +132,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   unwrap<T>(): T {
-    return this.channel as T;
+    return (this.consumer?.channel ?? null) as T;
   }
 
   private async startConsuming(model: ChannelModel): Promise<void> {
@@ -126,25 +140,31 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => this.log.warn({ err: error }, 'consumer channel error'));
     channel.on('close', () => {
-      if (this.channel !== channel) return;
-      this.channel = null;
+      if (this.consumer?.channel !== channel) return;
+      this.consumer = null;
       this.consumerTag = null;
       if (!this.stopping) void this.connection.restart('consumer channel closed');
     });
     // Declared here too, so consuming never depends on which setup ran first.
     await declareConsumerQueue(channel, this.options.queue);
     await channel.prefetch(this.options.prefetch);
-    this.channel = channel;
+    // An ack on a channel that died in between throws; the broker redelivers the message anyway.
+    const acks = new AckCoalescer({
+      ack: (message, allUpTo) => safely(() => channel.ack(message, allUpTo)),
+    });
+    const consumer: Consumer = { channel, acks };
+    this.consumer = consumer;
     const { consumerTag } = await channel.consume(this.options.queue.queue, (message) => {
       if (!message) return; // cancelled by the broker (queue deleted); the reconnect re-consumes
-      const work = this.handleDelivery(channel, message).finally(() => this.inFlight.delete(work));
+      acks.delivered(message);
+      const work = this.handleDelivery(consumer, message).finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
     });
     this.consumerTag = consumerTag;
     this.log.info({ queue: this.options.queue.queue }, 'consuming');
   }
 
-  private async handleDelivery(channel: Channel, message: ConsumeMessage): Promise<void> {
+  private async handleDelivery(consumer: Consumer, message: ConsumeMessage): Promise<void> {
     const context = new AmqpContext([message]);
     const type = String(message.properties.type ?? message.fields.routingKey);
     const queue = this.options.queue.queue;
@@ -162,11 +182,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       storage.run(new Store(logger), async () => {
         let outcome: DeliveryOutcome;
         try {
-          outcome = await this.process(channel, message, context, type, logger);
+          outcome = await this.process(consumer, message, context, type, logger);
         } catch (error) {
           // Only a failed retry/park publish lands here: the broker is gone, the message is not ours.
           logger.warn({ err: error }, 'could not settle message; it will be redelivered');
-          safely(() => channel.nack(message, false, true));
+          requeue(consumer, message);
           outcome = 'requeued';
         }
         stopTimer({ outcome });
@@ -177,7 +197,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   private async process(
-    channel: Channel,
+    consumer: Consumer,
     message: ConsumeMessage,
     context: AmqpContext,
     type: string,
@@ -187,24 +207,26 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     try {
       body = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.park(channel, message, `body is not valid JSON: ${errorMessage(error)}`);
+      return this.park(consumer, message, `body is not valid JSON: ${errorMessage(error)}`);
     }
-    if (!isMessageName(type)) return this.park(channel, message, `unknown message type "${type}"`);
-    const handler = this.getHandlerByPattern(type);
-    if (!handler) return this.park(channel, message, `no handler for "${type}" on this queue`);
+    if (!isMessageName(type)) return this.park(consumer, message, `unknown message type "${type}"`);
+    const handler = this.handlers.get(type);
+    if (!handler) return this.park(consumer, message, `no handler for "${type}" on this queue`);
     const validation = validateMessage(type, body);
-    if (!validation.ok) return this.park(channel, message, `invalid ${type}: ${validation.error}`);
+    if (!validation.ok) return this.park(consumer, message, `invalid ${type}: ${validation.error}`);
 
     try {
-      const result = this.transformToObservable(await handler(validation.payload, context));
-      await lastValueFrom(result, { defaultValue: undefined });
+      // Nest's handler proxy resolves to the handler's value, or to an Observable (a handler that
+      // returned one, or the exception filter's error).
+      const result: unknown = await handler(validation.payload, context);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
       if (isTransientInfrastructureError(error)) {
         // The broker or the database, not the message, failed: no attempt is spent, it comes
         // back once they are up (a Postgres restart must not park every message in flight).
         logger.warn({ err: error }, 'broker or database unavailable while handling; requeueing');
         await new Promise((resolve) => setTimeout(resolve, BROKER_BACKOFF_MS));
-        safely(() => channel.nack(message, false, true));
+        requeue(consumer, message);
         return 'requeued';
       }
       const reason = errorMessage(error);
@@ -212,7 +234,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       if (attempt >= this.options.queue.retryDelaysMs.length) {
         logger.error({ err: error, attempt }, 'handler failed for the last time; parking');
         return this.park(
-          channel,
+          consumer,
           message,
           `handler failed after ${attempt + 1} attempts: ${reason}`,
         );
@@ -233,15 +255,15 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
           },
         },
       );
-      safely(() => channel.ack(message));
+      consumer.acks.ack(message);
       return 'retried';
     }
-    safely(() => channel.ack(message));
+    consumer.acks.ack(message);
     return 'acked';
   }
 
   private async park(
-    channel: Channel,
+    consumer: Consumer,
     message: ConsumeMessage,
     reason: string,
   ): Promise<DeliveryOutcome> {
@@ -260,7 +282,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         },
       },
     );
-    safely(() => channel.ack(message));
+    consumer.acks.ack(message);
     return 'parked';
   }
 }
@@ -309,7 +331,13 @@ function errorMessage(error: unknown): string {
 const truncate = (text: string, max = 1000): string =>
   text.length > max ? `${text.slice(0, max)}…` : text;
 
-/** Acking on a channel that died in between throws; the broker redelivers the message anyway. */
+/** Gives the delivery back to the broker at once (it comes back, no attempt spent). */
+function requeue(consumer: Consumer, message: ConsumeMessage): void {
+  safely(() => consumer.channel.nack(message, false, true));
+  consumer.acks.settledElsewhere(message);
+}
+
+/** Settling on a channel that died in between throws; the broker redelivers the message anyway. */
 function safely(settle: () => void): void {
   try {
     settle();

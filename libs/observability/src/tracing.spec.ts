@@ -33,6 +33,12 @@ describe('W3C trace context', () => {
     expect(trace.parentSpanId).toBeUndefined();
   });
 
+  it('gives every span an id of its own, across many', () => {
+    const spanIds = Array.from({ length: 2_000 }, () => continueTrace(undefined).spanId);
+    expect(new Set(spanIds).size).toBe(spanIds.length);
+    for (const spanId of spanIds) expect(spanId).toMatch(/^[\da-f]{16}$/);
+  });
+
   it('accepts a future version with more fields, and upper case', () => {
     expect(parseTraceparent(`01-${traceId}-${parentId}-00-more`)).toEqual({
       traceId,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** The W3C header (https://www.w3.org/TR/trace-context/), in HTTP and in AMQP message headers. */
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -63,8 +63,22 @@ export function currentTrace(): TraceContext | undefined {
   return traceStorage.getStore();
 }
 
+/**
+ * Ids come from a pool of random bytes filled 4 KB at a time: one `randomFillSync` per ~500 span
+ * ids instead of one per message (it was 3–4% of a consumer's CPU).
+ */
+const RANDOM_POOL_BYTES = 4096;
+const randomPool = Buffer.alloc(RANDOM_POOL_BYTES);
+let randomPoolOffset = RANDOM_POOL_BYTES;
+
 function randomHex(bytes: number): string {
-  let hex = randomBytes(bytes).toString('hex');
-  while (ALL_ZEROS.test(hex)) hex = randomBytes(bytes).toString('hex');
-  return hex;
+  for (;;) {
+    if (randomPoolOffset + bytes > RANDOM_POOL_BYTES) {
+      randomFillSync(randomPool);
+      randomPoolOffset = 0;
+    }
+    const hex = randomPool.toString('hex', randomPoolOffset, randomPoolOffset + bytes);
+    randomPoolOffset += bytes;
+    if (!ALL_ZEROS.test(hex)) return hex;
+  }
 }
