@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cleanArticle } from '../libs/text-processing/src/cleaning';
 import type { RawArticle } from '../libs/text-processing/src/cleaning';
+import { pageTitleCases, titleSummary } from './eval-titles';
 
 interface EvalPage {
   key: string;
@@ -191,6 +192,11 @@ function main(): void {
   }
   summarize('html', scoreForm(pages, 'html'), worst);
   summarize('dump', scoreForm(pages, 'dump'), worst);
+  // Titles against each page's own headline (`npm run eval:titles` adds ECB+ and lists the misses).
+  for (const form of ['html', 'dump'] as const) {
+    const cases = pageTitleCases(form);
+    if (cases !== null) console.log(titleSummary(`title ${form}`, cases));
+  }
   speedSection(pages);
 }
 

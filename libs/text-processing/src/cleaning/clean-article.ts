@@ -6,6 +6,7 @@ import type * as HtmlExtractModule from './html-extract';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
 import { detectLanguage } from './language';
 import { templateLineKey } from './template';
+import { decodeTitleEntities, headlineLike, splitOutletFromTitle, squashed } from './title';
 import { garbageRatio, joinParagraphs, normalizeLine, normalizedLines } from './text-normalize';
 import { normalizeUrl, siteDomain } from './urls';
 
@@ -98,6 +99,18 @@ function alreadyClean(features: readonly LineFeatures[]): boolean {
   return nonProse <= Math.max(1, features.length * 0.2);
 }
 
+/** A clean text that opens with a short line standing alone above prose opens with its headline. */
+function openingHeadline(features: readonly LineFeatures[], receivedAt: string): boolean {
+  const [first, second] = features;
+  return (
+    first !== undefined &&
+    second !== undefined &&
+    second.group !== first.group &&
+    !first.prose &&
+    headlineLike(first.text, first.words, receivedAt)
+  );
+}
+
 function languageSample(lines: readonly string[]): string {
   const long = lines.filter((line) => line.length >= 60);
   return (long.length > 0 ? long : lines).join('\n');
@@ -113,9 +126,13 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
   const features = analyzeLines(lines, language, template);
   if (alreadyClean(features)) {
     const paragraphs = features.map((line) => line.text);
+    let title = knownTitle;
     if (knownTitle !== null && paragraphs[0] === knownTitle) paragraphs.shift();
+    else if (knownTitle === null && openingHeadline(features, raw.receivedAt)) {
+      title = paragraphs.shift() ?? null;
+    }
     return {
-      title: knownTitle,
+      title,
       author: null,
       publishedAt: null,
       siteName: null,
@@ -127,7 +144,7 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
   }
   const dump = extractFromDump(
     lines,
-    { receivedAt: raw.receivedAt, language, knownTitle, template },
+    { receivedAt: raw.receivedAt, language, knownTitle, template, url: raw.url },
     features,
   );
   return {
@@ -175,6 +192,7 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
       language: metadata.language ?? detectLanguage(languageSample(pageLines)),
       knownTitle: metadata.title,
       template,
+      url: raw.url,
     });
     const dumpChars = dump.paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
     if (dumpChars > readabilityChars) paragraphs = dump.paragraphs;
@@ -182,7 +200,7 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
     publishedAt ??= dump.publishedAt;
   }
   return {
-    title: metadata.title,
+    title: htmlTitle(metadata.title, metadata.siteName, raw.url, pageLines),
     author,
     publishedAt,
     siteName: metadata.siteName,
@@ -191,6 +209,19 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
     templateKeys: keysOf(pageLines),
     canonicalCandidates: [metadata.canonicalUrl, metadata.ogUrl],
   };
+}
+
+/** The page's title without an "- Outlet" part that names the site, and unescaped. */
+function htmlTitle(
+  title: string | null,
+  siteName: string | null,
+  url: string | null,
+  pageLines: readonly string[],
+): string | null {
+  if (title === null) return null;
+  const decoded = decodeTitleEntities(title);
+  const mastheads = (): ReadonlySet<string> => new Set(pageLines.map(squashed));
+  return splitOutletFromTitle(decoded, { siteName, url, pageLines: mastheads }).headline || decoded;
 }
 
 function clientLanguage(value: string | null): string | null {

@@ -63,7 +63,7 @@ const DATE_WORDS = new Set(
     'gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre janeiro fevereiro março maio junho julho setembro outubro dezembro ' +
     'mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday ' +
     'am pm gmt utc bst cet cest est edt pst pdt cst cdt et pt ist ago min mins minute minutes hour hours day days week weeks ' +
-    'published updated posted last date on at le am el il em de of the du der um às a las st nd rd th ' +
+    'published updated posted last date on at le am el il em de of the du der um uhr às a las st nd rd th ' +
     'publié mis à jour veröffentlicht aktualisiert publicado actualizado pubblicato aggiornato diterbitkan diperbarui'
   ).split(' '),
 );
@@ -79,6 +79,16 @@ function mostlyDateWords(line: string): boolean {
     if ((first >= 48 && first <= 57) || DATE_WORDS.has(word)) dateWords += 1;
   }
   return dateWords >= words.length * MIN_DATE_WORD_SHARE;
+}
+
+/**
+ * Every word is a number, a month or weekday name or a date label, and one is a number: a stamp in
+ * any language chrono cannot read ("Aktualisiert am 12. März 2025, 14:12 Uhr").
+ */
+export function onlyDateWords(line: string): boolean {
+  if (line.length > 80 || !HAS_DIGIT.test(line)) return false;
+  const words = wordTokens(line);
+  return words.length > 0 && words.every((word) => /^\d/.test(word) || DATE_WORDS.has(word));
 }
 
 /**

@@ -18,6 +18,7 @@ import { hasStopWordList, isUnspacedScript, stopWordDensity, wordsOf } from './l
 import { templateKeyOfNormalized, templateLineKey } from './template';
 import { joinTokens, normalizedWords } from './tokens';
 import type { SourceTemplate } from './cleaning.types';
+import { headlineLike, isStampLine, splitOutletFromTitle, squashed } from './title';
 
 /** `data`: a row of a table of figures (results, standings) that belongs to the article around it. */
 export type LineKind = 'prose' | 'data' | 'heading' | 'short' | 'boilerplate';
@@ -49,12 +50,13 @@ export interface DumpOptions {
   language: string | null;
   knownTitle: string | null;
   template?: SourceTemplate;
+  /** The page's address: its domain tells the outlet's name in a "Headline - Outlet" first line. */
+  url?: string | null;
 }
 
 const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
 const TRUNCATED = /(?:\.\.\.|…)\s*$/;
 const TRUNCATED_AFTER_SENTENCE = /[.!?]["”’']?\s*(?:\.\.\.|…)\s*$/u;
-const TITLE_SEPARATOR = /\s+[|–—-]\s+|\s+::\s+/;
 const DOMAIN_LINE = /^[\p{L}\d-]+(?:\.[\p{L}\d-]+)+$/u;
 const NAME_LINE = /^\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}$/u;
 const MAX_TEMPLATE_LINE = 500;
@@ -84,18 +86,6 @@ function explicitBoilerplate(text: string): boolean {
   if (text.length < 400 && matchesAny(CAPTION_PATTERNS, text)) return true;
   if (text.length < 400 && matchesAny(PROMO_PATTERNS, text)) return true;
   return text.length < 800 && BIO_PATTERN.test(text);
-}
-
-function splitHeadTitle(firstLine: string): { title: string; site: string | null } {
-  const parts = firstLine.split(TITLE_SEPARATOR);
-  if (parts.length < 2) return { title: firstLine, site: null };
-  let longest = 0;
-  for (let index = 1; index < parts.length; index += 1) {
-    if (parts[index].length > parts[longest].length) longest = index;
-  }
-  const rest = parts.filter((_, index) => index !== longest);
-  const site = rest[rest.length - 1] ?? null;
-  return { title: parts[longest], site: site !== null && site.length <= 40 ? site : null };
 }
 
 function lineWeight(line: ClassifiedLine): number {
@@ -505,12 +495,18 @@ function announcedListEnd(lines: readonly ClassifiedLine[], run: Run): number {
   return end;
 }
 
+/** Lines looked at for a title when no body was found to stand under it. */
+const TITLE_SEARCH_LINES = 40;
+
 function pickTitle(
   features: readonly LineFeatures[],
-  regionStart: number,
+  body: Run,
   headTitle: string | null,
+  receivedAt: string,
 ): string | null {
-  const head = features.slice(0, regionStart > 0 ? regionStart : Math.min(features.length, 40));
+  // The headline stands above the body; a text whose body starts on its first line has none.
+  const regionEnd = body.end >= body.start ? body.start : TITLE_SEARCH_LINES;
+  const head = features.slice(0, Math.min(features.length, regionEnd));
   const counts = new Map<string, number>();
   for (const line of features) {
     if (line.comparable.length > 0)
@@ -518,7 +514,7 @@ function pickTitle(
   }
   const headKey = headTitle !== null ? comparable(headTitle) : null;
   let best: string | null = null;
-  let bestScore = 0;
+  let bestScore = -1;
   head.forEach((line, index) => {
     if (line.words < 3 || line.words > 40 || line.text.length > 300) return;
     if (line.furniture || line.glued || line.truncated || line.text.endsWith('.')) return;
@@ -526,7 +522,8 @@ function pickTitle(
     if ((counts.get(line.comparable) ?? 0) >= 2) score += 3;
     if (headKey !== null && line.comparable === headKey && index > 0) score += 4;
     score += index / Math.max(head.length, 1);
-    if (score > bestScore) {
+    // The stamp test (a date parse) only for a line that would win.
+    if (score > bestScore && !isStampLine(line.text, receivedAt)) {
       bestScore = score;
       best = line.text;
     }
@@ -543,13 +540,24 @@ export function extractFromDump(
 ): DumpExtraction {
   const features = analyzed ?? analyzeLines(lines, options.language, options.template);
   const firstLine = features[0]?.text ?? '';
-  const head = splitHeadTitle(firstLine);
-  const headTitle = head.site !== null ? head.title : null;
+  const head = splitOutletFromTitle(firstLine, {
+    siteName: null,
+    url: options.url ?? null,
+    pageLines: () => new Set(features.slice(1).map((line) => squashed(line.text))),
+  });
+  // A dump opens with the document's title: without an outlet part to cut, it is kept whole.
+  const opening = features[0];
+  const headTitle =
+    head.outlet !== null
+      ? head.headline
+      : opening !== undefined && headlineLike(opening.text, opening.words, options.receivedAt)
+        ? opening.text
+        : null;
 
   // A first pass finds where the body starts; the title is then looked for above it.
   const firstPass = classifyDumpLines(features, options.knownTitle);
   const firstRun = densestRun(firstPass);
-  const title = options.knownTitle ?? pickTitle(features, firstRun.start, headTitle);
+  const title = options.knownTitle ?? pickTitle(features, firstRun, headTitle, options.receivedAt);
   const classified =
     title !== null && title !== options.knownTitle ? classifyDumpLines(features, title) : firstPass;
   const run = withoutTeaserTail(classified, densestRun(classified));
@@ -582,7 +590,7 @@ export function extractFromDump(
   const keys = new Set<string>();
   for (const line of features) if (line.templateKey.length > 0) keys.add(line.templateKey);
 
-  const siteName = head.site ?? (DOMAIN_LINE.test(firstLine) ? firstLine : null);
+  const siteName = head.outlet ?? (DOMAIN_LINE.test(firstLine) ? firstLine : null);
   return {
     paragraphs: withoutIssuerBoilerplate(paragraphs),
     title,

@@ -1,0 +1,155 @@
+import { dateOnlyLine, onlyDateWords, timestampLine } from './dates';
+import { siteDomain } from './urls';
+
+/** What tells the outlet's name apart from the rest of a headline. */
+export interface OutletHints {
+  /** og:site_name, the JSON-LD publisher, or the source the client named. */
+  siteName: string | null;
+  url: string | null;
+  /**
+   * `squashed` forms of the page's other lines: a site name printed on its own (the masthead), or
+   * the headline repeated on its own (the page's h1) under a "Headline - Outlet" document title.
+   */
+  pageLines?: () => ReadonlySet<string>;
+}
+
+const SEPARATOR = /\s+(?:[|–—-]|::)\s+/gu;
+const MAX_OUTLET_CHARS = 40;
+const MAX_OUTLET_WORDS = 6;
+const MIN_NAME_CHARS = 3;
+const MIN_PREFIX_NAME_CHARS = 2;
+/** Domain labels that name no outlet. */
+const GENERIC_LABELS = new Set(['www', 'com', 'net', 'org', 'co', 'news', 'edu', 'gov', 'amp']);
+
+/** Lower-case letters and digits only: "Sportsnet.ca" and "sportsnet ca" compare equal. */
+export function squashed(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function domainNames(url: string | null): string[] {
+  const domain = siteDomain(url);
+  if (domain === null) return [];
+  const labels = domain.split('.');
+  // The registrable name and anything before it ("edition.cnn.com" → "edition", "cnn").
+  return labels
+    .slice(0, Math.max(1, labels.length - 1))
+    .filter((label) => label.length >= MIN_PREFIX_NAME_CHARS && !GENERIC_LABELS.has(label))
+    .map(squashed);
+}
+
+/** "BBC News" names bbc.co.uk, "RT World News" rt.com, "WSJ" wsj.com. */
+function namesOverlap(part: string, name: string, side: 'leading' | 'trailing'): boolean {
+  if (part === name) return true;
+  if (name.includes(part)) return part.length >= MIN_NAME_CHARS;
+  // A leading "The Guardian view on ..." is the headline, a trailing "- Guardian News" the outlet.
+  if (side === 'leading') return false;
+  if (name.length >= MIN_NAME_CHARS && part.includes(name)) return true;
+  return name.length >= MIN_PREFIX_NAME_CHARS && part.startsWith(name);
+}
+
+/**
+ * A title part reads as the outlet when it is short and names the site (its og:site_name or
+ * domain), or is printed on its own elsewhere on the page (the masthead): not any words after a
+ * spaced hyphen, which headlines use too ("Hit - And - Run", "Rehab – Where She 'Knows Everyone'").
+ */
+function looksLikeOutlet(
+  part: string,
+  headline: string,
+  hints: OutletHints,
+  side: 'leading' | 'trailing',
+): boolean {
+  if (part.length === 0 || part.length > MAX_OUTLET_CHARS) return false;
+  if (part.split(/\s+/).length > MAX_OUTLET_WORDS) return false;
+  const key = squashed(part);
+  if (key.length === 0) return false;
+  const names = domainNames(hints.url);
+  if (hints.siteName !== null) names.push(squashed(hints.siteName));
+  if (names.some((name) => namesOverlap(key, name, side))) return true;
+  // Collected only now: most titles are settled by the names above or have no separator at all.
+  const lines = hints.pageLines?.();
+  return lines !== undefined && (lines.has(key) || lines.has(squashed(headline)));
+}
+
+export interface SplitTitle {
+  headline: string;
+  /** The outlet's name cut from the title, or null when no part looked like it. */
+  outlet: string | null;
+}
+
+/**
+ * "Headline - Outlet", "Headline | Section | Outlet" or "Outlet: Headline" → the headline, when the
+ * part cut looks like the outlet; otherwise the title stays whole.
+ */
+export function splitOutletFromTitle(title: string, hints: OutletHints): SplitTitle {
+  const separators = [...title.matchAll(SEPARATOR)];
+  if (separators.length === 0) return { headline: title, outlet: null };
+  const last = separators[separators.length - 1];
+  const lastIndex = last.index ?? 0;
+  const trailing = title.slice(lastIndex + last[0].length).trim();
+  const leadingEnd = separators[0].index ?? 0;
+  const leading = title.slice(0, leadingEnd).trim();
+  const beforeTrailing = title.slice(0, lastIndex).trim();
+  if (beforeTrailing.length > 0 && looksLikeOutlet(trailing, beforeTrailing, hints, 'trailing')) {
+    return { headline: beforeTrailing, outlet: trailing };
+  }
+  const afterLeading = title.slice(leadingEnd + separators[0][0].length).trim();
+  if (leading.length > 0 && looksLikeOutlet(leading, afterLeading, hints, 'leading')) {
+    return { headline: afterLeading, outlet: leading };
+  }
+  return { headline: title, outlet: null };
+}
+
+/**
+ * A line that only stamps the page with a date, a time or their labels ("May 03, 2013",
+ * "Updated 5:40 p.m. ET", "Mis à jour le 12/03/2025 à 14h12") is never the headline.
+ */
+export function isStampLine(line: string, receivedAt: string): boolean {
+  // Tokenised text spaces out the punctuation of dates and times ("5: 40 p. m.", "05 / 02 / 2013").
+  const joined = line
+    .replace(/(\d)\s*([:/.-])\s*(?=\d)/g, '$1$2')
+    .replace(/\b([ap])\.\s?m\./gi, '$1m');
+  return (
+    onlyDateWords(joined) ||
+    timestampLine(joined, receivedAt) ||
+    dateOnlyLine(joined, receivedAt) !== null
+  );
+}
+
+const MIN_HEADLINE_WORDS = 3;
+const MAX_HEADLINE_WORDS = 40;
+const CLOSES_SENTENCE = /[.:;]["”’']?$/u;
+
+/** A line that can be a headline: a few words, not a closed sentence, not a stamp. */
+export function headlineLike(line: string, words: number, receivedAt: string): boolean {
+  return (
+    words >= MIN_HEADLINE_WORDS &&
+    words <= MAX_HEADLINE_WORDS &&
+    !CLOSES_SENTENCE.test(line) &&
+    !isStampLine(line, receivedAt)
+  );
+}
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  lt: '<',
+  gt: '>',
+  nbsp: ' ',
+};
+
+/** Structured data sometimes carries the headline still HTML-escaped ("&#8216;The Medium&#8217;"). */
+export function decodeTitleEntities(title: string): string {
+  if (!title.includes('&')) return title;
+  return title.replace(
+    /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi,
+    (entity, dec, hex, name) => {
+      if (typeof dec === 'string') return String.fromCodePoint(Number(dec));
+      if (typeof hex === 'string') return String.fromCodePoint(parseInt(hex, 16));
+      return NAMED_ENTITIES[(name as string).toLowerCase()] ?? entity;
+    },
+  );
+}
