@@ -255,9 +255,9 @@ async function generateState(
   await timed(
     client,
     `${events} event clusters`,
-    `INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
+    `INSERT INTO event_clusters (id, sequence, title, terms, index_terms, article_count, sources,
        first_published_at, last_published_at, version, updated_at)
-     SELECT md5('event' || n)::uuid, 'Event ' || n, terms, index_terms, 1 + (n % 5),
+     SELECT md5('event' || n)::uuid, n, 'Event ' || n, terms, index_terms, 1 + (n % 5),
             ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1, now()
        FROM (SELECT n, jsonb_object_agg(term, 1.5) AS terms, array_agg(term) AS index_terms
                FROM bench_event_terms GROUP BY n) agg,
@@ -266,8 +266,12 @@ async function generateState(
   await timed(
     client,
     'event term index rows',
-    `INSERT INTO event_cluster_terms (term, event_id)
-     SELECT term, md5('event' || n)::uuid FROM bench_event_terms`,
+    `INSERT INTO event_cluster_terms (term, event_id, event_sequence)
+     SELECT term, md5('event' || n)::uuid, n FROM bench_event_terms`,
+  );
+  // Events created from now on (the probes') rank after the generated ones, as they would.
+  await client.query(
+    `SELECT setval('event_clusters_sequence_seq', (SELECT max(sequence) FROM event_clusters))`,
   );
   await timed(
     client,
