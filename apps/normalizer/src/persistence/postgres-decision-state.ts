@@ -302,8 +302,9 @@ export class PostgresDecisionReader implements DecisionStateReader {
             p AS (SELECT * FROM unnest($3::int[], $4::timestamptz[], $5::int[], $6::int[], $8::int[], $9::int[])
                     AS p(ord, published_at, window_days, lim, bodies, per_term)),
             -- The batch's events' postings ($10-$12), which replace their committed ones ($13):
-            -- the events it created rank after every stored one, in creation order.
-            pending AS (
+            -- the events it created rank after every stored one, in creation order. Materialized:
+            -- read once, not once per query term.
+            pending AS MATERIALIZED (
               SELECT b.term, b.event_id,
                      coalesce(${CREATED_IN_BATCH_RANK} + b.created_order, e.sequence) AS event_sequence
                 FROM unnest($10::uuid[], $11::text[], $12::int[]) AS b(event_id, term, created_order)
