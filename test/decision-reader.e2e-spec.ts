@@ -32,7 +32,8 @@ describe('candidate events read by the Postgres decision reader', () => {
         [event.id, event.terms, event.first, event.last],
       );
       await dataSource.query(
-        `INSERT INTO event_cluster_terms (term, event_id) SELECT unnest($1::text[]), $2`,
+        `INSERT INTO event_cluster_terms (term, event_id, event_sequence)
+         SELECT unnest($1::text[]), id, sequence FROM event_clusters WHERE id = $2`,
         [event.terms, event.id],
       );
     }
@@ -64,7 +65,7 @@ describe('candidate events read by the Postgres decision reader', () => {
 
   it('ranks by shared terms then id, skipping events outside the window without using up the limit', async () => {
     const reader = new PostgresDecisionReader(dataSource.manager);
-    const query = { terms: ['a', 'b', 'c', 'd'], windowDays: 10, limit: 3 };
+    const query = { terms: ['a', 'b', 'c', 'd'], windowDays: 10, limit: 3, postingsPerTerm: 100 };
     const { matches, events } = await reader.candidateEvents(
       [
         { ...query, publishedAt: '2025-06-15T00:00:00.000Z' },
@@ -86,5 +87,60 @@ describe('candidate events read by the Postgres decision reader', () => {
     expect(events.map(({ event }) => event.id).sort()).toEqual(
       [eventId(1), eventId(2), eventId(3), eventId(4)].sort(),
     );
+  });
+
+  it('counts, per term, only the most recently created events carrying it', async () => {
+    const reader = new PostgresDecisionReader(dataSource.manager);
+    const { matches, postingCounts } = await reader.candidateEvents(
+      [
+        {
+          terms: ['a', 'b', 'c', 'd'],
+          publishedAt: null,
+          windowDays: 10,
+          limit: 10,
+          postingsPerTerm: 2,
+        },
+      ],
+      [],
+    );
+
+    // a → events 5, 4; b → 4, 3; c → 2, 1; d → 1.
+    expect(matches[0]).toEqual([
+      { eventId: eventId(1), shared: 2 },
+      { eventId: eventId(4), shared: 2 },
+      { eventId: eventId(2), shared: 1 },
+      { eventId: eventId(3), shared: 1 },
+      { eventId: eventId(5), shared: 1 },
+    ]);
+    expect(Object.fromEntries(postingCounts)).toEqual({ a: 2, b: 2, c: 2, d: 1 });
+  });
+
+  it("ranks over the batch's pending index: its postings replace the stored ones, its new events rank newest", async () => {
+    const reader = new PostgresDecisionReader(dataSource.manager);
+    const { matches } = await reader.candidateEvents(
+      [
+        {
+          terms: ['a', 'b', 'c', 'd'],
+          publishedAt: '2030-01-01T00:00:00.000Z',
+          windowDays: 10,
+          limit: 10,
+          postingsPerTerm: 2,
+        },
+      ],
+      [],
+      undefined,
+      {
+        events: [
+          // A stored event whose index terms changed, and a new one (not stored yet); both are
+          // matched whatever their stored dates: the caller checks their windows.
+          { eventId: eventId(2), indexTerms: ['a', 'z'], createdOrder: null },
+          { eventId: eventId(7), indexTerms: ['a', 'b'], createdOrder: 1 },
+        ],
+      },
+    );
+
+    // a → 7, 5 (before 4, 3, 2, 1); b → 7, 4; c → 1 (2 no longer has it); d → 1. Event 3 (no
+    // dates) lost its postings to newer events; 1, 4 and 5 are outside the window.
+    expect(matches[0]).toEqual([{ eventId: eventId(7), shared: 2 }]);
   });
 });

@@ -68,6 +68,10 @@ export interface FlatnessSize {
   perQueryMedianMs: Record<string, number | null>;
   /** Median ms per statement kind per batch of `BATCH_SIZE`. */
   batchPerQueryMedianMs: Record<string, number | null>;
+  /** Median over batches of the ms each statement kind took in the batch, all its statements summed. */
+  batchPerQueryTotalMs: Record<string, number | null>;
+  /** Statements of each kind per batch (mean): read-throughs show up here. */
+  batchStatementsPerBatch: Record<string, number | null>;
   /** Median wall ms per article when the probes are decided in batches of `BATCH_SIZE`. */
   batchMsPerArticle: number | null;
   /** The bench process's CPU ms per article (decisions in memory, SQL client), alone and batched. */
@@ -255,9 +259,9 @@ async function generateState(
   await timed(
     client,
     `${events} event clusters`,
-    `INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
+    `INSERT INTO event_clusters (id, sequence, title, terms, index_terms, article_count, sources,
        first_published_at, last_published_at, version, updated_at)
-     SELECT md5('event' || n)::uuid, 'Event ' || n, terms, index_terms, 1 + (n % 5),
+     SELECT md5('event' || n)::uuid, n, 'Event ' || n, terms, index_terms, 1 + (n % 5),
             ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1, now()
        FROM (SELECT n, jsonb_object_agg(term, 1.5) AS terms, array_agg(term) AS index_terms
                FROM bench_event_terms GROUP BY n) agg,
@@ -266,8 +270,12 @@ async function generateState(
   await timed(
     client,
     'event term index rows',
-    `INSERT INTO event_cluster_terms (term, event_id)
-     SELECT term, md5('event' || n)::uuid FROM bench_event_terms`,
+    `INSERT INTO event_cluster_terms (term, event_id, event_sequence)
+     SELECT term, md5('event' || n)::uuid, n FROM bench_event_terms`,
+  );
+  // Events created from now on (the probes') rank after the generated ones, as they would.
+  await client.query(
+    `SELECT setval('event_clusters_sequence_seq', (SELECT max(sequence) FROM event_clusters))`,
   );
   await timed(
     client,
@@ -417,17 +425,25 @@ async function probe(
   dataSource: DataSource,
   articles: readonly ProbeArticle[],
   batchSize: number,
-): Promise<{ durations: number[]; times: Map<string, number[]>; cpuMsPerArticle: number }> {
+): Promise<{
+  durations: number[];
+  times: Map<string, number[]>;
+  batchTotals: Map<string, number[]>;
+  cpuMsPerArticle: number;
+}> {
   const durations: number[] = [];
   const times = new Map<string, number[]>();
+  const batchTotals = new Map<string, number[]>();
+  const batches = Math.ceil(articles.length / batchSize);
   let cpuMicros = 0;
   for (let first = 0; first < articles.length; first += batchSize) {
     const requests = articles.slice(first, first + batchSize).map(requestOf);
     const start = performance.now();
     const cpuStart = process.cpuUsage();
+    const batchTimes = new Map<string, number[]>();
     try {
       await dataSource.transaction(async (raw) => {
-        const manager = timingManager(raw, times);
+        const manager = timingManager(raw, batchTimes);
         await manager.query('SELECT pg_advisory_xact_lock($1)', [DECISION_LOCK_KEY]);
         const decided = await decideBatch(requests, new PostgresDecisionReader(manager));
         await new PostgresDecisionWriter(manager).write(decided.changes);
@@ -437,10 +453,23 @@ async function probe(
       if (!(error instanceof Rollback)) throw error;
     }
     durations.push((performance.now() - start) / requests.length);
+    for (const [kind, list] of batchTimes) {
+      times.set(kind, [...(times.get(kind) ?? []), ...list]);
+      const totals = batchTotals.get(kind) ?? [];
+      totals.push(list.reduce((sum, ms) => sum + ms, 0));
+      batchTotals.set(kind, totals);
+    }
     const cpu = process.cpuUsage(cpuStart);
     cpuMicros += cpu.user + cpu.system;
   }
-  return { durations, times, cpuMsPerArticle: cpuMicros / 1000 / Math.max(1, articles.length) };
+  // A kind missing from a batch counts as 0 ms there.
+  for (const totals of batchTotals.values()) while (totals.length < batches) totals.push(0);
+  return {
+    durations,
+    times,
+    batchTotals,
+    cpuMsPerArticle: cpuMicros / 1000 / Math.max(1, articles.length),
+  };
 }
 
 async function main(): Promise<void> {
@@ -499,6 +528,15 @@ async function main(): Promise<void> {
         batchPerQueryMedianMs: Object.fromEntries(
           [...batched.times].map(([kind, list]) => [kind, round(median(list), 2)]),
         ),
+        batchPerQueryTotalMs: Object.fromEntries(
+          [...batched.batchTotals].map(([kind, list]) => [kind, round(median(list), 2)]),
+        ),
+        batchStatementsPerBatch: Object.fromEntries(
+          [...batched.times].map(([kind, list]) => [
+            kind,
+            round(list.length / Math.max(1, batched.batchTotals.get(kind)?.length ?? 1), 1),
+          ]),
+        ),
         batchMsPerArticle: round(median(batched.durations), 2),
         cpuMsPerArticle: round(alone.cpuMsPerArticle, 2),
         batchCpuMsPerArticle: round(batched.cpuMsPerArticle, 2),
@@ -506,7 +544,7 @@ async function main(): Promise<void> {
       };
       result.sizes.push(entry);
       console.log(
-        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)}; load ${entry.loadAverage.join(' → ')}`,
+        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)} (summed ${JSON.stringify(entry.batchPerQueryTotalMs)}, statements ${JSON.stringify(entry.batchStatementsPerBatch)}); load ${entry.loadAverage.join(' → ')}`,
       );
     }
     const first = result.sizes[0]?.medianMs ?? null;

@@ -16,6 +16,7 @@ import { CreateStoreTables1732480000000 } from './migrations/1732480000000-creat
 import { CreateNormalizerState1732490000000 } from './migrations/1732490000000-create-normalizer-state';
 import { AddArticleTraceId1732500000000 } from './migrations/1732500000000-add-article-trace-id';
 import { AddEventClusterYears1732510000000 } from './migrations/1732510000000-add-event-cluster-years';
+import { BoundEventPostings1732520000000 } from './migrations/1732520000000-bound-event-postings';
 
 export const entities = [
   ArticleEntity,
@@ -35,6 +36,7 @@ export const migrations = [
   CreateNormalizerState1732490000000,
   AddArticleTraceId1732500000000,
   AddEventClusterYears1732510000000,
+  BoundEventPostings1732520000000,
 ];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */

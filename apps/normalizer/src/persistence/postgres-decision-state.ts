@@ -15,6 +15,7 @@ import type {
   StoredCandidate,
   StoredEvent,
   StoredEventMatch,
+  PendingIndex,
 } from '../processing/ports';
 import {
   type EventRow,
@@ -30,6 +31,12 @@ const STATUS_BY_MESSAGE: Record<string, 'stored' | 'duplicate' | 'rejected'> = {
   'article.duplicate.v1': 'duplicate',
   'article.rejected.v1': 'rejected',
 };
+
+/**
+ * Where the ranks of a batch's own new events start in the candidate read: after every stored
+ * event's `sequence` (a bigint identity that will never come near it).
+ */
+const CREATED_IN_BATCH_RANK = '4000000000000000000::bigint';
 
 const EVENT_COLUMNS = `e.title, e.terms, e.index_terms, e.article_count, e.years, e.sources,
   e.first_published_at, e.last_published_at, e.version`;
@@ -256,10 +263,12 @@ export class PostgresDecisionReader implements DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
+    pending?: PendingIndex,
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
     termFrequencies: Map<string, number>;
+    postingCounts: Map<string, number>;
   }> {
     const termOrds: number[] = [];
     const terms: string[] = [];
@@ -269,6 +278,15 @@ export class PostgresDecisionReader implements DecisionStateReader {
         terms.push(term);
       }
     });
+    const pendingIds: string[] = [];
+    const pendingTerms: string[] = [];
+    const pendingCreated: Array<number | null> = [];
+    for (const event of pending?.events ?? [])
+      for (const term of event.indexTerms) {
+        pendingIds.push(event.eventId);
+        pendingTerms.push(term);
+        pendingCreated.push(event.createdOrder);
+      }
     const rows: Array<
       Partial<EventRow> & {
         ord: number | null;
@@ -276,28 +294,49 @@ export class PostgresDecisionReader implements DecisionStateReader {
         shared: number | null;
         version: number;
         term_frequencies: Record<string, number> | null;
+        posting_counts: Record<string, number> | null;
       }
     > = await this.manager.query(
       `WITH q AS (SELECT ord, array_agg(term) AS terms
                     FROM unnest($1::int[], $2::text[]) AS x(ord, term) GROUP BY ord),
-            p AS (SELECT * FROM unnest($3::int[], $4::timestamptz[], $5::int[], $6::int[], $8::int[])
-                    AS p(ord, published_at, window_days, lim, bodies)),
+            p AS (SELECT * FROM unnest($3::int[], $4::timestamptz[], $5::int[], $6::int[], $8::int[], $9::int[])
+                    AS p(ord, published_at, window_days, lim, bodies, per_term)),
+            -- The batch's events' postings ($10-$12), which replace their committed ones ($13):
+            -- the events it created rank after every stored one, in creation order. Materialized:
+            -- read once, not once per query term.
+            pending AS MATERIALIZED (
+              SELECT b.term, b.event_id,
+                     coalesce(${CREATED_IN_BATCH_RANK} + b.created_order, e.sequence) AS event_sequence
+                FROM unnest($10::uuid[], $11::text[], $12::int[]) AS b(event_id, term, created_order)
+                LEFT JOIN event_clusters e ON e.id = b.event_id),
             hits AS (
               SELECT p.ord, c.id, c.shared, c.rank <= p.bodies AS with_event
                 FROM p JOIN q USING (ord) CROSS JOIN LATERAL (
                 SELECT matches.event_id AS id, matches.shared,
                        row_number() OVER (ORDER BY matches.shared DESC, matches.event_id) AS rank
-                  FROM (SELECT event_id, count(*)::int AS shared FROM event_cluster_terms
-                         WHERE term = ANY(q.terms) GROUP BY event_id
-                         ORDER BY shared DESC, event_id) matches
-                  -- Each event's time window checked in rank order, until the limit is reached.
-                  CROSS JOIN LATERAL (
+                  FROM (SELECT latest.event_id, count(*)::int AS shared
+                          FROM unnest(q.terms) AS x(term)
+                          -- Per term, the postings of the per_term most recently created events.
+                          CROSS JOIN LATERAL (
+                            SELECT u.event_id FROM (
+                              (SELECT t.event_id, t.event_sequence FROM event_cluster_terms t
+                                WHERE t.term = x.term AND t.event_id <> ALL($13::uuid[])
+                                ORDER BY t.event_sequence DESC LIMIT p.per_term)
+                              UNION ALL
+                              SELECT b.event_id, b.event_sequence FROM pending b WHERE b.term = x.term) u
+                             ORDER BY u.event_sequence DESC LIMIT p.per_term) latest
+                         GROUP BY latest.event_id
+                         ORDER BY shared DESC, latest.event_id) matches
+                  -- Each event's time window checked in rank order, until the limit is reached
+                  -- (the batch's events are checked by the caller).
+                 WHERE matches.event_id = ANY($13::uuid[])
+                    OR EXISTS (
                     SELECT FROM event_clusters e
                      WHERE e.id = matches.event_id
                        AND (p.published_at IS NULL OR e.first_published_at IS NULL
                             OR e.last_published_at IS NULL
                             OR p.published_at BETWEEN e.first_published_at - make_interval(days => p.window_days)
-                                                  AND e.last_published_at + make_interval(days => p.window_days))) in_window
+                                                  AND e.last_published_at + make_interval(days => p.window_days)))
                  ORDER BY matches.shared DESC, matches.event_id
                  LIMIT p.lim) c),
             read_events AS (
@@ -307,19 +346,24 @@ export class PostgresDecisionReader implements DecisionStateReader {
        SELECT ord, id, shared, NULL::text AS title, NULL::jsonb AS terms, NULL::text[] AS index_terms,
               NULL::int AS article_count, NULL::int[] AS years, NULL::text[] AS sources,
               NULL::timestamptz AS first_published_at, NULL::timestamptz AS last_published_at,
-              NULL::int AS version, NULL::jsonb AS term_frequencies
+              NULL::int AS version, NULL::jsonb AS term_frequencies, NULL::jsonb AS posting_counts
          FROM hits
        UNION ALL
        SELECT NULL, r.id, NULL, r.title, r.terms, r.index_terms, r.article_count, r.years, r.sources,
-              r.first_published_at, r.last_published_at, r.version, NULL
+              r.first_published_at, r.last_published_at, r.version, NULL, NULL
          FROM read_events r
        UNION ALL
        -- One more row: the document frequencies of the read events' terms, which the decisions
-       -- ask next (saves that round trip).
+       -- ask next (saves that round trip), and the committed postings of each query term up to
+       -- the bound (the batch overlay's test of whether the bound can cut what it changed).
        SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
               (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
                  FROM term_document_frequencies t
-                WHERE t.term = ANY(ARRAY(SELECT DISTINCT jsonb_object_keys(r.terms) FROM read_events r)))`,
+                WHERE t.term = ANY(ARRAY(SELECT DISTINCT jsonb_object_keys(r.terms) FROM read_events r))),
+              (SELECT coalesce(jsonb_object_agg(x.term, (
+                        SELECT count(*) FROM (SELECT FROM event_cluster_terms t WHERE t.term = x.term
+                                               LIMIT (SELECT max(per_term) FROM p)) bounded)), '{}')
+                 FROM (SELECT DISTINCT unnest($2::text[]) AS term) x)`,
       [
         termOrds,
         terms,
@@ -329,16 +373,24 @@ export class PostgresDecisionReader implements DecisionStateReader {
         queries.map((query) => query.limit),
         eventIds,
         queries.map((query, index) => withEvents?.[index] ?? query.limit),
+        queries.map((query) => query.postingsPerTerm),
+        pendingIds,
+        pendingTerms,
+        pendingCreated,
+        (pending?.events ?? []).map((event) => event.eventId),
       ],
     );
     const matches: StoredEventMatch[][] = queries.map(() => []);
     const events: StoredEvent[] = [];
     const termFrequencies = new Map<string, number>();
+    const postingCounts = new Map<string, number>();
     for (const row of rows) {
-      if (row.term_frequencies !== null)
+      if (row.term_frequencies !== null) {
         for (const [term, count] of Object.entries(row.term_frequencies))
           termFrequencies.set(term, Number(count));
-      else if (row.ord !== null && row.shared !== null && row.id !== null)
+        for (const [term, count] of Object.entries(row.posting_counts ?? {}))
+          postingCounts.set(term, Number(count));
+      } else if (row.ord !== null && row.shared !== null && row.id !== null)
         matches[row.ord - 1].push({ eventId: row.id, shared: row.shared });
       else events.push({ event: toSnapshot(row as EventRow), version: row.version });
     }
@@ -347,7 +399,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
         (first, second) =>
           second.shared - first.shared || (first.eventId < second.eventId ? -1 : 1),
       );
-    return { matches, events, termFrequencies };
+    return { matches, events, termFrequencies, postingCounts };
   }
 }
 
@@ -429,20 +481,27 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
                 r.first_published_at, r.last_published_at,
                 ARRAY(SELECT v::int FROM jsonb_array_elements_text(r.years) WITH ORDINALITY a(v, n) ORDER BY n),
                 r.version, now()
-           FROM jsonb_to_recordset($14::jsonb) AS r(id uuid, title text, terms jsonb, index_terms jsonb,
-                article_count int, sources jsonb, first_published_at timestamptz,
-                last_published_at timestamptz, years jsonb, version int)
+           FROM ROWS FROM (jsonb_to_recordset($14::jsonb) AS (id uuid, title text, terms jsonb,
+                index_terms jsonb, article_count int, sources jsonb, first_published_at timestamptz,
+                last_published_at timestamptz, years jsonb, version int)) WITH ORDINALITY
+             AS r(id, title, terms, index_terms, article_count, sources, first_published_at,
+                  last_published_at, years, version, ord)
+          -- New events take their sequence (their rank in the candidate read) in creation order.
+          ORDER BY r.ord
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, terms = excluded.terms,
            index_terms = excluded.index_terms, article_count = excluded.article_count,
            sources = excluded.sources, first_published_at = excluded.first_published_at,
            last_published_at = excluded.last_published_at, years = excluded.years,
-           version = excluded.version, updated_at = excluded.updated_at),
+           version = excluded.version, updated_at = excluded.updated_at
+         RETURNING id, sequence),
        removed_terms AS (
          DELETE FROM event_cluster_terms t USING unnest($15::text[], $16::uuid[]) AS d(term, event_id)
           WHERE t.term = d.term AND t.event_id = d.event_id),
        added_terms AS (
-         INSERT INTO event_cluster_terms (term, event_id)
-         SELECT DISTINCT term, event_id FROM unnest($17::text[], $18::uuid[]) AS a(term, event_id)
+         INSERT INTO event_cluster_terms (term, event_id, event_sequence)
+         SELECT DISTINCT a.term, a.event_id, events.sequence
+           FROM unnest($17::text[], $18::uuid[]) AS a(term, event_id)
+           JOIN events ON events.id = a.event_id
          ON CONFLICT DO NOTHING)
        -- Outcomes ($19-$22): the main statement.
        INSERT INTO article_outcomes (article_id, status, messages, processed_at)

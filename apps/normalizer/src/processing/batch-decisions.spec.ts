@@ -3,7 +3,9 @@ import {
   type ArticleFingerprint,
   type CandidateQuery,
   type ClassifyInput,
+  type ClassifyParameters,
   type ClassifyResult,
+  DEFAULT_CLASSIFY_PARAMETERS,
   type DocumentFrequencies,
   type EventSnapshot,
   type ExactKeys,
@@ -25,6 +27,7 @@ import type {
   DecisionStateReader,
   Hints,
   HintsQuery,
+  PendingIndex,
   StoredCandidate,
   StoredEvent,
   StoredEventMatch,
@@ -40,7 +43,10 @@ class MemoryStore implements DecisionStateReader {
   private documents = 0;
   readonly events = new Map<string, StoredEvent>();
   private readonly eventsByTerm = new Map<string, Set<string>>();
+  private readonly creationRank = new Map<string, number>();
   reads = 0;
+  /** Query terms whose postings the bound cut. */
+  cutTerms = 0;
 
   async outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>> {
     this.reads++;
@@ -97,16 +103,43 @@ class MemoryStore implements DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-  ): Promise<{ matches: StoredEventMatch[][]; events: StoredEvent[] }> {
+    pending?: PendingIndex,
+  ): Promise<{
+    matches: StoredEventMatch[][];
+    events: StoredEvent[];
+    postingCounts: Map<string, number>;
+  }> {
     this.reads++;
     const listed = new Set(eventIds);
+    const pendingIds = new Set(pending?.events.map((event) => event.eventId));
+    const rankOf = (id: string): number => this.creationRank.get(id) ?? 0;
+    const createdRankBase = this.creationRank.size + 1;
+    const postingsOf = (term: string): Array<{ id: string; rank: number }> => [
+      ...[...(this.eventsByTerm.get(term) ?? [])]
+        .filter((id) => !pendingIds.has(id))
+        .map((id) => ({ id, rank: rankOf(id) })),
+      ...(pending?.events ?? [])
+        .filter((event) => event.indexTerms.includes(term))
+        .map((event) => ({
+          id: event.eventId,
+          rank:
+            event.createdOrder === null
+              ? rankOf(event.eventId)
+              : createdRankBase + event.createdOrder,
+        })),
+    ];
     const matches = queries.map((query) => {
       const shared = new Map<string, number>();
-      for (const term of new Set(query.terms))
-        for (const id of this.eventsByTerm.get(term) ?? [])
+      for (const term of new Set(query.terms)) {
+        const postings = postingsOf(term);
+        if (postings.length > query.postingsPerTerm) this.cutTerms++;
+        for (const { id } of postings
+          .sort((first, second) => second.rank - first.rank)
+          .slice(0, query.postingsPerTerm))
           shared.set(id, (shared.get(id) ?? 0) + 1);
+      }
       return [...shared]
-        .filter(([id]) => inWindow(this.events.get(id)?.event, query))
+        .filter(([id]) => pendingIds.has(id) || inWindow(this.events.get(id)?.event, query))
         .map(([eventId, count]) => ({ eventId, shared: count }))
         .sort((a, b) => b.shared - a.shared || (a.eventId < b.eventId ? -1 : 1))
         .slice(0, query.limit);
@@ -115,12 +148,18 @@ class MemoryStore implements DecisionStateReader {
       for (const match of list.slice(0, withEvents?.[index] ?? list.length))
         listed.add(match.eventId);
     });
+    const bound = Math.max(0, ...queries.map((query) => query.postingsPerTerm));
+    const postingCounts = new Map<string, number>();
+    for (const query of queries)
+      for (const term of query.terms)
+        postingCounts.set(term, Math.min(bound, this.eventsByTerm.get(term)?.size ?? 0));
     return {
       matches,
       events: [...listed].flatMap((id) => {
         const stored = this.events.get(id);
         return stored ? [stored] : [];
       }),
+      postingCounts,
     };
   }
 
@@ -133,6 +172,7 @@ class MemoryStore implements DecisionStateReader {
     this.documents += changes.documents;
     for (const write of changes.events) {
       expect(this.events.has(write.event.id)).toBe(!write.created);
+      if (write.created) this.creationRank.set(write.event.id, this.creationRank.size + 1);
       this.events.set(write.event.id, { event: write.event, version: write.version });
       for (const term of write.indexTermsRemoved)
         this.eventsByTerm.get(term)?.delete(write.event.id);
@@ -304,12 +344,18 @@ function counterIds(): () => string {
   return () => `event-${next++}`;
 }
 
-async function sequentially(articles: readonly ClassifyInput[]) {
+async function sequentially(
+  articles: readonly ClassifyInput[],
+  parameters: ClassifyParameters = DEFAULT_CLASSIFY_PARAMETERS,
+) {
   const dedup = new InMemoryDedupIndex();
   const events = new InMemoryEventRepository();
   const results = new Map<string, Record<string, unknown>>();
   for (const article of articles)
-    results.set(article.id, resultSummary(await classifyArticle(article, { dedup, events })));
+    results.set(
+      article.id,
+      resultSummary(await classifyArticle(article, { dedup, events }, parameters)),
+    );
   return { results, events };
 }
 
@@ -318,6 +364,7 @@ async function inBatches(
   size: number,
   withHints = true,
   store: MemoryStore = new MemoryStore(),
+  parameters?: ClassifyParameters,
 ) {
   const newEventId = counterIds();
   const results = new Map<string, Record<string, unknown>>();
@@ -326,7 +373,7 @@ async function inBatches(
     const batch = articles
       .slice(start, start + size)
       .map((article) => requestFor(article, withHints));
-    const decided = await decideBatch(batch, store, { newEventId });
+    const decided = await decideBatch(batch, store, { newEventId, parameters });
     store.apply(decided.changes);
     readThroughs += decided.readThroughs;
     decided.outcomes.forEach((outcome, index) => {
@@ -373,6 +420,25 @@ describe('decideBatch', () => {
       // (and their terms' frequencies) when it asks.
       if (size === 1) expect(actual.readThroughs).toBeLessThanOrEqual(2 * sample.length);
       else expect(actual.readThroughs).toBe(0);
+    },
+  );
+
+  it.each([1, 5, 48])(
+    'bounds the postings read per term alike in batches of %i and one after another',
+    async (size) => {
+      const bounded: ClassifyParameters = {
+        ...DEFAULT_CLASSIFY_PARAMETERS,
+        clustering: { ...DEFAULT_CLASSIFY_PARAMETERS.clustering, postingsPerTerm: 2 },
+      };
+      const expected = await sequentially(sample, bounded);
+      const actual = await inBatches(sample, size, true, new MemoryStore(), bounded);
+      expect(actual.results).toEqual(expected.results);
+      for (const [id, stored] of actual.store.events)
+        expect(eventState(stored.event)).toEqual(eventState(expected.events.getEvent(id)));
+      // The bound binds in this sample, also on terms the batch's own events changed (which the
+      // batch then asks the store about).
+      expect(actual.store.cutTerms).toBeGreaterThan(0);
+      if (size > 1) expect(actual.readThroughs).toBeGreaterThan(0);
     },
   );
 

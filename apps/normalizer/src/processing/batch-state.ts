@@ -16,6 +16,7 @@ import type {
   EventChange,
   HintsQuery,
   EventWrite,
+  PendingIndex,
   StoredCandidate,
   StoredEvent,
   StoredEventMatch,
@@ -42,6 +43,8 @@ export class StoredSnapshot {
   private totalDocuments: number | null = null;
   private readonly candidates = new Map<string, CandidateEntry>();
   private readonly events = new Map<string, StoredEvent | null>();
+  /** Committed postings per query term read so far, counted up to the query's bound. */
+  private readonly postingCounts = new Map<string, number>();
   /** Round trips made because a decision asked for something not read ahead. */
   readThroughs = 0;
 
@@ -192,13 +195,7 @@ export class StoredSnapshot {
       unreadEvents,
       missing.map(({ withEvents }) => withEvents),
     );
-    for (const stored of answer.events) {
-      this.events.set(stored.event.id, stored);
-      if (answer.termFrequencies)
-        for (const term of stored.event.terms.keys())
-          if (!this.frequencies.has(term))
-            this.frequencies.set(term, answer.termFrequencies.get(term) ?? 0);
-    }
+    this.remember(answer);
     for (const id of unreadEvents) if (!this.events.has(id)) this.events.set(id, null);
     missing.forEach(({ query }, index) =>
       this.candidates.set(candidateKey(query), {
@@ -206,6 +203,26 @@ export class StoredSnapshot {
         matches: answer.matches[index],
       }),
     );
+  }
+
+  /**
+   * The matches of `query` over the index as `pending` has changed it (never cached: the batch's
+   * index changes with each decision); its events are matched whatever their stored dates.
+   */
+  async matchesWithPending(
+    query: CandidateQuery,
+    limit: number,
+    pending: PendingIndex,
+  ): Promise<StoredEventMatch[]> {
+    this.readThroughs++;
+    const answer = await this.reader.candidateEvents([{ ...query, limit }], [], [limit], pending);
+    this.remember(answer);
+    return answer.matches[0];
+  }
+
+  /** Committed postings of a term read with a candidate query (undefined: not read). */
+  postingCount(term: string): number | undefined {
+    return this.postingCounts.get(term);
   }
 
   /** The committed matches of `query`, with at least `limit` of them when there are that many. */
@@ -219,6 +236,17 @@ export class StoredSnapshot {
     }
     if (!entry) throw new Error('candidateEvents: the store gave no answer');
     return entry;
+  }
+
+  private remember(answer: Awaited<ReturnType<DecisionStateReader['candidateEvents']>>): void {
+    for (const stored of answer.events) {
+      this.events.set(stored.event.id, stored);
+      if (answer.termFrequencies)
+        for (const term of stored.event.terms.keys())
+          if (!this.frequencies.has(term))
+            this.frequencies.set(term, answer.termFrequencies.get(term) ?? 0);
+    }
+    for (const [term, count] of answer.postingCounts) this.postingCounts.set(term, count);
   }
 
   /** A committed event as read (null: it does not exist). */
@@ -317,6 +345,13 @@ export class BatchDedupIndex implements DedupIndex {
   }
 }
 
+interface RankedEvent {
+  id: string;
+  shared: number;
+  /** The batch's version of the event; absent for a committed one, read when chosen. */
+  event?: EventSnapshot;
+}
+
 interface TouchedEvent {
   event: EventSnapshot;
   version: number;
@@ -359,18 +394,10 @@ export class BatchEventRepository implements EventRepository {
 
   async candidateEvents(query: CandidateQuery): Promise<EventSnapshot[]> {
     if (query.terms.length === 0) return [];
-    let committed = await this.stored.candidateEvents(query, query.limit);
-    if (!this.complete(committed, query.limit))
-      committed = await this.stored.candidateEvents(query, query.limit + this.touched.size);
-    const ranked: Array<{ id: string; shared: number; event?: EventSnapshot }> = [];
-    for (const match of committed.matches)
-      if (!this.touched.has(match.eventId))
-        ranked.push({ id: match.eventId, shared: match.shared });
-    const queryTerms = new Set(query.terms);
-    for (const { event } of this.touched.values()) {
-      const shared = event.indexTerms.filter((term) => queryTerms.has(term)).length;
-      if (shared > 0 && withinWindow(event, query)) ranked.push({ id: event.id, shared, event });
-    }
+    const committed = await this.stored.candidateEvents(query, query.limit);
+    const ranked = this.boundMayBind(query)
+      ? await this.rankedWithPending(query)
+      : await this.rankedOverCommitted(query, committed);
     const chosen = ranked
       .sort((first, second) => second.shared - first.shared || (first.id < second.id ? -1 : 1))
       .slice(0, query.limit);
@@ -445,6 +472,73 @@ export class BatchEventRepository implements EventRepository {
     };
   }
 
+  /**
+   * The committed matches with the batch's events set aside and ranked by their index terms now:
+   * exact while no query term the batch's events carry (or carried) has more postings than the
+   * bound, with the batch's additions, so that every posting of those terms counts.
+   */
+  private async rankedOverCommitted(
+    query: CandidateQuery,
+    first: CandidateEntry,
+  ): Promise<RankedEvent[]> {
+    let committed = first;
+    if (!this.complete(committed, query.limit))
+      committed = await this.stored.candidateEvents(query, query.limit + this.touched.size);
+    const ranked: RankedEvent[] = [];
+    for (const match of committed.matches)
+      if (!this.touched.has(match.eventId))
+        ranked.push({ id: match.eventId, shared: match.shared });
+    const queryTerms = new Set(query.terms);
+    for (const { event } of this.touched.values()) {
+      const shared = event.indexTerms.filter((term) => queryTerms.has(term)).length;
+      if (shared > 0 && withinWindow(event, query)) ranked.push({ id: event.id, shared, event });
+    }
+    return ranked;
+  }
+
+  /** The store ranks over its postings and the batch's; the batch's events' windows are checked here. */
+  private async rankedWithPending(query: CandidateQuery): Promise<RankedEvent[]> {
+    let createdOrder = 0;
+    const pending: PendingIndex = {
+      events: [...this.touched.values()].map((touched) => ({
+        eventId: touched.event.id,
+        indexTerms: touched.event.indexTerms,
+        createdOrder: touched.created ? ++createdOrder : null,
+      })),
+    };
+    const matches = await this.stored.matchesWithPending(
+      query,
+      query.limit + this.touched.size,
+      pending,
+    );
+    const ranked: RankedEvent[] = [];
+    for (const match of matches) {
+      const touched = this.touched.get(match.eventId);
+      if (!touched) ranked.push({ id: match.eventId, shared: match.shared });
+      else if (withinWindow(touched.event, query))
+        ranked.push({ id: match.eventId, shared: match.shared, event: touched.event });
+    }
+    return ranked;
+  }
+
+  /**
+   * Whether the postings-per-term bound may cut a query term's postings that the batch changed
+   * or that its events hold: the batch's own view of those terms is then not enough.
+   */
+  private boundMayBind(query: CandidateQuery): boolean {
+    if (this.touched.size === 0) return false;
+    const carried = new Set<string>();
+    for (const touched of this.touched.values()) {
+      for (const term of touched.event.indexTerms) carried.add(term);
+      for (const term of touched.committedIndexTerms) carried.add(term);
+    }
+    return query.terms.some(
+      (term) =>
+        carried.has(term) &&
+        (this.stored.postingCount(term) ?? Infinity) + this.touched.size > query.postingsPerTerm,
+    );
+  }
+
   /** Whether the committed matches still hold the top `limit` once the batch's events are set aside. */
   private complete(entry: { limit: number; matches: StoredEventMatch[] }, limit: number): boolean {
     if (entry.matches.length < entry.limit) return true;
@@ -507,7 +601,7 @@ function exactKey(keys: ExactKeys): string {
 }
 
 function candidateKey(query: CandidateQuery): string {
-  return JSON.stringify([query.terms, query.publishedAt, query.windowDays]);
+  return JSON.stringify([query.terms, query.publishedAt, query.windowDays, query.postingsPerTerm]);
 }
 
 function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {

@@ -80,6 +80,16 @@ export interface StoredEvent {
   version: number;
 }
 
+/** The events a batch created or changed so far, with their index terms now. */
+export interface PendingIndex {
+  events: ReadonlyArray<{
+    eventId: string;
+    indexTerms: readonly string[];
+    /** 1, 2, … in creation order for an event the batch created (newer than any stored one); null for a stored one, which keeps its rank. */
+    createdOrder: number | null;
+  }>;
+}
+
 export interface StoredEventMatch {
   eventId: string;
   /** Query terms among the event's index terms. */
@@ -130,17 +140,26 @@ export interface DecisionStateReader {
   /**
    * Per query (each with its own limit): the matching events' ids, most shared terms first, then
    * by id; and once each, with its version, the events of the first `withEvents[i]` matches of
-   * query i (all of them when absent) and those listed in `eventIds`.
+   * query i (all of them when absent) and those listed in `eventIds`. With `pending`, the matches
+   * are those of the index as the batch has changed it so far: its events' postings replace
+   * their committed ones, and they are returned whatever their stored dates (their window is
+   * checked by the caller, who knows their dates now).
    */
   candidateEvents(
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
+    pending?: PendingIndex,
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
     /** Optional: the committed document frequencies of the returned events' terms (absent: 0). */
     termFrequencies?: ReadonlyMap<string, number>;
+    /**
+     * Committed postings of each query term, counted up to the queries' largest
+     * `postingsPerTerm` (so a count below it is the whole posting list).
+     */
+    postingCounts: ReadonlyMap<string, number>;
   }>;
 }
 

@@ -66,6 +66,10 @@ export class EventClusterEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
+  /** Creation rank: the candidate read takes the most recently created events of each term. */
+  @Column('bigint', { generated: 'increment' })
+  sequence!: string;
+
   @Column('text', { nullable: true })
   title!: string | null;
 
@@ -107,6 +111,10 @@ export class EventClusterTermEntity {
 
   @PrimaryColumn('uuid', { name: 'event_id' })
   eventId!: string;
+
+  /** The event's `sequence`, so that a term's latest events are an index range. */
+  @Column('bigint', { name: 'event_sequence' })
+  eventSequence!: string;
 }
 
 @Entity({ name: 'term_document_frequencies' })

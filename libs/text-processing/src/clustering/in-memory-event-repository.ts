@@ -9,6 +9,8 @@ export class InMemoryEventRepository implements EventRepository {
   private totalDocuments = 0;
   private readonly events = new Map<string, EventSnapshot>();
   private readonly eventsByTerm = new Map<string, Set<string>>();
+  /** Creation rank of each event, as the Postgres adapter's `event_clusters.sequence`. */
+  private readonly creationRank = new Map<string, number>();
   private nextEventNumber = 1;
 
   constructor(
@@ -34,7 +36,7 @@ export class InMemoryEventRepository implements EventRepository {
   async candidateEvents(query: CandidateQuery): Promise<EventSnapshot[]> {
     const sharedTerms = new Map<string, number>();
     for (const term of query.terms) {
-      for (const eventId of this.eventsByTerm.get(term) ?? []) {
+      for (const eventId of this.latestEventsWith(term, query.postingsPerTerm)) {
         sharedTerms.set(eventId, (sharedTerms.get(eventId) ?? 0) + 1);
       }
     }
@@ -62,8 +64,10 @@ export class InMemoryEventRepository implements EventRepository {
   }
 
   async createEvent(event: NewEvent): Promise<EventSnapshot> {
-    const created: EventSnapshot = { ...event, id: this.newEventId(this.nextEventNumber++) };
+    const rank = this.nextEventNumber++;
+    const created: EventSnapshot = { ...event, id: this.newEventId(rank) };
     this.events.set(created.id, created);
+    this.creationRank.set(created.id, rank);
     this.indexTerms(created.id, [], created.indexTerms);
     return created;
   }
@@ -80,6 +84,14 @@ export class InMemoryEventRepository implements EventRepository {
 
   get eventCount(): number {
     return this.events.size;
+  }
+
+  /** The `limit` most recently created events indexed under `term`. */
+  private latestEventsWith(term: string, limit: number): string[] {
+    const eventIds = [...(this.eventsByTerm.get(term) ?? [])];
+    if (eventIds.length <= limit) return eventIds;
+    const rank = (eventId: string): number => this.creationRank.get(eventId) ?? 0;
+    return eventIds.sort((first, second) => rank(second) - rank(first)).slice(0, limit);
   }
 
   private indexTerms(eventId: string, previous: readonly string[], next: readonly string[]): void {

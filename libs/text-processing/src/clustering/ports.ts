@@ -37,6 +37,12 @@ export interface CandidateQuery {
   windowDays: number;
   /** At most this many events, those sharing the most query terms first. */
   limit: number;
+  /**
+   * Only the `postingsPerTerm` most recently created events carrying a query term count as
+   * sharing it (the work per term stays bounded however many events ever carried it). An event
+   * keeps its creation rank when its index terms change.
+   */
+  postingsPerTerm: number;
 }
 
 /**
