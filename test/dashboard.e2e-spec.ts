@@ -126,9 +126,11 @@ describeInBrowser('the events dashboard in a real browser (Chromium)', () => {
     try {
       await page.reload();
       await page.locator('#event-list > li').first().waitFor();
-      await page.waitForFunction(
-        `document.querySelectorAll('#event-list > li').length === ${everything.items.length}`,
-      );
+      // A locator, not a waitForFunction string: the page's CSP forbids eval, which that polls with.
+      await page
+        .locator('#event-list > li')
+        .nth(everything.items.length - 1)
+        .waitFor();
       const ids = await Promise.all(
         (await page.locator('#event-list > li').all()).map((item) =>
           item.getAttribute('data-event-id'),
