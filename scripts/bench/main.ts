@@ -13,7 +13,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { dropDatabase } from '@newsflow/database';
 import type { CleaningResult } from './cleaning';
 import {
   ask,
@@ -188,13 +188,7 @@ class Bench {
     await this.stopServices().catch(() => undefined);
     if (this.vhostCreated)
       await run('rabbitmqctl', ['delete_vhost', this.vhost]).catch(() => undefined);
-    const client = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
+    await dropDatabase(`${POSTGRES_URL}/${this.databaseName}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { dropDatabase } from '@newsflow/database';
 import { SERVICE_NODE_ARGS } from '../../scripts/support/service-node-args';
 
 const run = promisify(execFile);
@@ -49,13 +50,7 @@ export class TestInfrastructure {
 
   async destroy(): Promise<void> {
     await run('rabbitmqctl', ['delete_vhost', this.vhost]).catch(() => undefined);
-    const client = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
+    await dropDatabase(`${POSTGRES_URL}/${this.databaseName}`);
   }
 
   async query<T extends Record<string, unknown>>(

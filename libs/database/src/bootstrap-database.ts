@@ -26,6 +26,20 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   }
 }
 
+/** Tests and benchmarks: drops the database named in the URL, closing its open connections. */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = '/postgres';
+  const client = new Client({ connectionString: maintenance.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Runs pending migrations under an advisory lock so replicas starting together do not race. */
 export async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
