@@ -11,15 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cleanArticle } from '../libs/text-processing/src/cleaning';
 import type { RawArticle } from '../libs/text-processing/src/cleaning';
-import { pageTitleCases, titleSummary } from './eval-titles';
-
-interface EvalPage {
-  key: string;
-  url: string;
-  html: string;
-  dump: string;
-  truth: string;
-}
+import { type EvalPage, pageAsPosted, pageTitleCase, titleSummary } from './eval-titles';
 
 interface PageScore {
   key: string;
@@ -27,13 +19,13 @@ interface PageScore {
   precision: number;
   recall: number;
   ms: number;
+  title: string | null;
 }
 
 const DATA_FILE = join(__dirname, '..', '..', 'shared', 'eval', 'pages-dev.jsonl.gz');
 const TOKEN = /[\p{L}\p{N}\p{M}_]+/gu;
 const SHINGLE_SIZE = 4;
 const TIMING_RUNS = 3;
-const RECEIVED_AT = '2019-11-21T00:00:00.000Z';
 const SPEED_DUMP_CHARS = 5_000;
 const SPEED_HTML_MIN_CHARS = 150_000;
 const SPEED_HTML_MAX_CHARS = 250_000;
@@ -80,20 +72,6 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function rawArticle(page: EvalPage, form: 'html' | 'dump'): RawArticle {
-  return {
-    url: page.url,
-    source: null,
-    title: null,
-    author: null,
-    publishedAt: null,
-    language: null,
-    text: form === 'dump' ? page.dump : null,
-    html: form === 'html' ? page.html : null,
-    receivedAt: RECEIVED_AT,
-  };
-}
-
 /** CPU ms of the fastest of a few runs (the machine may be shared; wall time is noisy). */
 function cpuMs(article: RawArticle, runs: number): number {
   let best = Number.POSITIVE_INFINITY;
@@ -118,14 +96,14 @@ function speedSection(pages: readonly EvalPage[]): void {
   for (const page of pages) {
     const dump = dumpOfSize(page.dump, SPEED_DUMP_CHARS);
     if (dump === null) continue;
-    const article = { ...rawArticle(page, 'dump'), text: dump };
+    const article = { ...pageAsPosted(page, 'dump'), text: dump };
     cleanArticle(article);
     dumpTimes.push(cpuMs(article, SPEED_DUMP_RUNS));
   }
   const htmlPages = pages.filter(
     (page) => page.html.length >= SPEED_HTML_MIN_CHARS && page.html.length <= SPEED_HTML_MAX_CHARS,
   );
-  const htmlTimes = htmlPages.map((page) => cpuMs(rawArticle(page, 'html'), SPEED_HTML_RUNS));
+  const htmlTimes = htmlPages.map((page) => cpuMs(pageAsPosted(page, 'html'), SPEED_HTML_RUNS));
   const htmlKb = median(htmlPages.map((page) => page.html.length / 1000));
   console.log(
     `speed dump ${SPEED_DUMP_CHARS / 1000} KB: pages=${dumpTimes.length} median_ms=${median(dumpTimes).toFixed(2)} (target ≤ ${TARGET_DUMP_MS})`,
@@ -137,7 +115,7 @@ function speedSection(pages: readonly EvalPage[]): void {
 
 function scoreForm(pages: readonly EvalPage[], form: 'html' | 'dump'): PageScore[] {
   return pages.map((page) => {
-    const article = rawArticle(page, form);
+    const article = pageAsPosted(page, form);
     // CPU time of the best of a few runs: the machine may be shared, wall time is noisy.
     let ms = Number.POSITIVE_INFINITY;
     let outcome = cleanArticle(article);
@@ -148,7 +126,8 @@ function scoreForm(pages: readonly EvalPage[], form: 'html' | 'dump'): PageScore
       ms = Math.min(ms, (used.user + used.system) / 1000);
     }
     const text = outcome.kind === 'article' ? outcome.article.text : '';
-    return { key: page.key, url: page.url, ...precisionRecall(page.truth, text), ms };
+    const title = outcome.kind === 'article' ? outcome.article.title : null;
+    return { key: page.key, url: page.url, ...precisionRecall(page.truth, text), ms, title };
   });
 }
 
@@ -185,17 +164,18 @@ function main(): void {
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as EvalPage);
   // One warm-up pass so module-level compilation does not count against the first pages.
-  for (const page of pages.slice(0, 5)) cleanArticle(rawArticle(page, 'html'));
+  for (const page of pages.slice(0, 5)) cleanArticle(pageAsPosted(page, 'html'));
   if (process.argv.includes('--speed-only')) {
     speedSection(pages);
     return;
   }
-  summarize('html', scoreForm(pages, 'html'), worst);
-  summarize('dump', scoreForm(pages, 'dump'), worst);
+  const scores = { html: scoreForm(pages, 'html'), dump: scoreForm(pages, 'dump') };
+  summarize('html', scores.html, worst);
+  summarize('dump', scores.dump, worst);
   // Titles against each page's own headline (`npm run eval:titles` adds ECB+ and lists the misses).
   for (const form of ['html', 'dump'] as const) {
-    const cases = pageTitleCases(form);
-    if (cases !== null) console.log(titleSummary(`title ${form}`, cases));
+    const cases = pages.map((page, index) => pageTitleCase(page, scores[form][index].title));
+    console.log(titleSummary(`title ${form}`, cases));
   }
   speedSection(pages);
 }

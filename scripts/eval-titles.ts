@@ -138,7 +138,8 @@ function ecbReference(article: EcbArticle): string | null {
 
 const RECEIVED_AT = '2019-11-21T00:00:00.000Z';
 
-function raw(fields: Partial<RawArticle>): RawArticle {
+/** An eval input as a client would post it: the given fields, every other one empty. */
+export function evalRawArticle(fields: Partial<RawArticle>): RawArticle {
   return {
     url: null,
     source: null,
@@ -170,15 +171,17 @@ export function ecbTitleCases(): TitleCase[] | null {
       reference: ecbReference(article),
       outletText: null,
       url: article.url,
-      title: extractedTitle(raw({ url: article.url, text: article.text })),
+      title: extractedTitle(evalRawArticle({ url: article.url, text: article.text })),
     }));
 }
 
-interface EvalPage {
+/** One line of ../shared/eval/pages-dev.jsonl.gz. */
+export interface EvalPage {
   key: string;
   url: string;
   html: string;
   dump: string;
+  truth: string;
 }
 
 function decodeEntities(text: string): string {
@@ -227,24 +230,30 @@ function pageReference(html: string): { reference: string | null; outletText: st
   return { reference: reference !== null && reference.length > 0 ? reference : null, outletText };
 }
 
-export function pageTitleCases(form: 'html' | 'dump'): TitleCase[] | null {
+export function readEvalPages(): EvalPage[] | null {
   const file = join(evalDirectory(), 'pages-dev.jsonl.gz');
   if (!existsSync(file)) return null;
   return gunzipSync(readFileSync(file))
     .toString('utf8')
     .split('\n')
     .filter((line) => line.trim().length > 0)
-    .map((line) => JSON.parse(line) as EvalPage)
-    .map((page) => ({
-      id: page.key.slice(0, 8),
-      ...pageReference(page.html),
-      url: page.url,
-      title: extractedTitle(
-        raw(
-          form === 'html' ? { url: page.url, html: page.html } : { url: page.url, text: page.dump },
-        ),
-      ),
-    }));
+    .map((line) => JSON.parse(line) as EvalPage);
+}
+
+/** A page's posting in one form: its HTML, or its scraped text dump. */
+export function pageAsPosted(page: EvalPage, form: 'html' | 'dump'): RawArticle {
+  return evalRawArticle(
+    form === 'html' ? { url: page.url, html: page.html } : { url: page.url, text: page.dump },
+  );
+}
+
+/** A page's extracted title against the page's own headline. */
+export function pageTitleCase(page: EvalPage, title: string | null): TitleCase {
+  return { id: page.key.slice(0, 8), ...pageReference(page.html), url: page.url, title };
+}
+
+function pageTitleCases(pages: readonly EvalPage[], form: 'html' | 'dump'): TitleCase[] {
+  return pages.map((page) => pageTitleCase(page, extractedTitle(pageAsPosted(page, form))));
 }
 
 const WRONG_KINDS: readonly TitleVerdict[] = ['stamp', 'cut', 'outlet', 'empty', 'other'];
@@ -265,10 +274,11 @@ export function titleSummary(name: string, cases: readonly TitleCase[]): string 
 function main(): void {
   const showFlag = process.argv.indexOf('--show');
   const shown = new Set(showFlag >= 0 ? (process.argv[showFlag + 1] ?? '').split(',') : []);
+  const pages = readEvalPages();
   const sets: Array<[string, TitleCase[] | null]> = [
     ['ecbplus', ecbTitleCases()],
-    ['pages html', pageTitleCases('html')],
-    ['pages dump', pageTitleCases('dump')],
+    ['pages html', pages && pageTitleCases(pages, 'html')],
+    ['pages dump', pages && pageTitleCases(pages, 'dump')],
   ];
   for (const [name, cases] of sets) {
     if (cases === null) {
