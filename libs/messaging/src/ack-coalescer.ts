@@ -7,13 +7,13 @@ export interface AckChannel {
 
 /**
  * Acks one channel's deliveries in as few frames as it safely can. A delivery is acked only once
- * its own handler asked for it; what was asked for in the same turn goes out together (handlers
- * released by one event, e.g. a batch commit or a socket read of confirms, finish within one
- * microtask run; the flush is a `nextTick` after it, so the ack still shares amqplib's next socket
- * write with the frames of that turn): the run of settled deliveries from the oldest outstanding one as a single `multiple`
- * ack (which covers exactly that run: everything older is settled already), and each one asked
- * for behind a delivery still at work alone, so a slow delivery never holds back the others' acks
- * (nor, with them, the prefetch window).
+ * its own handler asked for it. What was asked for in the same turn goes out together: handlers
+ * released by one event (a batch commit, a socket read of confirms) finish within one microtask
+ * run, and the flush is a `nextTick` after it, so the ack still shares amqplib's next socket write
+ * with the frames of that turn. The run of settled deliveries from the oldest outstanding one goes
+ * as a single `multiple` ack (which covers exactly that run: everything older is settled already),
+ * and each one asked for behind a delivery still at work goes alone, so a slow delivery never
+ * holds back the others' acks (nor, with them, the prefetch window).
  *
  * Delivery tags are per channel and grow by one per delivery, so a channel gets its own coalescer
  * and every delivery must be registered (`delivered`) before it is settled either way.
