@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dataSourceOptions, quoteIdentifier } from '@newsflow/database';
-import { Client } from 'pg';
+import { dataSourceOptions, dropDatabase, ensureDatabaseExists } from '@newsflow/database';
 import { DataSource } from 'typeorm';
 import { PostgresTemplateMemory } from '../apps/normalizer/src/persistence/postgres-template-memory';
 
@@ -46,25 +45,19 @@ function pagesOf(count: number, seed: number): string[][] {
 }
 
 describe('PostgresTemplateMemory on the real database', () => {
-  const databaseName = `newsflow_test_template_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = `${POSTGRES_URL}/newsflow_test_template_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${quoteIdentifier(databaseName)}`);
-    await admin.end();
-    dataSource = new DataSource(dataSourceOptions(`${POSTGRES_URL}/${databaseName}`, 2));
+    await ensureDatabaseExists(databaseUrl);
+    dataSource = new DataSource(dataSourceOptions(databaseUrl, 2));
     await dataSource.initialize();
     await dataSource.runMigrations();
   });
 
   afterAll(async () => {
     await dataSource?.destroy();
-    const admin = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(databaseName)} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(databaseUrl);
   });
 
   async function linesOf(source: string): Promise<Line[]> {
