@@ -64,6 +64,10 @@ describe('dateFromUrl', () => {
     ['https://www.example.co.uk/sport/3-may-2013-match-report', '2013-05-03'],
     ['https://www.example.com/news/november-19th-2019-briefing', '2019-11-19'],
     ['https://example.com/article.php?id=55&date=2013-05-03', '2013-05-03'],
+    [
+      'http://www.datacenterknowledge.com/archives/2012/02/29/amd-to-acquire-seamicro/',
+      '2012-02-29',
+    ],
     ['https://example.com/view?pubdate=20130503&id=7', '2013-05-03'],
     [
       'https://www.reuters.com/article/2011/11/10/us-southsudan-bombing-idUSTRE7A94OI20111110',
@@ -104,6 +108,8 @@ describe('dateFromUrl', () => {
     'https://www.example.com/2013/13/01/slug',
     'https://www.example.com/1985/05/03/slug',
     'https://www.example.com/2025/03/23/slug',
+    // an archive of a period's posts
+    'http://sportzassassin2.blogspot.nl/2005_05_01_archive.html',
     // two different days
     'https://www.example.com/2013/05/03/remembering-2001-09-11-attacks',
     // the host is not the path

@@ -129,6 +129,14 @@ function dayFirstOrMonthFirst(first: string, second: string, year: string): DayP
   return null;
 }
 
+/** Blogger's "2005_05_01_archive.html": the first day of a period of posts, not a post's day. */
+function inArchiveName(path: string, match: RegExpMatchArray): boolean {
+  const end = (match.index ?? 0) + match[0].length;
+  const next = path.indexOf('/', end);
+  const segment = path.slice(path.lastIndexOf('/', end - 1) + 1, next < 0 ? path.length : next);
+  return segment.includes('archive');
+}
+
 /** A real calendar day (no 31 April), as a UTC date; null otherwise. */
 function calendarDay(year: string, month: string, day: string): Date | null {
   const [y, m, d] = [Number(year), Number(month), Number(day)];
@@ -182,7 +190,9 @@ export function urlDate(url: string | null, receivedAt: string): UrlDate | null 
     if (date !== null && plausible(date, reference)) days.add(date.toISOString());
   };
   for (const { pattern, parts: read } of DAY_PATTERNS) {
-    for (const match of parts.path.matchAll(pattern)) addDay(read(match));
+    for (const match of parts.path.matchAll(pattern)) {
+      if (!inArchiveName(parts.path, match)) addDay(read(match));
+    }
   }
   for (const [name, value] of parts.parameters) {
     if (!DATE_PARAMETER.test(name)) continue;
