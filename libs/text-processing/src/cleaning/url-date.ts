@@ -50,7 +50,7 @@ const DAY_PATTERNS: readonly DayPattern[] = [
     parts: (match) => [match[1], match[2], match[3]],
   },
   {
-    // /2005-05-24/news, slug-2019-11-19, 2009-04-28-091.asp, 2005_05_01_archive
+    // /2005-05-24/news, slug-2019-11-19, 2009-04-28-091.asp, web_2013_09_14_q.html
     pattern: new RegExp(`(?<!\\d)${YEAR}([-_.])(\\d{1,2})\\2(\\d{1,2})(?!\\d)`, 'g'),
     parts: (match) => [match[1], match[3], match[4]],
   },
