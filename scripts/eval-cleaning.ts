@@ -2,14 +2,16 @@
  * Scores the cleaning library on the development half of the page-extraction set
  * (../shared/eval/pages-dev.jsonl.gz): 4-word shingle precision / recall / F1 per input form.
  * Then a speed section at the issue's target sizes: a 5 KB dump and a ~200 KB HTML page (median
- * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms).
+ * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms). The `dates` lines count the pages dated only by
+ * the day in their URL (`dateFromUrl`, the last fallback) and check that day against the page's own
+ * date where the page has one (its date cleaned without the URL).
  * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts
  *          [--worst N] [--speed-only]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { cleanArticle } from '../libs/text-processing/src/cleaning';
+import { cleanArticle, dateFromUrl } from '../libs/text-processing/src/cleaning';
 import type { RawArticle } from '../libs/text-processing/src/cleaning';
 import { type EvalPage, pageAsPosted, pageTitleCase, titleSummary } from './eval-titles';
 
@@ -20,6 +22,7 @@ interface PageScore {
   recall: number;
   ms: number;
   title: string | null;
+  publishedAt: string | null;
 }
 
 const DATA_FILE = join(__dirname, '..', '..', 'shared', 'eval', 'pages-dev.jsonl.gz');
@@ -127,7 +130,15 @@ function scoreForm(pages: readonly EvalPage[], form: 'html' | 'dump'): PageScore
     }
     const text = outcome.kind === 'article' ? outcome.article.text : '';
     const title = outcome.kind === 'article' ? outcome.article.title : null;
-    return { key: page.key, url: page.url, ...precisionRecall(page.truth, text), ms, title };
+    const publishedAt = outcome.kind === 'article' ? outcome.article.publishedAt : null;
+    return {
+      key: page.key,
+      url: page.url,
+      ...precisionRecall(page.truth, text),
+      ms,
+      title,
+      publishedAt,
+    };
   });
 }
 
@@ -147,6 +158,48 @@ function summarize(form: string, scores: readonly PageScore[], worst: number): v
       `  P=${score.precision.toFixed(2)} R=${score.recall.toFixed(2)} ${score.ms.toFixed(1)}ms ${score.key.slice(0, 8)} ${score.url}`,
     );
   }
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Pages dated by their URL alone, and the URL's day against the page's own date where it has one. */
+function dateSummary(
+  pages: readonly EvalPage[],
+  form: 'html' | 'dump',
+  scores: readonly PageScore[],
+): string {
+  let dated = 0;
+  let fromUrl = 0;
+  let changed = 0;
+  let urlDays = 0;
+  const agreement = { sameDay: 0, oneDay: 0, other: 0 };
+  const others: string[] = [];
+  pages.forEach((page, index) => {
+    const article = pageAsPosted(page, form);
+    const urlDay = dateFromUrl(page.url, article.receivedAt);
+    const ownOutcome = cleanArticle({ ...article, url: null });
+    const own = ownOutcome.kind === 'article' ? ownOutcome.article.publishedAt : null;
+    const publishedAt = scores[index].publishedAt;
+    if (publishedAt !== null) dated += 1;
+    if (own === null && publishedAt !== null && publishedAt === urlDay) fromUrl += 1;
+    if (own !== null && publishedAt !== own) changed += 1;
+    if (urlDay === null) return;
+    urlDays += 1;
+    if (own === null) return;
+    const ownDay = Date.parse(own.slice(0, 10));
+    const gap = Math.abs(ownDay - Date.parse(urlDay)) / DAY_MS;
+    if (gap === 0) agreement.sameDay += 1;
+    else if (gap <= 1) agreement.oneDay += 1;
+    else {
+      agreement.other += 1;
+      others.push(`    ${urlDay.slice(0, 10)} vs own ${own} ${page.url}`);
+    }
+  });
+  const checked = agreement.sameDay + agreement.oneDay + agreement.other;
+  return [
+    `dates ${form.padEnd(5)} pages=${pages.length} dated=${dated} from_url=${fromUrl} own_date_changed=${changed} url_day=${urlDays} checked_against_own=${checked}: same_day=${agreement.sameDay} one_day_off=${agreement.oneDay} other=${agreement.other}`,
+    ...others,
+  ].join('\n');
 }
 
 function main(): void {
@@ -177,6 +230,7 @@ function main(): void {
     const cases = pages.map((page, index) => pageTitleCase(page, scores[form][index].title));
     console.log(titleSummary(`title ${form}`, cases));
   }
+  for (const form of ['html', 'dump'] as const) console.log(dateSummary(pages, form, scores[form]));
   speedSection(pages);
 }
 

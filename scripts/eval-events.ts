@@ -3,8 +3,11 @@
  * every article goes through `classifyArticle` (dedup, then single-pass clustering) one at a
  * time in a shuffled order; the assigned event ids are scored with B-cubed against the gold events.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}'] [--half=a|b] [--report] [--oracle=young|all] [--batch=complete|average]
+ *   npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-events.ts [--seeds=1,2,3,4,5] [--params='{"joinThreshold":0.2}'] [--half=a|b] [--report] [--oracle=young|all] [--batch=complete|average] [--dates=line|product|text|none]
  *
+ * `--dates`: the publication date from the harness's own date line (default), the product's
+ * (`cleanArticle` on the text and URL: its date line, else the URL's day), the product's without
+ * the URL, or none (`--no-dates`). See `DateSource`.
  * `--half=a` keeps the 1st, 3rd, 5th… topic (ECB+ topic numbers in ascending order), `--half=b` the
  * others: tune on one half, report on the other, to estimate the score on unseen topics.
  * `--report` prints, per seed, the predicted events that mix gold events and the wrong joins by the
@@ -31,8 +34,10 @@ import {
   extractEventFeatures,
   weightTerms,
 } from '../libs/text-processing/src/clustering';
+import { cleanArticle } from '../libs/text-processing/src/cleaning';
 import { InMemoryDedupIndex } from '../libs/text-processing/src/dedup';
 import { agglomerativeClusters, type Linkage } from './support/agglomerative-clustering';
+import { evalRawArticle } from './support/eval-raw-article';
 import { shuffled } from './support/seeded-random';
 
 export interface EcbArticle {
@@ -50,9 +55,25 @@ const DATELINE =
   /^(?:on |posted |published:? |updated:? )?(?:\w+day,? )?((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d{1,2},? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4})/i;
 
 /**
- * ECB+ texts have no fields: a short first paragraph without a closing full stop is the headline,
- * and a date line near the top is the publication date — what the cleaning step would extract.
+ * Where the publication date comes from: `line`, the date line this harness reads (the default);
+ * `product`, what the product gives (`cleanArticle` on the text and URL: its date line, else the
+ * URL's day); `text`, the same without the URL; `none`.
  */
+export type DateSource = 'line' | 'product' | 'text' | 'none';
+
+const productDates = new Map<string, string | null>();
+
+/** The publication date the product gives the article (`text`: leaving its URL out). */
+export function productDate(article: EcbArticle, source: 'product' | 'text'): string | null {
+  const url = source === 'product' ? article.url : null;
+  const key = `${source}\u0000${article.doc}`;
+  if (!productDates.has(key)) {
+    const outcome = cleanArticle(evalRawArticle({ text: article.text, url }));
+    productDates.set(key, outcome.kind === 'article' ? outcome.article.publishedAt : null);
+  }
+  return productDates.get(key) ?? null;
+}
+
 export function topicOf(article: EcbArticle): string {
   return article.event.split('-')[0];
 }
@@ -66,18 +87,22 @@ export function topicHalf(articles: readonly EcbArticle[], half: 'a' | 'b'): Ecb
   return articles.filter((article) => kept.has(topicOf(article)));
 }
 
-export function toClassifyInput(article: EcbArticle): ClassifyInput {
+/**
+ * ECB+ texts have no fields: a short first paragraph without a closing full stop is the headline,
+ * and a date line near the top is left out of the body (its date is the product's, `productDate`).
+ */
+export function toClassifyInput(article: EcbArticle, dates: DateSource = 'product'): ClassifyInput {
   const paragraphs = article.text.split(/\n\s*\n/).map((paragraph) => paragraph.trim());
   let title: string | null = null;
-  let publishedAt: string | null = null;
+  let lineDate: string | null = null;
   const remaining: string[] = [];
   paragraphs.forEach((paragraph, index) => {
     const dateline =
       index < 3 && paragraph.split(/\s+/).length <= 12 ? DATELINE.exec(paragraph) : null;
-    if (dateline && publishedAt === null) {
+    if (dateline && lineDate === null) {
       const parsed = Date.parse(`${dateline[1].replace(/,/g, '')} UTC`);
       if (!Number.isNaN(parsed)) {
-        publishedAt = new Date(parsed).toISOString();
+        lineDate = new Date(parsed).toISOString();
         return;
       }
     }
@@ -99,7 +124,8 @@ export function toClassifyInput(article: EcbArticle): ClassifyInput {
     source: article.url === null ? null : new URL(article.url).hostname,
     title,
     text: remaining.join('\n\n'),
-    publishedAt,
+    publishedAt:
+      dates === 'line' ? lineDate : dates === 'none' ? null : productDate(article, dates),
     language: 'en',
   };
 }
@@ -124,7 +150,7 @@ export async function runEventClustering(
   articles: readonly EcbArticle[],
   seed: number,
   parameters: ClassifyParameters,
-  useDates = true,
+  dates: DateSource = 'line',
   oracle: Oracle | null = null,
 ): Promise<EventRunResult> {
   const ports = { dedup: new InMemoryDedupIndex(), events: new InMemoryEventRepository() };
@@ -144,14 +170,10 @@ export async function runEventClustering(
   let duplicates = 0;
   let classifyMilliseconds = 0;
   for (const article of shuffled(articles, seed)) {
-    const input = toClassifyInput(article);
+    const input = toClassifyInput(article, dates);
     currentGold = article.event;
     const started = performance.now();
-    const result = await classifyArticle(
-      useDates ? input : { ...input, publishedAt: null },
-      ports,
-      parameters,
-    );
+    const result = await classifyArticle(input, ports, parameters);
     classifyMilliseconds += performance.now() - started;
     if (result.kind === 'duplicate') duplicates++;
     const golds = members.get(result.eventId) ?? [];
@@ -266,18 +288,25 @@ async function main(): Promise<void> {
     return;
   }
   const seeds = (argument('seeds') ?? '1,2,3,4,5').split(',').map(Number);
-  const useDates = !process.argv.includes('--no-dates');
+  const datesArgument = process.argv.includes('--no-dates') ? 'none' : argument('dates');
+  const dates: DateSource =
+    datesArgument === 'product' || datesArgument === 'text' || datesArgument === 'none'
+      ? datesArgument
+      : 'line';
+  const dated = articles.filter(
+    (article) => toClassifyInput(article, dates).publishedAt !== null,
+  ).length;
   const report = process.argv.includes('--report');
   const oracleArgument = argument('oracle');
   const oracle: Oracle | null =
     oracleArgument === 'young' || oracleArgument === 'all' ? oracleArgument : null;
   const gold = new Set(articles.map((article) => article.event)).size;
   console.log(
-    `eval:events: ${articles.length} articles, ${gold} gold events, seeds ${seeds.join(',')}${half ? `, topic half ${half}` : ''}${useDates ? '' : ', dates ignored'}${oracle ? `, ORACLE ${oracle} (a ceiling, not a score)` : ''}`,
+    `eval:events: ${articles.length} articles, ${gold} gold events, seeds ${seeds.join(',')}${half ? `, topic half ${half}` : ''}, ${dated} dated (dates: ${dates})${oracle ? `, ORACLE ${oracle} (a ceiling, not a score)` : ''}`,
   );
   const results: EventRunResult[] = [];
   for (const seed of seeds) {
-    const result = await runEventClustering(articles, seed, parameters, useDates, oracle);
+    const result = await runEventClustering(articles, seed, parameters, dates, oracle);
     results.push(result);
     console.log(
       `seed ${seed}: ${format(result.scores)} (${result.events} events, ${result.duplicates} duplicates, ${result.millisecondsPerArticle.toFixed(2)} ms/article)`,

@@ -23,6 +23,7 @@ import { gunzipSync } from 'node:zlib';
 import { cleanArticle } from '../libs/text-processing/src/cleaning';
 import type { RawArticle } from '../libs/text-processing/src/cleaning';
 import { type EcbArticle, evalDirectory } from './eval-events';
+import { evalRawArticle } from './support/eval-raw-article';
 
 export type TitleVerdict = 'exact' | 'suffixed' | 'stamp' | 'cut' | 'outlet' | 'empty' | 'other';
 
@@ -134,24 +135,6 @@ function ecbReference(article: EcbArticle): string | null {
   }
   const first = paragraphs[0] ?? '';
   return words(first).length <= 20 && !/[.!"”:]$/.test(first) ? first : null;
-}
-
-const RECEIVED_AT = '2019-11-21T00:00:00.000Z';
-
-/** An eval input as a client would post it: the given fields, every other one empty. */
-export function evalRawArticle(fields: Partial<RawArticle>): RawArticle {
-  return {
-    url: null,
-    source: null,
-    title: null,
-    author: null,
-    publishedAt: null,
-    language: null,
-    text: null,
-    html: null,
-    receivedAt: RECEIVED_AT,
-    ...fields,
-  };
 }
 
 function extractedTitle(article: RawArticle): string | null {

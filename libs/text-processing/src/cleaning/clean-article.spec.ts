@@ -70,6 +70,31 @@ describe('cleanArticle on text', () => {
     expect(result.url).toBe('https://www.example.com/news/trams?id=7');
   });
 
+  it('takes the day in the URL only when nothing else dates the article', () => {
+    const text = PROSE.join('\n\n');
+    const url = 'https://www.example.com/news/2025/03/10/council-expands-trams';
+    expect(article(raw({ text, url })).publishedAt).toBe('2025-03-10T00:00:00.000Z');
+    expect(article(raw({ text, url, publishedAt: '2025-03-11T08:00:00Z' })).publishedAt).toBe(
+      '2025-03-11T08:00:00.000Z',
+    );
+    expect(
+      article(raw({ text, url: 'https://www.example.com/2025/03/council-expands-trams' }))
+        .publishedAt,
+    ).toBeNull();
+    expect(
+      article(raw({ text, url: 'https://www.example.com/news/trams-article-1.1456300' }))
+        .publishedAt,
+    ).toBeNull();
+  });
+
+  it("keeps the dump's own date line over the URL's day", () => {
+    const text = readFileSync(join(SEEDS, 'rt-kenya-star-naryshkin-ratcliffe.txt'), 'utf8');
+    const url = 'https://www.example.com/2025/03/01/naryshkin-ratcliffe';
+    expect(article(raw({ text, url })).publishedAt).toBe('2025-03-12T04:12:00.000Z');
+    const undated = readFileSync(join(SEEDS, 'kyiv-independent-naryshkin-ratcliffe.txt'), 'utf8');
+    expect(article(raw({ text: undated, url })).publishedAt).toBe('2025-03-01T00:00:00.000Z');
+  });
+
   it('keeps a short brief', () => {
     const text =
       'Heavy snow closed the A9 motorway near Munich on Sunday morning. Police expect it to reopen in the evening.';

@@ -8,6 +8,7 @@ import { detectLanguage } from './language';
 import { templateLineKey } from './template';
 import { decodeTitleEntities, headlineLike, splitOutletFromTitle, squashed } from './title';
 import { garbageRatio, joinParagraphs, normalizeLine, normalizedLines } from './text-normalize';
+import { dateFromUrl } from './url-date';
 import { normalizeUrl, siteDomain } from './urls';
 
 /** Work caps: past these the page is refused rather than processed slowly. */
@@ -274,13 +275,15 @@ export function cleanArticle(raw: RawArticle, template?: SourceTemplate): Cleani
   }
   const clientDate =
     raw.publishedAt !== null ? parseDateText(raw.publishedAt, raw.receivedAt) : null;
+  // The URL is the last resort: a day in the path is the outlet's local day, not an instant.
+  const publishedAt = clientDate ?? extracted.publishedAt ?? dateFromUrl(url, raw.receivedAt);
 
   return {
     kind: 'article',
     article: {
       title,
       author: nonEmpty(raw.author) ?? extracted.author,
-      publishedAt: clientDate ?? extracted.publishedAt,
+      publishedAt,
       language:
         clientLanguage(raw.language) ?? extracted.language ?? detectLanguage(extracted.text),
       source: nonEmpty(raw.source) ?? extracted.siteName ?? siteDomain(url),

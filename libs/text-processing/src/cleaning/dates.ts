@@ -9,12 +9,13 @@ const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
 /** Clock skew and time zones: a date up to two days after reception is still plausible. */
 const FUTURE_TOLERANCE_MS = 2 * 24 * 3600 * 1000;
 
-function referenceDate(receivedAt: string): Date {
+export function referenceDate(receivedAt: string): Date {
   const parsed = new Date(receivedAt);
   return Number.isNaN(parsed.getTime()) ? new Date(0) : parsed;
 }
 
-function plausible(date: Date, reference: Date): boolean {
+/** Not before 1990 and not more than two days after `reference` (no upper bound when it is unknown). */
+export function plausible(date: Date, reference: Date): boolean {
   const time = date.getTime();
   if (Number.isNaN(time) || time < EARLIEST_PLAUSIBLE) return false;
   return reference.getTime() === 0 || time <= reference.getTime() + FUTURE_TOLERANCE_MS;

@@ -9,4 +9,6 @@ export {
 export type { TemplateLineCounts, TemplatePolicy } from './template';
 export { normalizeUrl } from './urls';
 export { parseDateText } from './dates';
+export { dateFromUrl, urlDate } from './url-date';
+export type { UrlDate } from './url-date';
 export { detectLanguage } from './language';
