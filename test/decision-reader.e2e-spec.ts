@@ -91,7 +91,7 @@ describe('candidate events read by the Postgres decision reader', () => {
 
   it('counts, per term, only the most recently created events carrying it', async () => {
     const reader = new PostgresDecisionReader(dataSource.manager);
-    const { matches, postingCounts } = await reader.candidateEvents(
+    const { matches, postingTails } = await reader.candidateEvents(
       [
         {
           terms: ['a', 'b', 'c', 'd'],
@@ -112,12 +112,32 @@ describe('candidate events read by the Postgres decision reader', () => {
       { eventId: eventId(3), shared: 1 },
       { eventId: eventId(5), shared: 1 },
     ]);
-    expect(Object.fromEntries(postingCounts)).toEqual({ a: 2, b: 2, c: 2, d: 1 });
+    // Each term's committed postings around the bound, newest first (here from rank 1: the bound
+    // is below the tail's reach), counted up to bound + POSTING_TAIL_AFTER + 1.
+    const tails = Object.fromEntries(
+      [...postingTails].map(([term, tail]) => [
+        term,
+        {
+          bound: tail.bound,
+          count: tail.count,
+          firstRank: tail.firstRank,
+          postings: tail.postings.map(({ eventId }) => eventId),
+        },
+      ]),
+    );
+    expect(tails).toEqual({
+      a: { bound: 2, count: 5, firstRank: 1, postings: [5, 4, 3, 2, 1].map(eventId) },
+      b: { bound: 2, count: 4, firstRank: 1, postings: [4, 3, 2, 1].map(eventId) },
+      c: { bound: 2, count: 2, firstRank: 1, postings: [2, 1].map(eventId) },
+      d: { bound: 2, count: 1, firstRank: 1, postings: [1].map(eventId) },
+    });
+    const [newest, older] = postingTails.get('c')?.postings ?? [];
+    expect(newest.sequence).toBeGreaterThan(older.sequence);
   });
 
   it("ranks over the batch's pending index: its postings replace the stored ones, its new events rank newest", async () => {
     const reader = new PostgresDecisionReader(dataSource.manager);
-    const { matches } = await reader.candidateEvents(
+    const { matches, postingTails } = await reader.candidateEvents(
       [
         {
           terms: ['a', 'b', 'c', 'd'],
@@ -142,5 +162,20 @@ describe('candidate events read by the Postgres decision reader', () => {
     // a → 7, 5 (before 4, 3, 2, 1); b → 7, 4; c → 1 (2 no longer has it); d → 1. Event 3 (no
     // dates) lost its postings to newer events; 1, 4 and 5 are outside the window.
     expect(matches[0]).toEqual([{ eventId: eventId(7), shared: 2 }]);
+    // With a pending index the caller needs no posting tails.
+    expect(postingTails.size).toBe(0);
+  });
+
+  it('returns the events it reads with their creation rank, except those the caller has', async () => {
+    const reader = new PostgresDecisionReader(dataSource.manager);
+    const { events } = await reader.candidateEvents(
+      [],
+      [eventId(1), eventId(2)],
+      undefined,
+      undefined,
+      [eventId(2)],
+    );
+    expect(events.map(({ event }) => event.id)).toEqual([eventId(1)]);
+    expect(typeof events[0].sequence).toBe('bigint');
   });
 });

@@ -16,7 +16,9 @@ import type {
   StoredEvent,
   StoredEventMatch,
   PendingIndex,
+  PostingTail,
 } from '../processing/ports';
+import { POSTING_TAIL_AFTER, POSTING_TAIL_BEFORE } from '../processing/ports';
 import {
   type EventRow,
   FINGERPRINT_COLUMNS,
@@ -264,11 +266,12 @@ export class PostgresDecisionReader implements DecisionStateReader {
     eventIds: readonly string[],
     withEvents?: readonly number[],
     pending?: PendingIndex,
+    known: readonly string[] = [],
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
     termFrequencies: Map<string, number>;
-    postingCounts: Map<string, number>;
+    postingTails: Map<string, PostingTail>;
   }> {
     const termOrds: number[] = [];
     const terms: string[] = [];
@@ -293,8 +296,9 @@ export class PostgresDecisionReader implements DecisionStateReader {
         id: string | null;
         shared: number | null;
         version: number;
+        sequence: string | null;
         term_frequencies: Record<string, number> | null;
-        posting_counts: Record<string, number> | null;
+        posting_tails: Record<string, [number, string[], string[]]> | null;
       }
     > = await this.manager.query(
       `WITH q AS (SELECT ord, array_agg(term) AS terms
@@ -339,31 +343,49 @@ export class PostgresDecisionReader implements DecisionStateReader {
                                                   AND e.last_published_at + make_interval(days => p.window_days)))
                  ORDER BY matches.shared DESC, matches.event_id
                  LIMIT p.lim) c),
+            -- The events asked for, but not those the caller has ($14).
             read_events AS (
-              SELECT e.id, ${EVENT_COLUMNS}
+              SELECT e.id, e.sequence, ${EVENT_COLUMNS}
                 FROM event_clusters e
-               WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[]))
+               WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[])
+                 AND e.id <> ALL($14::uuid[])),
+            bound AS (SELECT max(per_term) AS per_term FROM p)
        SELECT ord, id, shared, NULL::text AS title, NULL::jsonb AS terms, NULL::text[] AS index_terms,
               NULL::int AS article_count, NULL::int[] AS years, NULL::text[] AS sources,
               NULL::timestamptz AS first_published_at, NULL::timestamptz AS last_published_at,
-              NULL::int AS version, NULL::jsonb AS term_frequencies, NULL::jsonb AS posting_counts
+              NULL::int AS version, NULL::text AS sequence, NULL::jsonb AS term_frequencies,
+              NULL::jsonb AS posting_tails
          FROM hits
        UNION ALL
        SELECT NULL, r.id, NULL, r.title, r.terms, r.index_terms, r.article_count, r.years, r.sources,
-              r.first_published_at, r.last_published_at, r.version, NULL, NULL
+              r.first_published_at, r.last_published_at, r.version, r.sequence::text, NULL, NULL
          FROM read_events r
        UNION ALL
        -- One more row: the document frequencies of the read events' terms, which the decisions
-       -- ask next (saves that round trip), and the committed postings of each query term up to
-       -- the bound (the batch overlay's test of whether the bound can cut what it changed).
-       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       -- ask next (saves that round trip), and, without a pending index ($15), each query term's
+       -- committed postings around the bound: [count up to bound + after + 1, event ids and
+       -- sequences of ranks bound - before + 1 … bound + after] (what the batch overlay needs to
+       -- know which committed events its own postings push out of, or pull into, the bound).
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
               (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
                  FROM term_document_frequencies t
                 WHERE t.term = ANY(ARRAY(SELECT DISTINCT jsonb_object_keys(r.terms) FROM read_events r))),
-              (SELECT coalesce(jsonb_object_agg(x.term, (
-                        SELECT count(*) FROM (SELECT FROM event_cluster_terms t WHERE t.term = x.term
-                                               LIMIT (SELECT max(per_term) FROM p)) bounded)), '{}')
-                 FROM (SELECT DISTINCT unnest($2::text[]) AS term) x)`,
+              (SELECT coalesce(jsonb_object_agg(x.term, jsonb_build_array(tail.n, tail.ids, tail.sequences)), '{}')
+                 FROM (SELECT DISTINCT unnest($2::text[]) AS term WHERE NOT $15::boolean) x
+                 CROSS JOIN bound
+                 CROSS JOIN LATERAL (
+                   SELECT count(*)::int AS n,
+                          coalesce(array_agg(ranked.event_id ORDER BY ranked.rank)
+                                     FILTER (WHERE ranked.rank BETWEEN bound.per_term - ${POSTING_TAIL_BEFORE} + 1
+                                                                   AND bound.per_term + ${POSTING_TAIL_AFTER}), '{}') AS ids,
+                          coalesce(array_agg(ranked.event_sequence::text ORDER BY ranked.rank)
+                                     FILTER (WHERE ranked.rank BETWEEN bound.per_term - ${POSTING_TAIL_BEFORE} + 1
+                                                                   AND bound.per_term + ${POSTING_TAIL_AFTER}), '{}') AS sequences
+                     FROM (SELECT t.event_id, t.event_sequence,
+                                  row_number() OVER (ORDER BY t.event_sequence DESC) AS rank
+                             FROM (SELECT t.event_id, t.event_sequence FROM event_cluster_terms t
+                                    WHERE t.term = x.term ORDER BY t.event_sequence DESC
+                                    LIMIT bound.per_term + ${POSTING_TAIL_AFTER} + 1) t) ranked) tail)`,
       [
         termOrds,
         terms,
@@ -378,28 +400,45 @@ export class PostgresDecisionReader implements DecisionStateReader {
         pendingTerms,
         pendingCreated,
         (pending?.events ?? []).map((event) => event.eventId),
+        known,
+        pending !== undefined,
       ],
     );
     const matches: StoredEventMatch[][] = queries.map(() => []);
     const events: StoredEvent[] = [];
     const termFrequencies = new Map<string, number>();
-    const postingCounts = new Map<string, number>();
+    const postingTails = new Map<string, PostingTail>();
+    const bound = Math.max(0, ...queries.map((query) => query.postingsPerTerm));
+    const firstRank = Math.max(1, bound - POSTING_TAIL_BEFORE + 1);
     for (const row of rows) {
       if (row.term_frequencies !== null) {
         for (const [term, count] of Object.entries(row.term_frequencies))
           termFrequencies.set(term, Number(count));
-        for (const [term, count] of Object.entries(row.posting_counts ?? {}))
-          postingCounts.set(term, Number(count));
+        for (const [term, [count, ids, sequences]] of Object.entries(row.posting_tails ?? {}))
+          postingTails.set(term, {
+            bound,
+            count,
+            firstRank,
+            postings: ids.map((eventId, index) => ({
+              eventId,
+              sequence: BigInt(sequences[index]),
+            })),
+          });
       } else if (row.ord !== null && row.shared !== null && row.id !== null)
         matches[row.ord - 1].push({ eventId: row.id, shared: row.shared });
-      else events.push({ event: toSnapshot(row as EventRow), version: row.version });
+      else
+        events.push({
+          event: toSnapshot(row as EventRow),
+          version: row.version,
+          sequence: BigInt(row.sequence ?? 0),
+        });
     }
     for (const list of matches)
       list.sort(
         (first, second) =>
           second.shared - first.shared || (first.eventId < second.eventId ? -1 : 1),
       );
-    return { matches, events, termFrequencies, postingCounts };
+    return { matches, events, termFrequencies, postingTails };
   }
 }
 
