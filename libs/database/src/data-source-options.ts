@@ -18,6 +18,7 @@ import { AddArticleTraceId1732500000000 } from './migrations/1732500000000-add-a
 import { AddEventClusterYears1732510000000 } from './migrations/1732510000000-add-event-cluster-years';
 import { BoundEventPostings1732520000000 } from './migrations/1732520000000-bound-event-postings';
 import { EventWindowIndex1732530000000 } from './migrations/1732530000000-event-window-index';
+import { EventWindowOnPostings1732540000000 } from './migrations/1732540000000-event-window-on-postings';
 
 export const entities = [
   ArticleEntity,
@@ -39,6 +40,7 @@ export const migrations = [
   AddEventClusterYears1732510000000,
   BoundEventPostings1732520000000,
   EventWindowIndex1732530000000,
+  EventWindowOnPostings1732540000000,
 ];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */

@@ -320,27 +320,25 @@ export class PostgresDecisionReader implements DecisionStateReader {
                        row_number() OVER (ORDER BY matches.shared DESC, matches.event_id) AS rank
                   FROM (SELECT latest.event_id, count(*)::int AS shared
                           FROM unnest(q.terms) AS x(term)
-                          -- Per term, the postings of the per_term most recently created events.
+                          -- Per term, the postings of the per_term most recently created events,
+                          -- each with its event's dated span (index-only).
                           CROSS JOIN LATERAL (
-                            SELECT u.event_id FROM (
-                              (SELECT t.event_id, t.event_sequence FROM event_cluster_terms t
+                            SELECT u.event_id, u.first_at, u.last_at FROM (
+                              (SELECT t.event_id, t.event_sequence, t.event_first_published_at AS first_at,
+                                      t.event_last_published_at AS last_at
+                                 FROM event_cluster_terms t
                                 WHERE t.term = x.term AND t.event_id <> ALL($13::uuid[])
                                 ORDER BY t.event_sequence DESC LIMIT p.per_term)
                               UNION ALL
-                              SELECT b.event_id, b.event_sequence FROM pending b WHERE b.term = x.term) u
+                              -- The batch's events: their windows are checked by the caller.
+                              SELECT b.event_id, b.event_sequence, NULL, NULL FROM pending b WHERE b.term = x.term) u
                              ORDER BY u.event_sequence DESC LIMIT p.per_term) latest
                          GROUP BY latest.event_id
-                         ORDER BY shared DESC, latest.event_id) matches
-                  -- Each event's time window checked in rank order, until the limit is reached
-                  -- (the batch's events are checked by the caller).
-                 WHERE matches.event_id = ANY($13::uuid[])
-                    OR EXISTS (
-                    SELECT FROM event_clusters e
-                     WHERE e.id = matches.event_id
-                       AND (p.published_at IS NULL OR e.first_published_at IS NULL
-                            OR e.last_published_at IS NULL
-                            OR p.published_at BETWEEN e.first_published_at - make_interval(days => p.window_days)
-                                                  AND e.last_published_at + make_interval(days => p.window_days)))
+                        -- The event's time window (every posting of an event carries the same span).
+                        HAVING p.published_at IS NULL OR max(latest.first_at) IS NULL
+                            OR max(latest.last_at) IS NULL
+                            OR p.published_at BETWEEN max(latest.first_at) - make_interval(days => p.window_days)
+                                                  AND max(latest.last_at) + make_interval(days => p.window_days)) matches
                  ORDER BY matches.shared DESC, matches.event_id
                  LIMIT p.lim) c),
             -- The events asked for, but not those the caller has ($14).
@@ -446,8 +444,8 @@ export class PostgresDecisionReader implements DecisionStateReader {
  * The batch's writes in one round trip: one statement whose data-modifying CTEs each write one
  * table (multi-row, from arrays), fingerprints in arrival order. Postgres runs every data-modifying
  * CTE exactly once whether or not the main query reads it; no two of them touch the same row (each
- * table is written by one CTE, except event_cluster_terms whose removals and additions the batch
- * keeps disjoint), and the foreign keys (band keys → fingerprints, index terms → events) are
+ * table is written by one CTE, except event_cluster_terms whose removals, additions and span
+ * updates are disjoint), and the foreign keys (band keys → fingerprints, index terms → events) are
  * checked at the end of the statement, when the sibling CTEs' rows exist. Lock order is not a
  * concern: every decision transaction writes under the one advisory lock.
  */
@@ -509,7 +507,8 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
        corpus AS (
          UPDATE corpus_statistics SET document_count = document_count + $13::int
           WHERE id = 1 AND $13::int <> 0),
-       -- Events ($14, inserted or updated) and their changed index terms ($15-$18).
+       -- Events ($14, inserted or updated), their changed index terms ($15-$18) and the dated
+       -- span on their postings.
        events AS (
          INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
            first_published_at, last_published_at, years, version, updated_at)
@@ -532,13 +531,28 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
            sources = excluded.sources, first_published_at = excluded.first_published_at,
            last_published_at = excluded.last_published_at, years = excluded.years,
            version = excluded.version, updated_at = excluded.updated_at
-         RETURNING id, sequence),
+         RETURNING id, sequence, first_published_at, last_published_at),
        removed_terms AS (
          DELETE FROM event_cluster_terms t USING unnest($15::text[], $16::uuid[]) AS d(term, event_id)
           WHERE t.term = d.term AND t.event_id = d.event_id),
+       -- The kept postings of an event whose dated span changed carry the new span (not those
+       -- removed above: one CTE per row).
+       posting_windows AS (
+         UPDATE event_cluster_terms t
+            SET event_first_published_at = w.first_published_at,
+                event_last_published_at = w.last_published_at
+           FROM jsonb_to_recordset($14::jsonb) AS w(id uuid, first_published_at timestamptz,
+                                                    last_published_at timestamptz)
+          WHERE t.event_id = w.id
+            AND (t.event_first_published_at IS DISTINCT FROM w.first_published_at
+                 OR t.event_last_published_at IS DISTINCT FROM w.last_published_at)
+            AND NOT EXISTS (SELECT FROM unnest($15::text[], $16::uuid[]) AS d(term, event_id)
+                             WHERE d.term = t.term AND d.event_id = t.event_id)),
        added_terms AS (
-         INSERT INTO event_cluster_terms (term, event_id, event_sequence)
-         SELECT DISTINCT a.term, a.event_id, events.sequence
+         INSERT INTO event_cluster_terms (term, event_id, event_sequence, event_first_published_at,
+           event_last_published_at)
+         SELECT DISTINCT a.term, a.event_id, events.sequence, events.first_published_at,
+                events.last_published_at
            FROM unnest($17::text[], $18::uuid[]) AS a(term, event_id)
            JOIN events ON events.id = a.event_id
          ON CONFLICT DO NOTHING)
