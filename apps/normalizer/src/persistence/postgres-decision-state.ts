@@ -535,15 +535,16 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
        removed_terms AS (
          DELETE FROM event_cluster_terms t USING unnest($15::text[], $16::uuid[]) AS d(term, event_id)
           WHERE t.term = d.term AND t.event_id = d.event_id),
-       -- The kept postings of an event whose dated span changed carry the new span (not those
-       -- removed above: one CTE per row).
+       -- The kept postings of a stored event ($23) whose dated span changed carry the new span
+       -- (not those removed above: one CTE per row). By event id (an index look-up; new events
+       -- have no stored postings).
        posting_windows AS (
          UPDATE event_cluster_terms t
             SET event_first_published_at = w.first_published_at,
                 event_last_published_at = w.last_published_at
            FROM jsonb_to_recordset($14::jsonb) AS w(id uuid, first_published_at timestamptz,
                                                     last_published_at timestamptz)
-          WHERE t.event_id = w.id
+          WHERE t.event_id = ANY($23::uuid[]) AND t.event_id = w.id
             AND (t.event_first_published_at IS DISTINCT FROM w.first_published_at
                  OR t.event_last_published_at IS DISTINCT FROM w.last_published_at)
             AND NOT EXISTS (SELECT FROM unnest($15::text[], $16::uuid[]) AS d(term, event_id)
@@ -599,6 +600,7 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
         ),
         outcomes.map((outcome) => JSON.stringify(outcome.messages)),
         outcomes.map((outcome) => outcome.processedAt),
+        events.filter((write) => !write.created).map((write) => write.event.id),
       ],
     );
   }
