@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, quoteIdentifier } from '@newsflow/database';
-import { PostgresDecisionReader } from '../apps/normalizer/src/persistence/postgres-decision-state';
+import {
+  PostgresDecisionReader,
+  PostgresDecisionWriter,
+} from '../apps/normalizer/src/persistence/postgres-decision-state';
+import type { DecisionChanges } from '../apps/normalizer/src/processing/ports';
+import type { EventSnapshot } from '@newsflow/text-processing';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
@@ -32,8 +37,10 @@ describe('candidate events read by the Postgres decision reader', () => {
         [event.id, event.terms, event.first, event.last],
       );
       await dataSource.query(
-        `INSERT INTO event_cluster_terms (term, event_id, event_sequence)
-         SELECT unnest($1::text[]), id, sequence FROM event_clusters WHERE id = $2`,
+        `INSERT INTO event_cluster_terms (term, event_id, event_sequence, event_first_published_at,
+           event_last_published_at)
+         SELECT unnest($1::text[]), id, sequence, first_published_at, last_published_at
+           FROM event_clusters WHERE id = $2`,
         [event.terms, event.id],
       );
     }
@@ -91,7 +98,7 @@ describe('candidate events read by the Postgres decision reader', () => {
 
   it('counts, per term, only the most recently created events carrying it', async () => {
     const reader = new PostgresDecisionReader(dataSource.manager);
-    const { matches, postingCounts } = await reader.candidateEvents(
+    const { matches, postingTails } = await reader.candidateEvents(
       [
         {
           terms: ['a', 'b', 'c', 'd'],
@@ -112,12 +119,32 @@ describe('candidate events read by the Postgres decision reader', () => {
       { eventId: eventId(3), shared: 1 },
       { eventId: eventId(5), shared: 1 },
     ]);
-    expect(Object.fromEntries(postingCounts)).toEqual({ a: 2, b: 2, c: 2, d: 1 });
+    // Each term's committed postings around the bound, newest first (here from rank 1: the bound
+    // is below the tail's reach), counted up to bound + POSTING_TAIL_AFTER + 1.
+    const tails = Object.fromEntries(
+      [...postingTails].map(([term, tail]) => [
+        term,
+        {
+          bound: tail.bound,
+          count: tail.count,
+          firstRank: tail.firstRank,
+          postings: tail.postings.map(({ eventId }) => eventId),
+        },
+      ]),
+    );
+    expect(tails).toEqual({
+      a: { bound: 2, count: 5, firstRank: 1, postings: [5, 4, 3, 2, 1].map(eventId) },
+      b: { bound: 2, count: 4, firstRank: 1, postings: [4, 3, 2, 1].map(eventId) },
+      c: { bound: 2, count: 2, firstRank: 1, postings: [2, 1].map(eventId) },
+      d: { bound: 2, count: 1, firstRank: 1, postings: [1].map(eventId) },
+    });
+    const [newest, older] = postingTails.get('c')?.postings ?? [];
+    expect(newest.sequence).toBeGreaterThan(older.sequence);
   });
 
   it("ranks over the batch's pending index: its postings replace the stored ones, its new events rank newest", async () => {
     const reader = new PostgresDecisionReader(dataSource.manager);
-    const { matches } = await reader.candidateEvents(
+    const { matches, postingTails } = await reader.candidateEvents(
       [
         {
           terms: ['a', 'b', 'c', 'd'],
@@ -142,5 +169,111 @@ describe('candidate events read by the Postgres decision reader', () => {
     // a → 7, 5 (before 4, 3, 2, 1); b → 7, 4; c → 1 (2 no longer has it); d → 1. Event 3 (no
     // dates) lost its postings to newer events; 1, 4 and 5 are outside the window.
     expect(matches[0]).toEqual([{ eventId: eventId(7), shared: 2 }]);
+    // With a pending index the caller needs no posting tails.
+    expect(postingTails.size).toBe(0);
+  });
+
+  it('returns the events it reads with their creation rank, except those the caller has', async () => {
+    const reader = new PostgresDecisionReader(dataSource.manager);
+    const { events } = await reader.candidateEvents(
+      [],
+      [eventId(1), eventId(2)],
+      undefined,
+      undefined,
+      [eventId(2)],
+    );
+    expect(events.map(({ event }) => event.id)).toEqual([eventId(1)]);
+    expect(typeof events[0].sequence).toBe('bigint');
+  });
+
+  it("keeps each posting's copy of its event's dated span equal to the event's", async () => {
+    const writer = new PostgresDecisionWriter(dataSource.manager);
+    const event: EventSnapshot = {
+      id: eventId(20),
+      title: 'Twenty',
+      terms: new Map([
+        ['p', 1],
+        ['q', 1],
+        ['r', 1],
+      ]),
+      indexTerms: ['p', 'q', 'r'],
+      articleCount: 1,
+      years: [2025],
+      sources: [],
+      firstPublishedAt: '2025-03-01T00:00:00.000Z',
+      lastPublishedAt: '2025-03-01T00:00:00.000Z',
+    };
+    const changes = (
+      snapshot: EventSnapshot,
+      version: number,
+      added: string[],
+      removed: string[],
+    ): DecisionChanges => ({
+      fingerprints: [],
+      documentFrequencies: new Map(),
+      documents: 0,
+      events: [
+        {
+          event: snapshot,
+          version,
+          created: version === 1,
+          indexTermsAdded: added,
+          indexTermsRemoved: removed,
+        },
+      ],
+      outcomes: [],
+    });
+    const spans = async (): Promise<Array<[string, string | null, string | null]>> => {
+      const rows: Array<{ term: string; first: Date | null; last: Date | null }> =
+        await dataSource.query(
+          `SELECT term, event_first_published_at AS first, event_last_published_at AS last
+             FROM event_cluster_terms WHERE event_id = $1 ORDER BY term`,
+          [event.id],
+        );
+      return rows.map((row) => [
+        row.term,
+        row.first?.toISOString() ?? null,
+        row.last?.toISOString() ?? null,
+      ]);
+    };
+    await writer.write(changes(event, 1, ['p', 'q', 'r'], []));
+    const march = ['2025-03-01T00:00:00.000Z', '2025-03-01T00:00:00.000Z'];
+    expect(await spans()).toEqual([
+      ['p', ...march],
+      ['q', ...march],
+      ['r', ...march],
+    ]);
+    // A later article joins: the span widens, r gives way to s.
+    const widened: EventSnapshot = {
+      ...event,
+      indexTerms: ['p', 'q', 's'],
+      firstPublishedAt: '2025-02-20T00:00:00.000Z',
+      lastPublishedAt: '2025-03-05T00:00:00.000Z',
+    };
+    await writer.write(changes(widened, 2, ['s'], ['r']));
+    const span = ['2025-02-20T00:00:00.000Z', '2025-03-05T00:00:00.000Z'];
+    expect(await spans()).toEqual([
+      ['p', ...span],
+      ['q', ...span],
+      ['s', ...span],
+    ]);
+    // The read checks the window on those postings: in it on 2025-03-20 (+15 days), not after.
+    const reader = new PostgresDecisionReader(dataSource.manager);
+    const query = { terms: ['p', 'q'], windowDays: 15, limit: 5, postingsPerTerm: 10 };
+    const { matches } = await reader.candidateEvents(
+      [
+        { ...query, publishedAt: '2025-03-20T00:00:00.000Z' },
+        { ...query, publishedAt: '2025-03-20T00:00:01.000Z' },
+        { ...query, publishedAt: '2025-02-05T00:00:00.000Z' },
+        { ...query, publishedAt: '2025-02-04T23:59:59.000Z' },
+      ],
+      [],
+    );
+    expect(matches.map((list) => list.map((match) => match.eventId))).toEqual([
+      [event.id],
+      [],
+      [event.id],
+      [],
+    ]);
   });
 });

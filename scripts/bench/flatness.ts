@@ -270,8 +270,11 @@ async function generateState(
   await timed(
     client,
     'event term index rows',
-    `INSERT INTO event_cluster_terms (term, event_id, event_sequence)
-     SELECT term, md5('event' || n)::uuid, n FROM bench_event_terms`,
+    `INSERT INTO event_cluster_terms (term, event_id, event_sequence, event_first_published_at,
+       event_last_published_at)
+     SELECT term, md5('event' || n)::uuid, n, t, t + interval '1 day'
+       FROM bench_event_terms,
+            LATERAL (SELECT timestamptz '2024-01-01' + (n % 700) * interval '1 day' AS t) dates`,
   );
   // Events created from now on (the probes') rank after the generated ones, as they would.
   await client.query(

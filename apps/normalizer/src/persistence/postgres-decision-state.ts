@@ -16,7 +16,9 @@ import type {
   StoredEvent,
   StoredEventMatch,
   PendingIndex,
+  PostingTail,
 } from '../processing/ports';
+import { POSTING_TAIL_AFTER, POSTING_TAIL_BEFORE } from '../processing/ports';
 import {
   type EventRow,
   FINGERPRINT_COLUMNS,
@@ -264,11 +266,12 @@ export class PostgresDecisionReader implements DecisionStateReader {
     eventIds: readonly string[],
     withEvents?: readonly number[],
     pending?: PendingIndex,
+    known: readonly string[] = [],
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
     termFrequencies: Map<string, number>;
-    postingCounts: Map<string, number>;
+    postingTails: Map<string, PostingTail>;
   }> {
     const termOrds: number[] = [];
     const terms: string[] = [];
@@ -293,8 +296,9 @@ export class PostgresDecisionReader implements DecisionStateReader {
         id: string | null;
         shared: number | null;
         version: number;
+        sequence: string | null;
         term_frequencies: Record<string, number> | null;
-        posting_counts: Record<string, number> | null;
+        posting_tails: Record<string, [number, string[], string[]]> | null;
       }
     > = await this.manager.query(
       `WITH q AS (SELECT ord, array_agg(term) AS terms
@@ -316,54 +320,70 @@ export class PostgresDecisionReader implements DecisionStateReader {
                        row_number() OVER (ORDER BY matches.shared DESC, matches.event_id) AS rank
                   FROM (SELECT latest.event_id, count(*)::int AS shared
                           FROM unnest(q.terms) AS x(term)
-                          -- Per term, the postings of the per_term most recently created events.
+                          -- Per term, the postings of the per_term most recently created events,
+                          -- each with its event's dated span (index-only).
                           CROSS JOIN LATERAL (
-                            SELECT u.event_id FROM (
-                              (SELECT t.event_id, t.event_sequence FROM event_cluster_terms t
+                            SELECT u.event_id, u.first_at, u.last_at FROM (
+                              (SELECT t.event_id, t.event_sequence, t.event_first_published_at AS first_at,
+                                      t.event_last_published_at AS last_at
+                                 FROM event_cluster_terms t
                                 WHERE t.term = x.term AND t.event_id <> ALL($13::uuid[])
                                 ORDER BY t.event_sequence DESC LIMIT p.per_term)
                               UNION ALL
-                              SELECT b.event_id, b.event_sequence FROM pending b WHERE b.term = x.term) u
+                              -- The batch's events: their windows are checked by the caller.
+                              SELECT b.event_id, b.event_sequence, NULL, NULL FROM pending b WHERE b.term = x.term) u
                              ORDER BY u.event_sequence DESC LIMIT p.per_term) latest
                          GROUP BY latest.event_id
-                         ORDER BY shared DESC, latest.event_id) matches
-                  -- Each event's time window checked in rank order, until the limit is reached
-                  -- (the batch's events are checked by the caller).
-                 WHERE matches.event_id = ANY($13::uuid[])
-                    OR EXISTS (
-                    SELECT FROM event_clusters e
-                     WHERE e.id = matches.event_id
-                       AND (p.published_at IS NULL OR e.first_published_at IS NULL
-                            OR e.last_published_at IS NULL
-                            OR p.published_at BETWEEN e.first_published_at - make_interval(days => p.window_days)
-                                                  AND e.last_published_at + make_interval(days => p.window_days)))
+                        -- The event's time window (every posting of an event carries the same span).
+                        HAVING p.published_at IS NULL OR max(latest.first_at) IS NULL
+                            OR max(latest.last_at) IS NULL
+                            OR p.published_at BETWEEN max(latest.first_at) - make_interval(days => p.window_days)
+                                                  AND max(latest.last_at) + make_interval(days => p.window_days)) matches
                  ORDER BY matches.shared DESC, matches.event_id
                  LIMIT p.lim) c),
+            -- The events asked for, but not those the caller has ($14).
             read_events AS (
-              SELECT e.id, ${EVENT_COLUMNS}
+              SELECT e.id, e.sequence, ${EVENT_COLUMNS}
                 FROM event_clusters e
-               WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[]))
+               WHERE e.id = ANY(ARRAY(SELECT DISTINCT id FROM hits WHERE with_event) || $7::uuid[])
+                 AND e.id <> ALL($14::uuid[])),
+            bound AS (SELECT max(per_term) AS per_term FROM p)
        SELECT ord, id, shared, NULL::text AS title, NULL::jsonb AS terms, NULL::text[] AS index_terms,
               NULL::int AS article_count, NULL::int[] AS years, NULL::text[] AS sources,
               NULL::timestamptz AS first_published_at, NULL::timestamptz AS last_published_at,
-              NULL::int AS version, NULL::jsonb AS term_frequencies, NULL::jsonb AS posting_counts
+              NULL::int AS version, NULL::text AS sequence, NULL::jsonb AS term_frequencies,
+              NULL::jsonb AS posting_tails
          FROM hits
        UNION ALL
        SELECT NULL, r.id, NULL, r.title, r.terms, r.index_terms, r.article_count, r.years, r.sources,
-              r.first_published_at, r.last_published_at, r.version, NULL, NULL
+              r.first_published_at, r.last_published_at, r.version, r.sequence::text, NULL, NULL
          FROM read_events r
        UNION ALL
        -- One more row: the document frequencies of the read events' terms, which the decisions
-       -- ask next (saves that round trip), and the committed postings of each query term up to
-       -- the bound (the batch overlay's test of whether the bound can cut what it changed).
-       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       -- ask next (saves that round trip), and, without a pending index ($15), each query term's
+       -- committed postings around the bound: [count up to bound + after + 1, event ids and
+       -- sequences of ranks bound - before + 1 … bound + after] (what the batch overlay needs to
+       -- know which committed events its own postings push out of, or pull into, the bound).
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
               (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
                  FROM term_document_frequencies t
                 WHERE t.term = ANY(ARRAY(SELECT DISTINCT jsonb_object_keys(r.terms) FROM read_events r))),
-              (SELECT coalesce(jsonb_object_agg(x.term, (
-                        SELECT count(*) FROM (SELECT FROM event_cluster_terms t WHERE t.term = x.term
-                                               LIMIT (SELECT max(per_term) FROM p)) bounded)), '{}')
-                 FROM (SELECT DISTINCT unnest($2::text[]) AS term) x)`,
+              (SELECT coalesce(jsonb_object_agg(x.term, jsonb_build_array(tail.n, tail.ids, tail.sequences)), '{}')
+                 FROM (SELECT DISTINCT unnest($2::text[]) AS term WHERE NOT $15::boolean) x
+                 CROSS JOIN bound
+                 CROSS JOIN LATERAL (
+                   SELECT count(*)::int AS n,
+                          coalesce(array_agg(ranked.event_id ORDER BY ranked.rank)
+                                     FILTER (WHERE ranked.rank BETWEEN bound.per_term - ${POSTING_TAIL_BEFORE} + 1
+                                                                   AND bound.per_term + ${POSTING_TAIL_AFTER}), '{}') AS ids,
+                          coalesce(array_agg(ranked.event_sequence::text ORDER BY ranked.rank)
+                                     FILTER (WHERE ranked.rank BETWEEN bound.per_term - ${POSTING_TAIL_BEFORE} + 1
+                                                                   AND bound.per_term + ${POSTING_TAIL_AFTER}), '{}') AS sequences
+                     FROM (SELECT t.event_id, t.event_sequence,
+                                  row_number() OVER (ORDER BY t.event_sequence DESC) AS rank
+                             FROM (SELECT t.event_id, t.event_sequence FROM event_cluster_terms t
+                                    WHERE t.term = x.term ORDER BY t.event_sequence DESC
+                                    LIMIT bound.per_term + ${POSTING_TAIL_AFTER} + 1) t) ranked) tail)`,
       [
         termOrds,
         terms,
@@ -378,28 +398,45 @@ export class PostgresDecisionReader implements DecisionStateReader {
         pendingTerms,
         pendingCreated,
         (pending?.events ?? []).map((event) => event.eventId),
+        known,
+        pending !== undefined,
       ],
     );
     const matches: StoredEventMatch[][] = queries.map(() => []);
     const events: StoredEvent[] = [];
     const termFrequencies = new Map<string, number>();
-    const postingCounts = new Map<string, number>();
+    const postingTails = new Map<string, PostingTail>();
+    const bound = Math.max(0, ...queries.map((query) => query.postingsPerTerm));
+    const firstRank = Math.max(1, bound - POSTING_TAIL_BEFORE + 1);
     for (const row of rows) {
       if (row.term_frequencies !== null) {
         for (const [term, count] of Object.entries(row.term_frequencies))
           termFrequencies.set(term, Number(count));
-        for (const [term, count] of Object.entries(row.posting_counts ?? {}))
-          postingCounts.set(term, Number(count));
+        for (const [term, [count, ids, sequences]] of Object.entries(row.posting_tails ?? {}))
+          postingTails.set(term, {
+            bound,
+            count,
+            firstRank,
+            postings: ids.map((eventId, index) => ({
+              eventId,
+              sequence: BigInt(sequences[index]),
+            })),
+          });
       } else if (row.ord !== null && row.shared !== null && row.id !== null)
         matches[row.ord - 1].push({ eventId: row.id, shared: row.shared });
-      else events.push({ event: toSnapshot(row as EventRow), version: row.version });
+      else
+        events.push({
+          event: toSnapshot(row as EventRow),
+          version: row.version,
+          sequence: BigInt(row.sequence ?? 0),
+        });
     }
     for (const list of matches)
       list.sort(
         (first, second) =>
           second.shared - first.shared || (first.eventId < second.eventId ? -1 : 1),
       );
-    return { matches, events, termFrequencies, postingCounts };
+    return { matches, events, termFrequencies, postingTails };
   }
 }
 
@@ -407,8 +444,8 @@ export class PostgresDecisionReader implements DecisionStateReader {
  * The batch's writes in one round trip: one statement whose data-modifying CTEs each write one
  * table (multi-row, from arrays), fingerprints in arrival order. Postgres runs every data-modifying
  * CTE exactly once whether or not the main query reads it; no two of them touch the same row (each
- * table is written by one CTE, except event_cluster_terms whose removals and additions the batch
- * keeps disjoint), and the foreign keys (band keys → fingerprints, index terms → events) are
+ * table is written by one CTE, except event_cluster_terms whose removals, additions and span
+ * updates are disjoint), and the foreign keys (band keys → fingerprints, index terms → events) are
  * checked at the end of the statement, when the sibling CTEs' rows exist. Lock order is not a
  * concern: every decision transaction writes under the one advisory lock.
  */
@@ -470,7 +507,8 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
        corpus AS (
          UPDATE corpus_statistics SET document_count = document_count + $13::int
           WHERE id = 1 AND $13::int <> 0),
-       -- Events ($14, inserted or updated) and their changed index terms ($15-$18).
+       -- Events ($14, inserted or updated), their changed index terms ($15-$18) and the dated
+       -- span on their postings.
        events AS (
          INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
            first_published_at, last_published_at, years, version, updated_at)
@@ -493,13 +531,29 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
            sources = excluded.sources, first_published_at = excluded.first_published_at,
            last_published_at = excluded.last_published_at, years = excluded.years,
            version = excluded.version, updated_at = excluded.updated_at
-         RETURNING id, sequence),
+         RETURNING id, sequence, first_published_at, last_published_at),
        removed_terms AS (
          DELETE FROM event_cluster_terms t USING unnest($15::text[], $16::uuid[]) AS d(term, event_id)
           WHERE t.term = d.term AND t.event_id = d.event_id),
+       -- The kept postings of a stored event ($23) whose dated span changed carry the new span
+       -- (not those removed above: one CTE per row). By event id (an index look-up; new events
+       -- have no stored postings).
+       posting_windows AS (
+         UPDATE event_cluster_terms t
+            SET event_first_published_at = w.first_published_at,
+                event_last_published_at = w.last_published_at
+           FROM jsonb_to_recordset($14::jsonb) AS w(id uuid, first_published_at timestamptz,
+                                                    last_published_at timestamptz)
+          WHERE t.event_id = ANY($23::uuid[]) AND t.event_id = w.id
+            AND (t.event_first_published_at IS DISTINCT FROM w.first_published_at
+                 OR t.event_last_published_at IS DISTINCT FROM w.last_published_at)
+            AND NOT EXISTS (SELECT FROM unnest($15::text[], $16::uuid[]) AS d(term, event_id)
+                             WHERE d.term = t.term AND d.event_id = t.event_id)),
        added_terms AS (
-         INSERT INTO event_cluster_terms (term, event_id, event_sequence)
-         SELECT DISTINCT a.term, a.event_id, events.sequence
+         INSERT INTO event_cluster_terms (term, event_id, event_sequence, event_first_published_at,
+           event_last_published_at)
+         SELECT DISTINCT a.term, a.event_id, events.sequence, events.first_published_at,
+                events.last_published_at
            FROM unnest($17::text[], $18::uuid[]) AS a(term, event_id)
            JOIN events ON events.id = a.event_id
          ON CONFLICT DO NOTHING)
@@ -546,6 +600,7 @@ export class PostgresDecisionWriter implements DecisionStateWriter {
         ),
         outcomes.map((outcome) => JSON.stringify(outcome.messages)),
         outcomes.map((outcome) => outcome.processedAt),
+        events.filter((write) => !write.created).map((write) => write.event.id),
       ],
     );
   }

@@ -20,6 +20,7 @@ import {
 import { ArticleGenerator } from '../../../../scripts/bench/generate';
 import { shuffled } from '../../../../scripts/support/seeded-random';
 import { decideBatch } from './batch-decisions';
+import { BatchEventRepository } from './batch-state';
 import type {
   ArticleDecision,
   DecisionChanges,
@@ -28,10 +29,12 @@ import type {
   Hints,
   HintsQuery,
   PendingIndex,
+  PostingTail,
   StoredCandidate,
   StoredEvent,
   StoredEventMatch,
 } from './ports';
+import { POSTING_TAIL_AFTER, POSTING_TAIL_BEFORE } from './ports';
 
 const DAY_MS = 86_400_000;
 
@@ -45,6 +48,8 @@ class MemoryStore implements DecisionStateReader {
   private readonly eventsByTerm = new Map<string, Set<string>>();
   private readonly creationRank = new Map<string, number>();
   reads = 0;
+  /** Candidate reads over a batch's pending index (read-throughs for exactness). */
+  pendingReads = 0;
   /** Query terms whose postings the bound cut. */
   cutTerms = 0;
 
@@ -104,12 +109,14 @@ class MemoryStore implements DecisionStateReader {
     eventIds: readonly string[],
     withEvents?: readonly number[],
     pending?: PendingIndex,
+    known: readonly string[] = [],
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
-    postingCounts: Map<string, number>;
+    postingTails: Map<string, PostingTail>;
   }> {
     this.reads++;
+    if (pending) this.pendingReads++;
     const listed = new Set(eventIds);
     const pendingIds = new Set(pending?.events.map((event) => event.eventId));
     const rankOf = (id: string): number => this.creationRank.get(id) ?? 0;
@@ -149,17 +156,30 @@ class MemoryStore implements DecisionStateReader {
         listed.add(match.eventId);
     });
     const bound = Math.max(0, ...queries.map((query) => query.postingsPerTerm));
-    const postingCounts = new Map<string, number>();
-    for (const query of queries)
-      for (const term of query.terms)
-        postingCounts.set(term, Math.min(bound, this.eventsByTerm.get(term)?.size ?? 0));
+    const firstRank = Math.max(1, bound - POSTING_TAIL_BEFORE + 1);
+    const postingTails = new Map<string, PostingTail>();
+    if (!pending)
+      for (const query of queries)
+        for (const term of query.terms) {
+          const latest = [...(this.eventsByTerm.get(term) ?? [])]
+            .map((id) => ({ eventId: id, sequence: BigInt(rankOf(id)) }))
+            .sort((first, second) => (first.sequence > second.sequence ? -1 : 1))
+            .slice(0, bound + POSTING_TAIL_AFTER + 1);
+          postingTails.set(term, {
+            bound,
+            count: latest.length,
+            firstRank,
+            postings: latest.slice(firstRank - 1, bound + POSTING_TAIL_AFTER),
+          });
+        }
+    const knownIds = new Set(known);
     return {
       matches,
       events: [...listed].flatMap((id) => {
         const stored = this.events.get(id);
-        return stored ? [stored] : [];
+        return stored && !knownIds.has(id) ? [stored] : [];
       }),
-      postingCounts,
+      postingTails,
     };
   }
 
@@ -173,7 +193,11 @@ class MemoryStore implements DecisionStateReader {
     for (const write of changes.events) {
       expect(this.events.has(write.event.id)).toBe(!write.created);
       if (write.created) this.creationRank.set(write.event.id, this.creationRank.size + 1);
-      this.events.set(write.event.id, { event: write.event, version: write.version });
+      this.events.set(write.event.id, {
+        event: write.event,
+        version: write.version,
+        sequence: BigInt(this.creationRank.get(write.event.id) ?? 0),
+      });
       for (const term of write.indexTermsRemoved)
         this.eventsByTerm.get(term)?.delete(write.event.id);
       for (const term of write.indexTermsAdded) {
@@ -439,6 +463,47 @@ describe('decideBatch', () => {
       // batch then asks the store about).
       expect(actual.store.cutTerms).toBeGreaterThan(0);
       if (size > 1) expect(actual.readThroughs).toBeGreaterThan(0);
+    },
+  );
+
+  it.each([
+    [3, 12, 30],
+    [6, 12, 30],
+    [6, 48, 30],
+    [3, 12, 2],
+  ])(
+    'ranks the very same candidate events with a bound of %i in batches of %i (limit %i) as one after another, reading through for few of them',
+    async (postingsPerTerm, size, candidateLimit) => {
+      const bounded: ClassifyParameters = {
+        ...DEFAULT_CLASSIFY_PARAMETERS,
+        clustering: { ...DEFAULT_CLASSIFY_PARAMETERS.clustering, postingsPerTerm, candidateLimit },
+      };
+      // Every candidate list each decision saw, in decision order: the decisions alone hide most
+      // differences (the best event usually stays the best), the lists do not.
+      const seen = (spy: jest.SpyInstance): Promise<string[][]> =>
+        Promise.all(
+          spy.mock.results.map(async (result) =>
+            ((await result.value) as EventSnapshot[]).map((event) => event.id),
+          ),
+        );
+      const one = jest.spyOn(InMemoryEventRepository.prototype, 'candidateEvents');
+      const batched = jest.spyOn(BatchEventRepository.prototype, 'candidateEvents');
+      try {
+        const expected = await sequentially(sample, bounded);
+        const store = new MemoryStore();
+        const actual = await inBatches(sample, size, true, store, bounded);
+        expect(actual.results).toEqual(expected.results);
+        const lists = await seen(batched);
+        expect(lists).toEqual(await seen(one));
+        // The bound cuts terms that the batch's own events carry; the postings read around it
+        // answer for most articles, and the store is asked again for few.
+        expect(store.cutTerms).toBeGreaterThan(0);
+        expect(lists.filter((list) => list.length > 0).length).toBeGreaterThan(10);
+        expect(store.pendingReads).toBeLessThanOrEqual(lists.length / 4);
+      } finally {
+        one.mockRestore();
+        batched.mockRestore();
+      }
     },
   );
 

@@ -17,10 +17,12 @@ import type {
   HintsQuery,
   EventWrite,
   PendingIndex,
+  PostingTail,
   StoredCandidate,
   StoredEvent,
   StoredEventMatch,
 } from './ports';
+import { POSTING_TAIL_AFTER } from './ports';
 
 const DAY_MS = 86_400_000;
 
@@ -43,8 +45,8 @@ export class StoredSnapshot {
   private totalDocuments: number | null = null;
   private readonly candidates = new Map<string, CandidateEntry>();
   private readonly events = new Map<string, StoredEvent | null>();
-  /** Committed postings per query term read so far, counted up to the query's bound. */
-  private readonly postingCounts = new Map<string, number>();
+  /** Committed postings around the bound of each query term read so far. */
+  private readonly postingTails = new Map<string, PostingTail>();
   /** Round trips made because a decision asked for something not read ahead. */
   readThroughs = 0;
 
@@ -215,14 +217,16 @@ export class StoredSnapshot {
     pending: PendingIndex,
   ): Promise<StoredEventMatch[]> {
     this.readThroughs++;
-    const answer = await this.reader.candidateEvents([{ ...query, limit }], [], [limit], pending);
+    const answer = await this.reader.candidateEvents([{ ...query, limit }], [], [limit], pending, [
+      ...this.events.keys(),
+    ]);
     this.remember(answer);
     return answer.matches[0];
   }
 
-  /** Committed postings of a term read with a candidate query (undefined: not read). */
-  postingCount(term: string): number | undefined {
-    return this.postingCounts.get(term);
+  /** A term's committed postings around the bound, as read with a candidate query (undefined: not read). */
+  postingTail(term: string): PostingTail | undefined {
+    return this.postingTails.get(term);
   }
 
   /** The committed matches of `query`, with at least `limit` of them when there are that many. */
@@ -246,7 +250,7 @@ export class StoredSnapshot {
           if (!this.frequencies.has(term))
             this.frequencies.set(term, answer.termFrequencies.get(term) ?? 0);
     }
-    for (const [term, count] of answer.postingCounts) this.postingCounts.set(term, count);
+    for (const [term, tail] of answer.postingTails) this.postingTails.set(term, tail);
   }
 
   /** A committed event as read (null: it does not exist). */
@@ -358,6 +362,16 @@ interface TouchedEvent {
   created: boolean;
   /** Index terms as committed (none for an event created in this batch). */
   committedIndexTerms: readonly string[];
+  /** The committed event's creation rank (null for an event created in this batch: newest). */
+  sequence: bigint | null;
+}
+
+/** What the batch's changes to one term's postings do to the committed events' shared counts. */
+interface TermChange {
+  /** Untouched committed events pushed out of (-1) or pulled into (+1) the term's bound. */
+  untouched: Map<string, number>;
+  /** Touched events carrying the term now whose posting lies within the bound. */
+  touchedInside: string[];
 }
 
 /**
@@ -395,9 +409,8 @@ export class BatchEventRepository implements EventRepository {
   async candidateEvents(query: CandidateQuery): Promise<EventSnapshot[]> {
     if (query.terms.length === 0) return [];
     const committed = await this.stored.candidateEvents(query, query.limit);
-    const ranked = this.boundMayBind(query)
-      ? await this.rankedWithPending(query)
-      : await this.rankedOverCommitted(query, committed);
+    const ranked =
+      this.rankedOverCommitted(query, committed) ?? (await this.rankedWithPending(query));
     const chosen = ranked
       .sort((first, second) => second.shared - first.shared || (first.id < second.id ? -1 : 1))
       .slice(0, query.limit);
@@ -417,6 +430,7 @@ export class BatchEventRepository implements EventRepository {
       version: 1,
       created: true,
       committedIndexTerms: [],
+      sequence: null,
     });
     this.changes.set(created.id, { event: created, version: 1, created: true });
     return created;
@@ -469,31 +483,118 @@ export class BatchEventRepository implements EventRepository {
       version: stored.version,
       created: false,
       committedIndexTerms: stored.event.indexTerms,
+      sequence: stored.sequence,
     };
   }
 
   /**
-   * The committed matches with the batch's events set aside and ranked by their index terms now:
-   * exact while no query term the batch's events carry (or carried) has more postings than the
-   * bound, with the batch's additions, so that every posting of those terms counts.
+   * The committed matches re-ranked for the batch's changes, or null when what was read cannot
+   * say. The batch's events are set aside and ranked by their index terms now, counting a term
+   * only where their posting lies within the term's bound; committed events that the batch's
+   * postings push out of a term's bound (or pull into it) lose (gain) that term. Exact when every
+   * committed match not read ranks after the last one read: nothing unread gained a term, and the
+   * `limit`-th candidate ranks no lower than the last match read.
    */
-  private async rankedOverCommitted(
-    query: CandidateQuery,
-    first: CandidateEntry,
-  ): Promise<RankedEvent[]> {
-    let committed = first;
-    if (!this.complete(committed, query.limit))
-      committed = await this.stored.candidateEvents(query, query.limit + this.touched.size);
+  private rankedOverCommitted(query: CandidateQuery, entry: CandidateEntry): RankedEvent[] | null {
+    const change = new Map<string, number>();
+    const touchedShared = new Map<string, number>();
+    for (const term of new Set(query.terms)) {
+      const termChange = this.termChange(term, query.postingsPerTerm);
+      if (termChange === undefined) continue;
+      if (termChange === null) return null;
+      for (const [id, delta] of termChange.untouched) change.set(id, (change.get(id) ?? 0) + delta);
+      for (const id of termChange.touchedInside)
+        touchedShared.set(id, (touchedShared.get(id) ?? 0) + 1);
+    }
     const ranked: RankedEvent[] = [];
-    for (const match of committed.matches)
-      if (!this.touched.has(match.eventId))
-        ranked.push({ id: match.eventId, shared: match.shared });
-    const queryTerms = new Set(query.terms);
-    for (const { event } of this.touched.values()) {
-      const shared = event.indexTerms.filter((term) => queryTerms.has(term)).length;
-      if (shared > 0 && withinWindow(event, query)) ranked.push({ id: event.id, shared, event });
+    const read = new Set<string>();
+    for (const match of entry.matches) {
+      read.add(match.eventId);
+      if (this.touched.has(match.eventId)) continue;
+      const shared = match.shared + (change.get(match.eventId) ?? 0);
+      if (shared > 0) ranked.push({ id: match.eventId, shared });
+    }
+    // A committed event that gained a term but was not read: its rank and window are unknown.
+    for (const [id, delta] of change) if (delta > 0 && !read.has(id)) return null;
+    for (const [id, shared] of touchedShared) {
+      const touched = this.touched.get(id);
+      if (touched && withinWindow(touched.event, query))
+        ranked.push({ id, shared, event: touched.event });
+    }
+    ranked.sort((first, second) => second.shared - first.shared || (first.id < second.id ? -1 : 1));
+    if (entry.matches.length >= entry.limit && entry.matches.length > 0) {
+      const last = entry.matches[entry.matches.length - 1];
+      const cut = ranked[query.limit - 1];
+      if (!cut || cut.shared < last.shared || (cut.shared === last.shared && cut.id > last.eventId))
+        return null;
     }
     return ranked;
+  }
+
+  /**
+   * How the batch's changes to `term`'s postings change which events count it, from the committed
+   * postings read around the bound: undefined when no touched event carries or carried the term
+   * (nothing changes), null when what was read cannot say (the term's tail was not read, or the
+   * batch adds more postings than the tail reaches back, or removes more than it reaches on).
+   */
+  private termChange(term: string, bound: number): TermChange | null | undefined {
+    const carriers: TouchedEvent[] = [];
+    const inserted: Array<bigint | null> = [];
+    const removed: bigint[] = [];
+    for (const touched of this.touched.values()) {
+      const now = touched.event.indexTerms.includes(term);
+      const before = touched.committedIndexTerms.includes(term);
+      if (now) carriers.push(touched);
+      if (now && !before) inserted.push(touched.sequence);
+      if (before && !now && touched.sequence !== null) removed.push(touched.sequence);
+    }
+    if (carriers.length === 0 && removed.length === 0) return undefined;
+    const tail = this.stored.postingTail(term);
+    if (!tail || tail.bound !== bound) return null;
+    // The postings newer than the tail (read as a count only) stay within the bound whatever the
+    // batch adds, if it adds no more than the tail reaches back.
+    const head = Math.min(tail.count, tail.firstRank - 1);
+    if (head + inserted.length > bound) return null;
+    const truncated = tail.count > bound + POSTING_TAIL_AFTER;
+    if (truncated && removed.length > POSTING_TAIL_AFTER) return null;
+    const result: TermChange = { untouched: new Map(), touchedInside: [] };
+    if (tail.postings.length === 0) {
+      // Every committed posting is in the head: all within the bound, before and after.
+      result.touchedInside = carriers.map((touched) => touched.event.id);
+      return result;
+    }
+    const top = tail.postings[0].sequence;
+    const bottom = tail.postings[tail.postings.length - 1].sequence;
+    const removedSet = new Set(removed);
+    const newer = (sequence: bigint | null): boolean => sequence === null || sequence > top;
+    const headAfter =
+      head -
+      removed.filter((sequence) => sequence > top).length +
+      inserted.filter((sequence) => newer(sequence)).length;
+    // The postings at or below the tail's top after the batch's changes (newest first).
+    const known = [
+      ...tail.postings
+        .map((posting) => posting.sequence)
+        .filter((sequence) => !removedSet.has(sequence)),
+      ...inserted.filter((sequence): sequence is bigint => sequence !== null && sequence <= top),
+    ];
+    const insideAfter = (sequence: bigint): boolean => {
+      if (sequence > top) return true;
+      if (truncated && sequence < bottom) return false;
+      let rank = headAfter + 1;
+      for (const other of known) if (other > sequence) rank++;
+      return rank <= bound;
+    };
+    tail.postings.forEach((posting, index) => {
+      if (this.touched.has(posting.eventId)) return;
+      const before = tail.firstRank + index <= bound;
+      const after = insideAfter(posting.sequence);
+      if (before !== after) result.untouched.set(posting.eventId, after ? 1 : -1);
+    });
+    for (const touched of carriers)
+      if (touched.sequence === null || insideAfter(touched.sequence))
+        result.touchedInside.push(touched.event.id);
+    return result;
   }
 
   /** The store ranks over its postings and the batch's; the batch's events' windows are checked here. */
@@ -519,31 +620,6 @@ export class BatchEventRepository implements EventRepository {
         ranked.push({ id: match.eventId, shared: match.shared, event: touched.event });
     }
     return ranked;
-  }
-
-  /**
-   * Whether the postings-per-term bound may cut a query term's postings that the batch changed
-   * or that its events hold: the batch's own view of those terms is then not enough.
-   */
-  private boundMayBind(query: CandidateQuery): boolean {
-    if (this.touched.size === 0) return false;
-    const carried = new Set<string>();
-    for (const touched of this.touched.values()) {
-      for (const term of touched.event.indexTerms) carried.add(term);
-      for (const term of touched.committedIndexTerms) carried.add(term);
-    }
-    return query.terms.some(
-      (term) =>
-        carried.has(term) &&
-        (this.stored.postingCount(term) ?? Infinity) + this.touched.size > query.postingsPerTerm,
-    );
-  }
-
-  /** Whether the committed matches still hold the top `limit` once the batch's events are set aside. */
-  private complete(entry: { limit: number; matches: StoredEventMatch[] }, limit: number): boolean {
-    if (entry.matches.length < entry.limit) return true;
-    const untouched = entry.matches.filter((match) => !this.touched.has(match.eventId)).length;
-    return untouched >= limit;
   }
 }
 

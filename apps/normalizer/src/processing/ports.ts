@@ -78,6 +78,32 @@ export interface StoredCandidate {
 export interface StoredEvent {
   event: EventSnapshot;
   version: number;
+  /** Creation rank (`event_clusters.sequence`): the rank of its postings in the term index. */
+  sequence: bigint;
+}
+
+/**
+ * How many postings a batch may push out below each query term's bound (postings it adds ahead of
+ * them) and pull in from beyond it (postings it removes), and still rank over what it read ahead:
+ * the width of `PostingTail` on either side of the bound.
+ */
+export const POSTING_TAIL_BEFORE = 16;
+export const POSTING_TAIL_AFTER = 4;
+
+/**
+ * A term's committed postings around the bound (`postingsPerTerm`), newest first: enough for a
+ * batch to know which committed events its own postings push out of (or pull into) the term's
+ * latest `postingsPerTerm`.
+ */
+export interface PostingTail {
+  /** The bound these were read for. */
+  bound: number;
+  /** Committed postings of the term, counted up to `bound + POSTING_TAIL_AFTER + 1`. */
+  count: number;
+  /** Rank (1-based) of `postings[0]`: max(1, bound - POSTING_TAIL_BEFORE + 1). */
+  firstRank: number;
+  /** The postings at ranks firstRank … min(count, bound + POSTING_TAIL_AFTER). */
+  postings: ReadonlyArray<{ eventId: string; sequence: bigint }>;
 }
 
 /** The events a batch created or changed so far, with their index terms now. */
@@ -143,23 +169,25 @@ export interface DecisionStateReader {
    * query i (all of them when absent) and those listed in `eventIds`. With `pending`, the matches
    * are those of the index as the batch has changed it so far: its events' postings replace
    * their committed ones, and they are returned whatever their stored dates (their window is
-   * checked by the caller, who knows their dates now).
+   * checked by the caller, who knows their dates now). Events listed in `known` (the caller has
+   * them) are not returned again.
    */
   candidateEvents(
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
     pending?: PendingIndex,
+    known?: readonly string[],
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
     /** Optional: the committed document frequencies of the returned events' terms (absent: 0). */
     termFrequencies?: ReadonlyMap<string, number>;
     /**
-     * Committed postings of each query term, counted up to the queries' largest
-     * `postingsPerTerm` (so a count below it is the whole posting list).
+     * Per query term, its committed postings around the queries' largest `postingsPerTerm`
+     * (absent when `pending` is given: the caller then needs none).
      */
-    postingCounts: ReadonlyMap<string, number>;
+    postingTails: ReadonlyMap<string, PostingTail>;
   }>;
 }
 

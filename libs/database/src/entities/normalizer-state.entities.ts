@@ -115,6 +115,13 @@ export class EventClusterTermEntity {
   /** The event's `sequence`, so that a term's latest events are an index range. */
   @Column('bigint', { name: 'event_sequence' })
   eventSequence!: string;
+
+  /** The event's dated span, kept equal to its own: the candidate read checks the window here. */
+  @Column('timestamptz', { name: 'event_first_published_at', nullable: true })
+  eventFirstPublishedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'event_last_published_at', nullable: true })
+  eventLastPublishedAt!: Date | null;
 }
 
 @Entity({ name: 'term_document_frequencies' })
