@@ -17,7 +17,6 @@ import { CreateNormalizerState1732490000000 } from './migrations/1732490000000-c
 import { AddArticleTraceId1732500000000 } from './migrations/1732500000000-add-article-trace-id';
 import { AddEventClusterYears1732510000000 } from './migrations/1732510000000-add-event-cluster-years';
 import { BoundEventPostings1732520000000 } from './migrations/1732520000000-bound-event-postings';
-import { EventWindowIndex1732530000000 } from './migrations/1732530000000-event-window-index';
 import { EventWindowOnPostings1732540000000 } from './migrations/1732540000000-event-window-on-postings';
 
 export const entities = [
@@ -39,7 +38,6 @@ export const migrations = [
   AddArticleTraceId1732500000000,
   AddEventClusterYears1732510000000,
   BoundEventPostings1732520000000,
-  EventWindowIndex1732530000000,
   EventWindowOnPostings1732540000000,
 ];
 

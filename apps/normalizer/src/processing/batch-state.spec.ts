@@ -59,7 +59,7 @@ class CommittedEvents implements DecisionStateReader {
   constructor(private readonly events: readonly EventSnapshot[]) {}
 
   async outcomes(): Promise<Map<string, never>> {
-    return new Map();
+    return new Map<string, never>();
   }
 
   async findExact(): Promise<never[]> {
