@@ -267,6 +267,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
     withEvents?: readonly number[],
     pending?: PendingIndex,
     known: readonly string[] = [],
+    withPostingTails = true,
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
@@ -360,7 +361,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
          FROM read_events r
        UNION ALL
        -- One more row: the document frequencies of the read events' terms, which the decisions
-       -- ask next (saves that round trip), and, without a pending index ($15), each query term's
+       -- ask next (saves that round trip), and, unless $15 (a pending index, or no tails asked), each query term's
        -- committed postings around the bound: [count up to bound + after + 1, event ids and
        -- sequences of ranks bound - before + 1 … bound + after] (what the batch overlay needs to
        -- know which committed events its own postings push out of, or pull into, the bound).
@@ -399,7 +400,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
         pendingCreated,
         (pending?.events ?? []).map((event) => event.eventId),
         known,
-        pending !== undefined,
+        pending !== undefined || !withPostingTails,
       ],
     );
     const matches: StoredEventMatch[][] = queries.map(() => []);

@@ -52,6 +52,8 @@ class MemoryStore implements DecisionStateReader {
   pendingReads = 0;
   /** Query terms whose postings the bound cut. */
   cutTerms = 0;
+  /** Candidate reads that returned the committed postings around the bound. */
+  tailReads = 0;
 
   async outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>> {
     this.reads++;
@@ -110,6 +112,7 @@ class MemoryStore implements DecisionStateReader {
     withEvents?: readonly number[],
     pending?: PendingIndex,
     known: readonly string[] = [],
+    withPostingTails = true,
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
@@ -158,7 +161,8 @@ class MemoryStore implements DecisionStateReader {
     const bound = Math.max(0, ...queries.map((query) => query.postingsPerTerm));
     const firstRank = Math.max(1, bound - POSTING_TAIL_BEFORE + 1);
     const postingTails = new Map<string, PostingTail>();
-    if (!pending)
+    if (!pending && withPostingTails) this.tailReads++;
+    if (!pending && withPostingTails)
       for (const query of queries)
         for (const term of query.terms) {
           const latest = [...(this.eventsByTerm.get(term) ?? [])]
@@ -506,6 +510,20 @@ describe('decideBatch', () => {
       }
     },
   );
+
+  it('reads posting tails only for batches of more than one article', async () => {
+    const bounded: ClassifyParameters = {
+      ...DEFAULT_CLASSIFY_PARAMETERS,
+      clustering: { ...DEFAULT_CLASSIFY_PARAMETERS.clustering, postingsPerTerm: 2 },
+    };
+    const articles = sample.slice(0, 24);
+    const alone = await inBatches(articles, 1, true, new MemoryStore(), bounded);
+    expect(alone.store.cutTerms).toBeGreaterThan(0);
+    expect(alone.store.tailReads).toBe(0);
+    const batched = await inBatches(articles, 6, true, new MemoryStore(), bounded);
+    expect(batched.store.tailReads).toBeGreaterThan(0);
+    expect(batched.results).toEqual(alone.results);
+  });
 
   it('gives the same answers without hints (read through to the store instead)', async () => {
     const expected = await sequentially(sample.slice(0, 24));

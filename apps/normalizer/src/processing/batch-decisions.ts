@@ -72,7 +72,7 @@ export async function decideBatch(
   options: BatchDecisionOptions = {},
 ): Promise<BatchDecisions> {
   const parameters = options.parameters ?? DEFAULT_CLASSIFY_PARAMETERS;
-  const stored = new StoredSnapshot(reader);
+  const stored = new StoredSnapshot(reader, requests.length > 1);
 
   const firstOfId = new Set<string>();
   const fingerprinted: Array<{

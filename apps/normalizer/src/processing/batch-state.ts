@@ -50,7 +50,14 @@ export class StoredSnapshot {
   /** Round trips made because a decision asked for something not read ahead. */
   readThroughs = 0;
 
-  constructor(private readonly reader: DecisionStateReader) {}
+  /**
+   * `readPostingTails` false (a batch of one article): candidate reads leave the posting tails
+   * out, since only a batch's own earlier decisions can move a term's bound.
+   */
+  constructor(
+    private readonly reader: DecisionStateReader,
+    private readonly readPostingTails = true,
+  ) {}
 
   outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>> {
     return articleIds.length === 0
@@ -196,6 +203,9 @@ export class StoredSnapshot {
       missing.map(({ query }) => query),
       unreadEvents,
       missing.map(({ withEvents }) => withEvents),
+      undefined,
+      undefined,
+      this.readPostingTails,
     );
     this.remember(answer);
     for (const id of unreadEvents) if (!this.events.has(id)) this.events.set(id, null);

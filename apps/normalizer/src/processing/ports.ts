@@ -170,7 +170,7 @@ export interface DecisionStateReader {
    * are those of the index as the batch has changed it so far: its events' postings replace
    * their committed ones, and they are returned whatever their stored dates (their window is
    * checked by the caller, who knows their dates now). Events listed in `known` (the caller has
-   * them) are not returned again.
+   * them) are not returned again. `withPostingTails` false: the caller needs no posting tails.
    */
   candidateEvents(
     queries: readonly CandidateQuery[],
@@ -178,6 +178,7 @@ export interface DecisionStateReader {
     withEvents?: readonly number[],
     pending?: PendingIndex,
     known?: readonly string[],
+    withPostingTails?: boolean,
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
@@ -185,7 +186,7 @@ export interface DecisionStateReader {
     termFrequencies?: ReadonlyMap<string, number>;
     /**
      * Per query term, its committed postings around the queries' largest `postingsPerTerm`
-     * (absent when `pending` is given: the caller then needs none).
+     * (absent when `pending` is given or `withPostingTails` is false: the caller then needs none).
      */
     postingTails: ReadonlyMap<string, PostingTail>;
   }>;
