@@ -157,12 +157,14 @@ describe('candidate events read by the Postgres decision reader', () => {
       [],
       undefined,
       {
-        events: [
-          // A stored event whose index terms changed, and a new one (not stored yet); both are
-          // matched whatever their stored dates: the caller checks their windows.
-          { eventId: eventId(2), indexTerms: ['a', 'z'], createdOrder: null },
-          { eventId: eventId(7), indexTerms: ['a', 'b'], createdOrder: 1 },
-        ],
+        pending: {
+          events: [
+            // A stored event whose index terms changed, and a new one (not stored yet); both are
+            // matched whatever their stored dates: the caller checks their windows.
+            { eventId: eventId(2), indexTerms: ['a', 'z'], createdOrder: null },
+            { eventId: eventId(7), indexTerms: ['a', 'b'], createdOrder: 1 },
+          ],
+        },
       },
     );
 
@@ -175,13 +177,9 @@ describe('candidate events read by the Postgres decision reader', () => {
 
   it('returns the events it reads with their creation rank, except those the caller has', async () => {
     const reader = new PostgresDecisionReader(dataSource.manager);
-    const { events } = await reader.candidateEvents(
-      [],
-      [eventId(1), eventId(2)],
-      undefined,
-      undefined,
-      [eventId(2)],
-    );
+    const { events } = await reader.candidateEvents([], [eventId(1), eventId(2)], undefined, {
+      known: [eventId(2)],
+    });
     expect(events.map(({ event }) => event.id)).toEqual([eventId(1)]);
     expect(typeof events[0].sequence).toBe('bigint');
   });

@@ -15,8 +15,8 @@ import type {
   StoredCandidate,
   StoredEvent,
   StoredEventMatch,
-  PendingIndex,
   PostingTail,
+  CandidateReadOptions,
 } from '../processing/ports';
 import { POSTING_TAIL_AFTER, POSTING_TAIL_BEFORE } from '../processing/ports';
 import {
@@ -265,9 +265,7 @@ export class PostgresDecisionReader implements DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-    pending?: PendingIndex,
-    known: readonly string[] = [],
-    withPostingTails = true,
+    { pending, known = [], withPostingTails = true }: CandidateReadOptions = {},
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];

@@ -28,7 +28,7 @@ import type {
   DecisionStateReader,
   Hints,
   HintsQuery,
-  PendingIndex,
+  CandidateReadOptions,
   PostingTail,
   StoredCandidate,
   StoredEvent,
@@ -110,9 +110,7 @@ class MemoryStore implements DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-    pending?: PendingIndex,
-    known: readonly string[] = [],
-    withPostingTails = true,
+    { pending, known = [], withPostingTails = true }: CandidateReadOptions = {},
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];

@@ -3,7 +3,7 @@ import { seededRandom } from '../../../../scripts/support/seeded-random';
 import { BatchEventRepository, DocumentFrequencyLayer, StoredSnapshot } from './batch-state';
 import type {
   DecisionStateReader,
-  PendingIndex,
+  CandidateReadOptions,
   PostingTail,
   StoredEvent,
   StoredEventMatch,
@@ -78,8 +78,7 @@ class CommittedEvents implements DecisionStateReader {
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-    pending?: PendingIndex,
-    known: readonly string[] = [],
+    { pending, known = [] }: CandidateReadOptions = {},
   ) {
     if (pending) this.pendingReads++;
     const created = (pending?.events ?? []).filter((event) => event.createdOrder !== null);

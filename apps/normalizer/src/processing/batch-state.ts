@@ -203,9 +203,7 @@ export class StoredSnapshot {
       missing.map(({ query }) => query),
       unreadEvents,
       missing.map(({ withEvents }) => withEvents),
-      undefined,
-      undefined,
-      this.readPostingTails,
+      { withPostingTails: this.readPostingTails },
     );
     this.remember(answer);
     for (const id of unreadEvents) if (!this.events.has(id)) this.events.set(id, null);
@@ -227,9 +225,10 @@ export class StoredSnapshot {
     pending: PendingIndex,
   ): Promise<StoredEventMatch[]> {
     this.readThroughs++;
-    const answer = await this.reader.candidateEvents([{ ...query, limit }], [], [limit], pending, [
-      ...this.events.keys(),
-    ]);
+    const answer = await this.reader.candidateEvents([{ ...query, limit }], [], [limit], {
+      pending,
+      known: [...this.events.keys()],
+    });
     this.remember(answer);
     return answer.matches[0];
   }

@@ -106,6 +106,16 @@ export interface PostingTail {
   postings: ReadonlyArray<{ eventId: string; sequence: bigint }>;
 }
 
+/** How `DecisionStateReader.candidateEvents` reads, beyond its queries and events. */
+export interface CandidateReadOptions {
+  /** The index as the batch has changed it so far (see `candidateEvents`). */
+  pending?: PendingIndex;
+  /** Events the caller has already: not returned again. */
+  known?: readonly string[];
+  /** False: the caller needs no posting tails (a batch of one article). Default true. */
+  withPostingTails?: boolean;
+}
+
 /** The events a batch created or changed so far, with their index terms now. */
 export interface PendingIndex {
   events: ReadonlyArray<{
@@ -166,19 +176,17 @@ export interface DecisionStateReader {
   /**
    * Per query (each with its own limit): the matching events' ids, most shared terms first, then
    * by id; and once each, with its version, the events of the first `withEvents[i]` matches of
-   * query i (all of them when absent) and those listed in `eventIds`. With `pending`, the matches
-   * are those of the index as the batch has changed it so far: its events' postings replace
-   * their committed ones, and they are returned whatever their stored dates (their window is
-   * checked by the caller, who knows their dates now). Events listed in `known` (the caller has
-   * them) are not returned again. `withPostingTails` false: the caller needs no posting tails.
+   * query i (all of them when absent) and those listed in `eventIds`. With `options.pending`, the
+   * matches are those of the index as the batch has changed it so far: its events' postings
+   * replace their committed ones, and they are returned whatever their stored dates (their window
+   * is checked by the caller, who knows their dates now). Events listed in `options.known` (the
+   * caller has them) are not returned again.
    */
   candidateEvents(
     queries: readonly CandidateQuery[],
     eventIds: readonly string[],
     withEvents?: readonly number[],
-    pending?: PendingIndex,
-    known?: readonly string[],
-    withPostingTails?: boolean,
+    options?: CandidateReadOptions,
   ): Promise<{
     matches: StoredEventMatch[][];
     events: StoredEvent[];
