@@ -147,6 +147,24 @@ function randomTerms(random: () => number, vocabulary: number): string[] {
   ];
 }
 
+/** An event of one article: only its index terms and dates matter to the candidate read. */
+function eventWith(
+  indexTerms: string[],
+  firstPublishedAt: string | null,
+  lastPublishedAt: string | null,
+): Omit<EventSnapshot, 'id'> {
+  return {
+    title: null,
+    terms: new Map(),
+    indexTerms,
+    articleCount: 1,
+    years: [],
+    sources: [],
+    firstPublishedAt,
+    lastPublishedAt,
+  };
+}
+
 function eventId(number: number): string {
   return `e${String(number).padStart(4, '0')}`;
 }
@@ -187,14 +205,11 @@ describe('BatchEventRepository over the committed postings read around the bound
           const first = Math.floor(random() * 90);
           return {
             id: eventId(index + 1),
-            title: null,
-            terms: new Map(),
-            indexTerms: randomTerms(random, vocabulary),
-            articleCount: 1,
-            years: [],
-            sources: [],
-            firstPublishedAt: random() < 0.1 ? null : day(first),
-            lastPublishedAt: random() < 0.1 ? null : day(first + Math.floor(random() * 10)),
+            ...eventWith(
+              randomTerms(random, vocabulary),
+              random() < 0.1 ? null : day(first),
+              random() < 0.1 ? null : day(first + Math.floor(random() * 10)),
+            ),
           };
         });
         const reader = new CommittedEvents(committed);
@@ -223,16 +238,9 @@ describe('BatchEventRepository over the committed postings read around the bound
         for (let change = 0; change < changes; change++) {
           if (random() < createShare) {
             const start = Math.floor(random() * 90);
-            const event = await repository.createEvent({
-              title: null,
-              terms: new Map(),
-              indexTerms: randomTerms(random, vocabulary),
-              articleCount: 1,
-              years: [],
-              sources: [],
-              firstPublishedAt: day(start),
-              lastPublishedAt: day(start + 2),
-            });
+            const event = await repository.createEvent(
+              eventWith(randomTerms(random, vocabulary), day(start), day(start + 2)),
+            );
             createdEvents.push(event);
           } else {
             // Mostly recent events: their postings are those around the bound.
@@ -271,14 +279,7 @@ describe('BatchEventRepository over the committed postings read around the bound
     expect(POSTING_TAIL_AFTER).toBe(4);
     const committed: EventSnapshot[] = Array.from({ length: 8 }, (_, index) => ({
       id: eventId(index + 1),
-      title: null,
-      terms: new Map(),
-      indexTerms: index === 2 ? ['x', 'z'] : ['x'],
-      articleCount: 1,
-      years: [],
-      sources: [],
-      firstPublishedAt: null,
-      lastPublishedAt: null,
+      ...eventWith(index === 2 ? ['x', 'z'] : ['x'], null, null),
     }));
     const reader = new CommittedEvents(committed);
     const stored = new StoredSnapshot(reader);
