@@ -89,9 +89,10 @@ export function topicHalf(articles: readonly EcbArticle[], half: 'a' | 'b'): Ecb
 
 /**
  * ECB+ texts have no fields: a short first paragraph without a closing full stop is the headline,
- * and a date line near the top is left out of the body (its date is the product's, `productDate`).
+ * and a date line near the top is left out of the body; the publication date comes from `dates`
+ * (by default that date line, as everywhere in this harness).
  */
-export function toClassifyInput(article: EcbArticle, dates: DateSource = 'product'): ClassifyInput {
+export function toClassifyInput(article: EcbArticle, dates: DateSource = 'line'): ClassifyInput {
   const paragraphs = article.text.split(/\n\s*\n/).map((paragraph) => paragraph.trim());
   let title: string | null = null;
   let lineDate: string | null = null;
