@@ -3,7 +3,10 @@
  * bench kept (`BENCH_FLAT_KEEP_DATABASE=1`): the probe articles of `flatness.ts`, decided through
  * the normalizer's own reader and writer in a transaction that is rolled back.
  *
- *   node explain-decision.js <postgresUrl/database> <batch size> [first probe]
+ *   node explain-decision.js <postgresUrl/database> <batch size> [first probe] [stored articles]
+ *
+ * With the number of stored articles, the probes are dated as the steady date model dates them
+ * (written just after the store's last article); without it, as the `spread` model does.
  */
 import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions } from '@newsflow/database';
@@ -12,7 +15,7 @@ import {
   PostgresDecisionWriter,
 } from '../../apps/normalizer/src/persistence/postgres-decision-state';
 import { decideBatch } from '../../apps/normalizer/src/processing/batch-decisions';
-import { generateProbeArticles, requestOf } from './flatness';
+import { generateProbeArticles, requestOf, streamNow, writtenAfter } from './flatness';
 
 class Rollback extends Error {}
 
@@ -36,12 +39,13 @@ function explainingManager(manager: EntityManager): EntityManager {
 }
 
 async function main(): Promise<void> {
-  const [databaseUrl, batchSizeArg, firstArg] = process.argv.slice(2);
+  const [databaseUrl, batchSizeArg, firstArg, storedArg] = process.argv.slice(2);
   const batchSize = Number(batchSizeArg ?? 25);
   const first = Number(firstArg ?? 0);
-  const requests = generateProbeArticles(first + batchSize)
-    .slice(first)
-    .map(requestOf);
+  const generated = generateProbeArticles(first + batchSize);
+  const probes =
+    storedArg === undefined ? generated : writtenAfter(generated, streamNow(Number(storedArg)));
+  const requests = probes.slice(first).map(requestOf);
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, 1));
   await dataSource.initialize();
   try {

@@ -11,8 +11,12 @@
  *
  * BENCH_FLAT_KEEP_DATABASE=1 keeps the database at the largest size (its name is logged), to
  * EXPLAIN the decision's statements against it afterwards; drop it by hand when done.
+ *
+ * BENCH_FLAT_DATES picks how the stored events are dated (see `DateModel`): `steady` (default)
+ * or `spread` (the model of the runs before 2026-12-05, kept to compare with them).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -56,6 +60,44 @@ const SLOTS = 20_000;
 const BATCH_SIZE = 25;
 /** Probes decided alone first, to warm what every decision shares (upper index levels, catalogs). */
 const WARM_UP_PROBES = 20;
+/** The stream's rate: 1M stored articles in 700 days (both date models agree at 1M). */
+const ARTICLES_PER_DAY = 1_000_000 / 700;
+const STREAM_START = '2024-01-01';
+/** `getconf CLK_TCK` on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * How the stored events are dated, which decides how many of them a new article's ±30-day window
+ * holds.
+ * - `steady`: one stream at a steady rate (`ARTICLES_PER_DAY`), events dated in creation order
+ *   and the probes written at the store's "now" (just after its last event). A store grows from
+ *   10k to 1M by running longer (7 days, then 700), so both sizes see the same stream: the
+ *   window holds the same number of events once the store spans it, and what the ratio shows is
+ *   the size of the store.
+ * - `spread`: every size spread over 700 days, dates independent of creation order, the probes
+ *   dated by the generator: at 10k the stream is a hundred times sparser than at 1M, so the ratio
+ *   also counts the denser window (the figures of `docs/performance.md` items 1–9).
+ */
+type DateModel = 'steady' | 'spread';
+
+function dateModel(): DateModel {
+  const value = process.env.BENCH_FLAT_DATES ?? 'steady';
+  if (value !== 'steady' && value !== 'spread')
+    throw new Error(`BENCH_FLAT_DATES must be steady or spread, not ${value}`);
+  return value;
+}
+
+/** SQL for event number `n`'s first publication time under a date model (`$events_per_day`). */
+function eventDateSql(model: DateModel, eventsPerDayParameter: string): string {
+  return model === 'steady'
+    ? `timestamptz '${STREAM_START}' + (n / ${eventsPerDayParameter}) * interval '1 day'`
+    : `timestamptz '${STREAM_START}' + (n % 700) * interval '1 day'`;
+}
+
+/** The store's "now" under the steady model: when its last stored article was written. */
+export function streamNow(storedArticles: number): Date {
+  return new Date(Date.parse(STREAM_START) + (storedArticles / ARTICLES_PER_DAY) * 86_400_000);
+}
 
 export interface FlatnessSize {
   articles: number;
@@ -77,12 +119,27 @@ export interface FlatnessSize {
   /** The bench process's CPU ms per article (decisions in memory, SQL client), alone and batched. */
   cpuMsPerArticle: number | null;
   batchCpuMsPerArticle: number | null;
+  /**
+   * Per article: blocks Postgres read from outside `shared_buffers` and the ms it spent reading
+   * them (`track_io_timing`), alone and batched. What the index pages that do not fit in memory
+   * cost, apart from the work.
+   */
+  blocksReadPerArticle: number | null;
+  readMsPerArticle: number | null;
+  batchBlocksReadPerArticle: number | null;
+  batchReadMsPerArticle: number | null;
+  /** Per article: ms backends spent writing dirty pages out, and the backends' CPU, alone / batched. */
+  writeMsPerArticle: number | null;
+  batchWriteMsPerArticle: number | null;
+  backendCpuMsPerArticle: number | null;
+  batchBackendCpuMsPerArticle: number | null;
   /** 1-minute load average before and after probing this size. */
   loadAverage: [number, number];
 }
 
 export interface FlatnessResult {
   probes: number;
+  dates: DateModel;
   sizes: FlatnessSize[];
   /** Median per-article decision cost at the largest size over the smallest. */
   /** Largest size over smallest, one decision per transaction. */
@@ -210,10 +267,12 @@ async function generateState(
   model: TermModel,
   from: number,
   target: number,
+  dates: DateModel,
 ): Promise<void> {
   const count = target - from;
   const events = Math.max(1, Math.round(count * model.eventsPerArticle));
   const eventsBefore = Math.round(from * model.eventsPerArticle);
+  const eventsPerDay = ARTICLES_PER_DAY * model.eventsPerArticle;
   await client.query(`SET maintenance_work_mem = '512MB'`);
   await client.query(`SET synchronous_commit = off`);
   // Bulk load without the child tables' keys and secondary indexes, then rebuild them exactly as
@@ -265,7 +324,8 @@ async function generateState(
             ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1, now()
        FROM (SELECT n, jsonb_object_agg(term, 1.5) AS terms, array_agg(term) AS index_terms
                FROM bench_event_terms GROUP BY n) agg,
-            LATERAL (SELECT timestamptz '2024-01-01' + (n % 700) * interval '1 day' AS t) dates`,
+            LATERAL (SELECT ${eventDateSql(dates, '$1::float8')} AS t) dates`,
+    dates === 'steady' ? [eventsPerDay] : [],
   );
   await timed(
     client,
@@ -274,7 +334,8 @@ async function generateState(
        event_last_published_at)
      SELECT term, md5('event' || n)::uuid, n, t, t + interval '1 day'
        FROM bench_event_terms,
-            LATERAL (SELECT timestamptz '2024-01-01' + (n % 700) * interval '1 day' AS t) dates`,
+            LATERAL (SELECT ${eventDateSql(dates, '$1::float8')} AS t) dates`,
+    dates === 'steady' ? [eventsPerDay] : [],
   );
   // Events created from now on (the probes') rank after the generated ones, as they would.
   await client.query(
@@ -419,6 +480,61 @@ export function generateProbeArticles(count: number): ProbeArticle[] {
   });
 }
 
+interface IoCounters {
+  blocksRead: number;
+  readMs: number;
+  /** Backends writing out dirty pages to make room (evictions), not the background writer. */
+  writeMs: number;
+  /** CPU of the pool's backends (utime + stime from /proc), ms. */
+  backendCpuMs: number;
+}
+
+/**
+ * The bench database's read counters. Each pooled connection is told to flush its statistics
+ * first (Postgres otherwise sends them at most once a second, and on idle after 10 s).
+ */
+async function ioCounters(
+  dataSource: DataSource,
+  client: Client,
+  pool: number,
+): Promise<IoCounters> {
+  const backends = await Promise.all(
+    Array.from({ length: pool }, (): Promise<Array<{ pid: number }>> =>
+      dataSource.query('SELECT pg_backend_pid() AS pid, pg_stat_force_next_flush()'),
+    ),
+  );
+  const { rows } = await client.query<{ blocks_read: string; read_ms: number; write_ms: number }>(
+    `SELECT blks_read AS blocks_read, blk_read_time AS read_ms, blk_write_time AS write_ms
+       FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  const pids = new Set(backends.map((backend) => backend[0]?.pid ?? 0));
+  return {
+    blocksRead: Number(rows[0]?.blocks_read ?? 0),
+    readMs: Number(rows[0]?.read_ms ?? 0),
+    writeMs: Number(rows[0]?.write_ms ?? 0),
+    backendCpuMs: [...pids].reduce((sum, pid) => sum + processCpuMs(pid), 0),
+  };
+}
+
+/** utime + stime of a local process in ms (0 when it cannot be read: Postgres on another host). */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat; this split starts at field 3.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The probes as the stream's next articles after `now`, one a minute (the steady rate's pace). */
+export function writtenAfter(articles: readonly ProbeArticle[], now: Date): ProbeArticle[] {
+  return articles.map((article, index) => ({
+    ...article,
+    publishedAt: new Date(now.getTime() + (index + 1) * 60_000).toISOString(),
+  }));
+}
+
 /**
  * The real decision path (`PostgresNormalizerState`): advisory lock, `decideBatch` over the
  * Postgres reader, the writer's multi-row statements, in batches of `batchSize`, each in a
@@ -479,12 +595,17 @@ async function main(): Promise<void> {
   const [postgresUrl, sizesArg, probesArg] = process.argv.slice(2);
   const sizes = (sizesArg ?? '10000,1000000').split(',').map(Number);
   const probes = Number(probesArg ?? 200);
+  const dates = dateModel();
   const name = `newsflow_bench_${randomBytes(4).toString('hex')}_flat`;
   const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
   const url = `${postgresUrl}/${name}`;
-  const dataSource = new DataSource(dataSourceOptions(url, 2));
+  // Read time per statement for the I/O counters (the setting reaches every new connection).
+  await admin.query(`ALTER DATABASE ${quoteIdentifier(name)} SET track_io_timing = on`);
+  // One connection: the probe decides one transaction at a time, and its backend is the one measured.
+  const pool = 1;
+  const dataSource = new DataSource(dataSourceOptions(url, pool));
   const client = new Client({ connectionString: url });
   try {
     await dataSource.initialize();
@@ -495,24 +616,37 @@ async function main(): Promise<void> {
     console.log(
       `flatness: ${round(model.eventsPerArticle, 2)} events/article, ${round(model.commonShare * 100, 0)}% common index terms, ${model.documentShare.size} common terms`,
     );
-    const probeArticles = generateProbeArticles(WARM_UP_PROBES + 2 * probes);
-    const warmUpProbes = probeArticles.slice(0, WARM_UP_PROBES);
-    const aloneProbes = probeArticles.slice(WARM_UP_PROBES, WARM_UP_PROBES + probes);
-    const batchedProbes = probeArticles.slice(WARM_UP_PROBES + probes);
-    const result: FlatnessResult = { probes, sizes: [], ratio: null, batchRatio: null };
+    const generated = generateProbeArticles(WARM_UP_PROBES + 2 * probes);
+    const result: FlatnessResult = { probes, dates, sizes: [], ratio: null, batchRatio: null };
     let current = 0;
     for (const size of sizes) {
-      console.log(`flatness: generating ${size} stored articles`);
+      console.log(`flatness: generating ${size} stored articles (${dates} dates)`);
       const start = performance.now();
-      await generateState(client, model, current, size);
+      await generateState(client, model, current, size, dates);
       const generateSeconds = (performance.now() - start) / 1000;
       current = size;
+      const probeArticles =
+        dates === 'steady' ? writtenAfter(generated, streamNow(size)) : generated;
+      const warmUpProbes = probeArticles.slice(0, WARM_UP_PROBES);
+      const aloneProbes = probeArticles.slice(WARM_UP_PROBES, WARM_UP_PROBES + probes);
+      const batchedProbes = probeArticles.slice(WARM_UP_PROBES + probes);
       // Warm the caches as a running normalizer has them, then measure.
       const loadBefore = loadavg()[0];
       await probe(dataSource, warmUpProbes, 1);
+      const beforeAlone = await ioCounters(dataSource, client, pool);
       const alone = await probe(dataSource, aloneProbes, 1);
+      const afterAlone = await ioCounters(dataSource, client, pool);
       const { durations, times } = alone;
       const batched = await probe(dataSource, batchedProbes, BATCH_SIZE);
+      const afterBatched = await ioCounters(dataSource, client, pool);
+      const perArticle = (before: IoCounters, after: IoCounters, count: number) => ({
+        blocks: round((after.blocksRead - before.blocksRead) / Math.max(1, count), 1),
+        ms: round((after.readMs - before.readMs) / Math.max(1, count), 2),
+        writeMs: round((after.writeMs - before.writeMs) / Math.max(1, count), 2),
+        backendCpuMs: round((after.backendCpuMs - before.backendCpuMs) / Math.max(1, count), 2),
+      });
+      const aloneIo = perArticle(beforeAlone, afterAlone, aloneProbes.length);
+      const batchedIo = perArticle(afterAlone, afterBatched, batchedProbes.length);
       const loadAfter = loadavg()[0];
       const counts = await client.query<{ events: string; keys: string }>(
         `SELECT (SELECT count(*) FROM event_clusters) AS events,
@@ -543,11 +677,19 @@ async function main(): Promise<void> {
         batchMsPerArticle: round(median(batched.durations), 2),
         cpuMsPerArticle: round(alone.cpuMsPerArticle, 2),
         batchCpuMsPerArticle: round(batched.cpuMsPerArticle, 2),
+        blocksReadPerArticle: aloneIo.blocks,
+        readMsPerArticle: aloneIo.ms,
+        batchBlocksReadPerArticle: batchedIo.blocks,
+        batchReadMsPerArticle: batchedIo.ms,
+        writeMsPerArticle: aloneIo.writeMs,
+        batchWriteMsPerArticle: batchedIo.writeMs,
+        backendCpuMsPerArticle: aloneIo.backendCpuMs,
+        batchBackendCpuMsPerArticle: batchedIo.backendCpuMs,
         loadAverage: [round(loadBefore, 2) ?? 0, round(loadAfter, 2) ?? 0],
       };
       result.sizes.push(entry);
       console.log(
-        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)} (summed ${JSON.stringify(entry.batchPerQueryTotalMs)}, statements ${JSON.stringify(entry.batchStatementsPerBatch)}); load ${entry.loadAverage.join(' → ')}`,
+        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; blocks read from outside shared_buffers ${entry.blocksReadPerArticle} / ${entry.batchBlocksReadPerArticle} per article in ${entry.readMsPerArticle} / ${entry.batchReadMsPerArticle} ms, dirty pages written out ${entry.writeMsPerArticle} / ${entry.batchWriteMsPerArticle} ms, Postgres CPU ${entry.backendCpuMsPerArticle} / ${entry.batchBackendCpuMsPerArticle} ms; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)} (summed ${JSON.stringify(entry.batchPerQueryTotalMs)}, statements ${JSON.stringify(entry.batchStatementsPerBatch)}); load ${entry.loadAverage.join(' → ')}`,
       );
     }
     const first = result.sizes[0]?.medianMs ?? null;

@@ -564,7 +564,7 @@ async function main(): Promise<void> {
     );
   if (flatness)
     console.log(
-      `flatness: alone ${flatness.sizes.map((size) => `${size.articles} → ${size.medianMs} ms`).join(', ')} (ratio ${flatness.ratio}); in batches ${flatness.sizes.map((size) => `${size.articles} → ${size.batchMsPerArticle} ms`).join(', ')} (ratio ${flatness.batchRatio}) [both ≤ ${TARGETS.flatRatio}: ${mark(verdict.flat)}]`,
+      `flatness (${flatness.dates} dates): alone ${flatness.sizes.map((size) => `${size.articles} → ${size.medianMs} ms`).join(', ')} (ratio ${flatness.ratio}); in batches ${flatness.sizes.map((size) => `${size.articles} → ${size.batchMsPerArticle} ms`).join(', ')} (ratio ${flatness.batchRatio}) [both ≤ ${TARGETS.flatRatio}: ${mark(verdict.flat)}]`,
     );
   for (const error of errors) console.log(`ERROR ${error}`);
 
