@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, quoteIdentifier } from '@newsflow/database';
+import { dataSourceOptions, dropDatabase, ensureDatabaseExists } from '@newsflow/database';
 import {
   PostgresDecisionReader,
   PostgresDecisionWriter,
@@ -24,8 +23,7 @@ function eventId(number: number): string {
 }
 
 describe('candidate events read by the Postgres decision reader', () => {
-  const name = `newsflow_test_${randomBytes(4).toString('hex')}_reader`;
-  const admin = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
+  const databaseUrl = `${POSTGRES_URL}/newsflow_test_${randomBytes(4).toString('hex')}_reader`;
   let dataSource: DataSource;
 
   async function store(events: readonly StoredEvent[]): Promise<void> {
@@ -47,9 +45,8 @@ describe('candidate events read by the Postgres decision reader', () => {
   }
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
-    dataSource = new DataSource(dataSourceOptions(`${POSTGRES_URL}/${name}`, 2));
+    await ensureDatabaseExists(databaseUrl);
+    dataSource = new DataSource(dataSourceOptions(databaseUrl, 2));
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
     await store([
@@ -66,8 +63,7 @@ describe('candidate events read by the Postgres decision reader', () => {
 
   afterAll(async () => {
     await dataSource?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(databaseUrl);
   });
 
   it('ranks by shared terms then id, skipping events outside the window without using up the limit', async () => {

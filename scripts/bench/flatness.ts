@@ -21,7 +21,12 @@ import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OutgoingMessage } from '@newsflow/contracts';
-import { dataSourceOptions, quoteIdentifier } from '@newsflow/database';
+import {
+  dataSourceOptions,
+  dropDatabase,
+  ensureDatabaseExists,
+  quoteIdentifier,
+} from '@newsflow/database';
 import {
   type CandidateQuery,
   type ClassifyInput,
@@ -597,20 +602,18 @@ async function main(): Promise<void> {
   const probes = Number(probesArg ?? 200);
   const dates = dateModel();
   const name = `newsflow_bench_${randomBytes(4).toString('hex')}_flat`;
-  const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
   const url = `${postgresUrl}/${name}`;
-  // Read time per statement for the I/O counters (the setting reaches every new connection).
-  await admin.query(`ALTER DATABASE ${quoteIdentifier(name)} SET track_io_timing = on`);
+  await ensureDatabaseExists(url);
   // One connection: the probe decides one transaction at a time, and its backend is the one measured.
   const pool = 1;
   const dataSource = new DataSource(dataSourceOptions(url, pool));
   const client = new Client({ connectionString: url });
   try {
+    await client.connect();
+    // Read time per statement for the I/O counters (reaches the connections opened after it).
+    await client.query(`ALTER DATABASE ${quoteIdentifier(name)} SET track_io_timing = on`);
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
-    await client.connect();
     console.log('flatness: learning how terms spread from an in-memory clustering sample');
     const model = await learnTermModel();
     console.log(
@@ -704,8 +707,7 @@ async function main(): Promise<void> {
     if (dataSource.isInitialized) await dataSource.destroy();
     if (process.env.BENCH_FLAT_KEEP_DATABASE === '1')
       console.error(`flatness: kept database ${name}`);
-    else await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-    await admin.end();
+    else await dropDatabase(url);
   }
 }
 
