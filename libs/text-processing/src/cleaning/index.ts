@@ -9,6 +9,5 @@ export {
 export type { TemplateLineCounts, TemplatePolicy } from './template';
 export { normalizeUrl } from './urls';
 export { parseDateText } from './dates';
-export { dateFromUrl, urlDate } from './url-date';
-export type { UrlDate } from './url-date';
+export { dateFromUrl } from './url-date';
 export { detectLanguage } from './language';

@@ -1,12 +1,5 @@
 import { plausible, referenceDate } from './dates';
 
-/** A date read from an article's URL, at the precision the URL gives. */
-export interface UrlDate {
-  /** UTC ISO-8601 midnight of the day, or of the month's first day. */
-  date: string;
-  precision: 'day' | 'month';
-}
-
 const YEAR = '((?:19|20)\\d\\d)';
 const MONTH_NAME =
   '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
@@ -89,28 +82,6 @@ const DAY_PATTERNS: readonly DayPattern[] = [
   },
 ];
 
-type MonthPattern = { pattern: RegExp; parts: (match: RegExpMatchArray) => [string, string] };
-
-/**
- * Where a URL states only a month, as whole path segments: "/2013/09/slug" (WordPress), "/2009/apr/",
- * "/apr2009/". Not "slug-2013-3" or "/2011-12/": a number after a year in a slug or a season
- * ("2011-12") is not reliably a month.
- */
-const MONTH_PATTERNS: readonly MonthPattern[] = [
-  {
-    pattern: new RegExp(`/${YEAR}/(\\d{1,2})(?=/|$)`, 'g'),
-    parts: (match) => [match[1], match[2]],
-  },
-  {
-    pattern: new RegExp(`/${YEAR}[-_/]?${MONTH_NAME}(?=/|$)`, 'g'),
-    parts: (match) => [match[1], monthNumber(match[2])],
-  },
-  {
-    pattern: new RegExp(`/${MONTH_NAME}[-_]?${YEAR}(?=/|$)`, 'g'),
-    parts: (match) => [match[2], monthNumber(match[1])],
-  },
-];
-
 /** Query parameters that name a date ("?date=2013-05-03", "?pubdate=20130503"). */
 const DATE_PARAMETER = /^(?:d|dt|day|date|.*[-_]date|date[-_].*|pubdate|publishdate)$/i;
 const PARAMETER_DAY = new RegExp(
@@ -173,12 +144,12 @@ function agreedDay(days: ReadonlySet<string>): string | null {
 }
 
 /**
- * The publication day (or month) an article's URL states, checked like any other date: a real
- * calendar day, not before 1990, not more than two days after `receivedAt`. Only the path and
- * date-named query parameters are read, never the host. Days more than two days apart make the
- * URL say nothing (null); a month is given only when no day is, and only when it is the only one.
+ * The publication day an article's URL states (UTC midnight, ISO-8601), checked like any other
+ * date: a real calendar day, not before 1990, not more than two days after `receivedAt`. Only the
+ * path and date-named query parameters are read, never the host. Days more than two days apart
+ * make the URL say nothing (null). A month alone ("/2013/09/slug") is not a day: null.
  */
-export function urlDate(url: string | null, receivedAt: string): UrlDate | null {
+export function dateFromUrl(url: string | null, receivedAt: string): string | null {
   if (url === null) return null;
   const parts = searchable(url);
   if (parts === null) return null;
@@ -199,23 +170,5 @@ export function urlDate(url: string | null, receivedAt: string): UrlDate | null 
     const match = PARAMETER_DAY.exec(value.trim().toLowerCase());
     if (match !== null) addDay([match[1], match[3] ?? match[5], match[4] ?? match[6]]);
   }
-  if (days.size > 0) {
-    const day = agreedDay(days);
-    return day === null ? null : { date: day, precision: 'day' };
-  }
-  const months = new Set<string>();
-  for (const { pattern, parts: read } of MONTH_PATTERNS) {
-    for (const match of parts.path.matchAll(pattern)) {
-      const date = calendarDay(...read(match), '1');
-      if (date !== null && plausible(date, reference)) months.add(date.toISOString());
-    }
-  }
-  const month = months.size === 1 ? [...months][0] : null;
-  return month === null ? null : { date: month, precision: 'month' };
-}
-
-/** The publication day an article's URL states (UTC midnight, ISO-8601), or null (see `urlDate`). */
-export function dateFromUrl(url: string | null, receivedAt: string): string | null {
-  const found = urlDate(url, receivedAt);
-  return found !== null && found.precision === 'day' ? found.date : null;
+  return days.size > 0 ? agreedDay(days) : null;
 }
