@@ -92,16 +92,28 @@ function dateModel(): DateModel {
   return value;
 }
 
-/** SQL for event number `n`'s first publication time under a date model (`$events_per_day`). */
-function eventDateSql(model: DateModel, eventsPerDayParameter: string): string {
+/** SQL for event number `n`'s first publication time under a date model. */
+function eventDateSql(model: DateModel, eventsPerDay: number): string {
   return model === 'steady'
-    ? `timestamptz '${STREAM_START}' + (n / ${eventsPerDayParameter}) * interval '1 day'`
+    ? `timestamptz '${STREAM_START}' + (n / ${eventsPerDay}::float8) * interval '1 day'`
     : `timestamptz '${STREAM_START}' + (n % 700) * interval '1 day'`;
 }
 
 /** The store's "now" under the steady model: when its last stored article was written. */
 export function streamNow(storedArticles: number): Date {
   return new Date(Date.parse(STREAM_START) + (storedArticles / ARTICLES_PER_DAY) * 86_400_000);
+}
+
+/**
+ * Per article: blocks Postgres read from outside `shared_buffers` and the ms it spent reading them
+ * (`track_io_timing`), the ms it spent writing dirty pages out to make room, and its backend's CPU
+ * (null where `/proc` cannot see it). What the index pages that do not fit in memory cost.
+ */
+export interface PostgresCostPerArticle {
+  blocksRead: number | null;
+  readMs: number | null;
+  writeMs: number | null;
+  cpuMs: number | null;
 }
 
 export interface FlatnessSize {
@@ -124,20 +136,9 @@ export interface FlatnessSize {
   /** The bench process's CPU ms per article (decisions in memory, SQL client), alone and batched. */
   cpuMsPerArticle: number | null;
   batchCpuMsPerArticle: number | null;
-  /**
-   * Per article: blocks Postgres read from outside `shared_buffers` and the ms it spent reading
-   * them (`track_io_timing`), alone and batched. What the index pages that do not fit in memory
-   * cost, apart from the work.
-   */
-  blocksReadPerArticle: number | null;
-  readMsPerArticle: number | null;
-  batchBlocksReadPerArticle: number | null;
-  batchReadMsPerArticle: number | null;
-  /** Per article: ms backends spent writing dirty pages out, and the backends' CPU, alone / batched. */
-  writeMsPerArticle: number | null;
-  batchWriteMsPerArticle: number | null;
-  backendCpuMsPerArticle: number | null;
-  batchBackendCpuMsPerArticle: number | null;
+  /** What Postgres spent per article beside answering, alone and batched. */
+  postgresAlone: PostgresCostPerArticle;
+  postgresBatched: PostgresCostPerArticle;
   /** 1-minute load average before and after probing this size. */
   loadAverage: [number, number];
 }
@@ -277,7 +278,7 @@ async function generateState(
   const count = target - from;
   const events = Math.max(1, Math.round(count * model.eventsPerArticle));
   const eventsBefore = Math.round(from * model.eventsPerArticle);
-  const eventsPerDay = ARTICLES_PER_DAY * model.eventsPerArticle;
+  const eventDate = eventDateSql(dates, ARTICLES_PER_DAY * model.eventsPerArticle);
   await client.query(`SET maintenance_work_mem = '512MB'`);
   await client.query(`SET synchronous_commit = off`);
   // Bulk load without the child tables' keys and secondary indexes, then rebuild them exactly as
@@ -329,8 +330,7 @@ async function generateState(
             ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1, now()
        FROM (SELECT n, jsonb_object_agg(term, 1.5) AS terms, array_agg(term) AS index_terms
                FROM bench_event_terms GROUP BY n) agg,
-            LATERAL (SELECT ${eventDateSql(dates, '$1::float8')} AS t) dates`,
-    dates === 'steady' ? [eventsPerDay] : [],
+            LATERAL (SELECT ${eventDate} AS t) dates`,
   );
   await timed(
     client,
@@ -339,8 +339,7 @@ async function generateState(
        event_last_published_at)
      SELECT term, md5('event' || n)::uuid, n, t, t + interval '1 day'
        FROM bench_event_terms,
-            LATERAL (SELECT ${eventDateSql(dates, '$1::float8')} AS t) dates`,
-    dates === 'steady' ? [eventsPerDay] : [],
+            LATERAL (SELECT ${eventDate} AS t) dates`,
   );
   // Events created from now on (the probes') rank after the generated ones, as they would.
   await client.query(
@@ -485,50 +484,60 @@ export function generateProbeArticles(count: number): ProbeArticle[] {
   });
 }
 
-interface IoCounters {
+interface PostgresCounters {
   blocksRead: number;
   readMs: number;
   /** Backends writing out dirty pages to make room (evictions), not the background writer. */
   writeMs: number;
-  /** CPU of the pool's backends (utime + stime from /proc), ms. */
-  backendCpuMs: number;
+  /** The probe connection's backend CPU (utime + stime), ms; null where /proc cannot see it. */
+  backendCpuMs: number | null;
 }
 
 /**
- * The bench database's read counters. Each pooled connection is told to flush its statistics
- * first (Postgres otherwise sends them at most once a second, and on idle after 10 s).
+ * The bench database's counters, the probe connection's statistics flushed first (Postgres
+ * otherwise sends them at most once a second, and on idle after 10 s).
  */
-async function ioCounters(
-  dataSource: DataSource,
-  client: Client,
-  pool: number,
-): Promise<IoCounters> {
-  const backends = await Promise.all(
-    Array.from({ length: pool }, (): Promise<Array<{ pid: number }>> =>
-      dataSource.query('SELECT pg_backend_pid() AS pid, pg_stat_force_next_flush()'),
-    ),
+async function postgresCounters(dataSource: DataSource, client: Client): Promise<PostgresCounters> {
+  const [backend]: Array<{ pid: number }> = await dataSource.query(
+    'SELECT pg_backend_pid() AS pid, pg_stat_force_next_flush()',
   );
   const { rows } = await client.query<{ blocks_read: string; read_ms: number; write_ms: number }>(
     `SELECT blks_read AS blocks_read, blk_read_time AS read_ms, blk_write_time AS write_ms
        FROM pg_stat_database WHERE datname = current_database()`,
   );
-  const pids = new Set(backends.map((backend) => backend[0]?.pid ?? 0));
   return {
     blocksRead: Number(rows[0]?.blocks_read ?? 0),
     readMs: Number(rows[0]?.read_ms ?? 0),
     writeMs: Number(rows[0]?.write_ms ?? 0),
-    backendCpuMs: [...pids].reduce((sum, pid) => sum + processCpuMs(pid), 0),
+    backendCpuMs: backend === undefined ? null : processCpuMs(backend.pid),
   };
 }
 
-/** utime + stime of a local process in ms (0 when it cannot be read: Postgres on another host). */
-function processCpuMs(pid: number): number {
+function costPerArticle(
+  before: PostgresCounters,
+  after: PostgresCounters,
+  articles: number,
+): PostgresCostPerArticle {
+  const per = (delta: number) => delta / Math.max(1, articles);
+  return {
+    blocksRead: round(per(after.blocksRead - before.blocksRead), 1),
+    readMs: round(per(after.readMs - before.readMs)),
+    writeMs: round(per(after.writeMs - before.writeMs)),
+    cpuMs:
+      before.backendCpuMs === null || after.backendCpuMs === null
+        ? null
+        : round(per(after.backendCpuMs - before.backendCpuMs)),
+  };
+}
+
+/** utime + stime of a local process in ms (null when it cannot be read: Postgres on another host). */
+function processCpuMs(pid: number): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     // utime and stime are fields 14 and 15 of stat; this split starts at field 3.
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -605,8 +614,7 @@ async function main(): Promise<void> {
   const url = `${postgresUrl}/${name}`;
   await ensureDatabaseExists(url);
   // One connection: the probe decides one transaction at a time, and its backend is the one measured.
-  const pool = 1;
-  const dataSource = new DataSource(dataSourceOptions(url, pool));
+  const dataSource = new DataSource(dataSourceOptions(url, 1));
   const client = new Client({ connectionString: url });
   try {
     await client.connect();
@@ -636,20 +644,12 @@ async function main(): Promise<void> {
       // Warm the caches as a running normalizer has them, then measure.
       const loadBefore = loadavg()[0];
       await probe(dataSource, warmUpProbes, 1);
-      const beforeAlone = await ioCounters(dataSource, client, pool);
+      const beforeAlone = await postgresCounters(dataSource, client);
       const alone = await probe(dataSource, aloneProbes, 1);
-      const afterAlone = await ioCounters(dataSource, client, pool);
+      const afterAlone = await postgresCounters(dataSource, client);
       const { durations, times } = alone;
       const batched = await probe(dataSource, batchedProbes, BATCH_SIZE);
-      const afterBatched = await ioCounters(dataSource, client, pool);
-      const perArticle = (before: IoCounters, after: IoCounters, count: number) => ({
-        blocks: round((after.blocksRead - before.blocksRead) / Math.max(1, count), 1),
-        ms: round((after.readMs - before.readMs) / Math.max(1, count), 2),
-        writeMs: round((after.writeMs - before.writeMs) / Math.max(1, count), 2),
-        backendCpuMs: round((after.backendCpuMs - before.backendCpuMs) / Math.max(1, count), 2),
-      });
-      const aloneIo = perArticle(beforeAlone, afterAlone, aloneProbes.length);
-      const batchedIo = perArticle(afterAlone, afterBatched, batchedProbes.length);
+      const afterBatched = await postgresCounters(dataSource, client);
       const loadAfter = loadavg()[0];
       const counts = await client.query<{ events: string; keys: string }>(
         `SELECT (SELECT count(*) FROM event_clusters) AS events,
@@ -680,19 +680,13 @@ async function main(): Promise<void> {
         batchMsPerArticle: round(median(batched.durations), 2),
         cpuMsPerArticle: round(alone.cpuMsPerArticle, 2),
         batchCpuMsPerArticle: round(batched.cpuMsPerArticle, 2),
-        blocksReadPerArticle: aloneIo.blocks,
-        readMsPerArticle: aloneIo.ms,
-        batchBlocksReadPerArticle: batchedIo.blocks,
-        batchReadMsPerArticle: batchedIo.ms,
-        writeMsPerArticle: aloneIo.writeMs,
-        batchWriteMsPerArticle: batchedIo.writeMs,
-        backendCpuMsPerArticle: aloneIo.backendCpuMs,
-        batchBackendCpuMsPerArticle: batchedIo.backendCpuMs,
+        postgresAlone: costPerArticle(beforeAlone, afterAlone, aloneProbes.length),
+        postgresBatched: costPerArticle(afterAlone, afterBatched, batchedProbes.length),
         loadAverage: [round(loadBefore, 2) ?? 0, round(loadAfter, 2) ?? 0],
       };
       result.sizes.push(entry);
       console.log(
-        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; blocks read from outside shared_buffers ${entry.blocksReadPerArticle} / ${entry.batchBlocksReadPerArticle} per article in ${entry.readMsPerArticle} / ${entry.batchReadMsPerArticle} ms, dirty pages written out ${entry.writeMsPerArticle} / ${entry.batchWriteMsPerArticle} ms, Postgres CPU ${entry.backendCpuMsPerArticle} / ${entry.batchBackendCpuMsPerArticle} ms; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)} (summed ${JSON.stringify(entry.batchPerQueryTotalMs)}, statements ${JSON.stringify(entry.batchStatementsPerBatch)}); load ${entry.loadAverage.join(' → ')}`,
+        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; blocks read from outside shared_buffers ${entry.postgresAlone.blocksRead} / ${entry.postgresBatched.blocksRead} per article in ${entry.postgresAlone.readMs} / ${entry.postgresBatched.readMs} ms, dirty pages written out ${entry.postgresAlone.writeMs} / ${entry.postgresBatched.writeMs} ms, Postgres CPU ${entry.postgresAlone.cpuMs} / ${entry.postgresBatched.cpuMs} ms; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)} (summed ${JSON.stringify(entry.batchPerQueryTotalMs)}, statements ${JSON.stringify(entry.batchStatementsPerBatch)}); load ${entry.loadAverage.join(' → ')}`,
       );
     }
     const first = result.sizes[0]?.medianMs ?? null;
