@@ -1,5 +1,8 @@
 export * from './cleaning.types';
-export { cleanArticle, CLEANING_LIMITS } from './clean-article';
+export { cleanArticle, CLEANING_LIMITS, dumpTrainingLines } from './clean-article';
+export type { CleaningOptions } from './clean-article';
+export { DEFAULT_LINE_MODEL, LINE_FEATURE_NAMES } from './line-model';
+export type { LineModel } from './line-model';
 export {
   templateLineKey,
   normalizeTemplateLine,
