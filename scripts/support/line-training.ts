@@ -4,12 +4,18 @@
  * loss, hand-written, deterministic: no sampling), and the smoothing's bias and switch cost chosen
  * on the training pages by their shingle F1.
  */
-import { LINE_FEATURE_NAMES, dumpTrainingLines } from '../../libs/text-processing/src/cleaning';
+import {
+  HTML_LINE_FEATURE_NAMES,
+  LINE_FEATURE_NAMES,
+  dumpTrainingLines,
+  htmlTrainingLines,
+} from '../../libs/text-processing/src/cleaning';
 import type { LineModel } from '../../libs/text-processing/src/cleaning';
 import { smoothLines, lineMargins } from '../../libs/text-processing/src/cleaning/line-model';
 import { evalRawArticle } from './eval-raw-article';
 import {
   type FoldedPage,
+  type PageForm,
   type PrecisionRecall,
   averagedF1,
   scoreTokens,
@@ -18,6 +24,8 @@ import {
 
 export interface TrainingPage {
   page: FoldedPage;
+  /** Entries per line in `vectors`. */
+  width: number;
   texts: string[];
   vectors: Float64Array;
   labels: Uint8Array;
@@ -69,8 +77,15 @@ function lineLabel(
   return { label: found / (tokens.length - 3) >= POSITIVE_SHARE ? 1 : 0, hits: found };
 }
 
-export function trainingPage(page: FoldedPage): TrainingPage | null {
-  const lines = dumpTrainingLines(evalRawArticle({ url: page.url, text: page.dump }));
+export function featureNames(form: PageForm): readonly string[] {
+  return form === 'html' ? HTML_LINE_FEATURE_NAMES : LINE_FEATURE_NAMES;
+}
+
+export function trainingPage(page: FoldedPage, form: PageForm): TrainingPage | null {
+  const lines =
+    form === 'html'
+      ? htmlTrainingLines(evalRawArticle({ url: page.url, html: page.html }))
+      : dumpTrainingLines(evalRawArticle({ url: page.url, text: page.dump }));
   if (lines === null || lines.texts.length === 0) return null;
   const truthShingles = shingles(page.truth);
   const truthJoined = ` ${scoreTokens(page.truth).join(' ')} `;
@@ -95,6 +110,7 @@ export function trainingPage(page: FoldedPage): TrainingPage | null {
   for (const count of truthShingles.values()) truthShingleCount += count;
   return {
     page,
+    width: featureNames(form).length,
     texts: lines.texts,
     vectors: lines.vectors,
     labels,
@@ -115,7 +131,7 @@ interface Matrix {
 }
 
 function stack(pages: readonly TrainingPage[]): Matrix {
-  const width = LINE_FEATURE_NAMES.length;
+  const width = pages[0]?.width ?? 0;
   const rows = pages.reduce((total, page) => total + page.texts.length, 0);
   const values = new Float64Array(rows * width);
   const labels = new Uint8Array(rows);
@@ -341,7 +357,7 @@ export function boost(
   return { base: rounded(base), trees };
 }
 
-export const BIAS_GRID = [-1, -0.5, -0.25, 0, 0.25, 0.5, 1, 1.5];
+export const BIAS_GRID = [-1, -0.5, -0.25, 0, 0.25, 0.5, 1, 1.5, 2, 3];
 export const SWITCH_COST_GRID = [0, 0.5, 1, 2, 3, 5];
 
 /**
@@ -412,9 +428,10 @@ export function selectionScores(
  */
 export function trainLineModel(
   pages: readonly TrainingPage[],
+  form: PageForm,
   settings: BoostingSettings = BOOSTING,
 ): LineModel {
-  const features = [...LINE_FEATURE_NAMES];
+  const features = [...featureNames(form)];
   const outOfHalf: Array<{ page: TrainingPage; margins: Float64Array }> = [];
   for (const half of [0, 1]) {
     const trainOn = pages.filter((page) => page.page.half !== half);
@@ -430,12 +447,15 @@ export function trainLineModel(
   return { features, base, trees, bias, switchCost };
 }
 
-/** The dump pages that train and score: scored dumps (see the modern set's recall rule). */
-export function trainingPages(pages: readonly FoldedPage[]): TrainingPage[] {
+/** The pages that train and score in a form: all HTML pages, the scored dumps (see the modern set's recall rule). */
+export function trainingPages(
+  pages: readonly FoldedPage[],
+  form: PageForm = 'dump',
+): TrainingPage[] {
   const result: TrainingPage[] = [];
   for (const page of pages) {
-    if (!page.dumpScored) continue;
-    const training = trainingPage(page);
+    if (form === 'dump' && !page.dumpScored) continue;
+    const training = trainingPage(page, form);
     if (training !== null) result.push(training);
   }
   return result;

@@ -1,6 +1,12 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
 import { parseDateText } from './dates';
-import { analyzeLines, dumpLineVectors, extractFromDump } from './dump-extract';
+import {
+  analyzeLines,
+  dumpLineVectors,
+  extractFromDump,
+  htmlLineVectors,
+  learnedHtmlParagraphs,
+} from './dump-extract';
 import type { LineFeatures } from './dump-extract';
 import type { LineModel } from './line-model';
 import type * as HtmlExtractModule from './html-extract';
@@ -121,6 +127,8 @@ function languageSample(lines: readonly string[]): string {
 /** Options of `cleanArticle` for measuring: the learned line model to use (null: the rules alone). */
 export interface CleaningOptions {
   lineModel?: LineModel | null;
+  /** A learned line model for the HTML path; none by default (Readability and its filters). */
+  htmlLineModel?: LineModel | null;
 }
 
 function textLines(
@@ -153,6 +161,30 @@ export function dumpTrainingLines(
     lines,
     { receivedAt: raw.receivedAt, language, knownTitle, url: raw.url },
     features,
+  );
+}
+
+/** The lines of a posted HTML page with the HTML line model's feature vectors, for training it. */
+export function htmlTrainingLines(
+  raw: RawArticle,
+): { texts: string[]; vectors: Float64Array } | null {
+  if (raw.html === null || raw.html.length > CLEANING_LIMITS.maxHtmlChars) return null;
+  const prepared = stripNonContent(raw.html);
+  if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) return null;
+  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
+  const pageLines = extraction.pageLines();
+  return htmlLineVectors(
+    pageLines,
+    {
+      receivedAt: raw.receivedAt,
+      language: extraction.metadata.language ?? detectLanguage(languageSample(pageLines)),
+      knownTitle: extraction.metadata.title,
+      url: raw.url,
+    },
+    {
+      readabilityParagraphs: extraction.paragraphs,
+      linkShares: extraction.pageLinkShares(),
+    },
   );
 }
 
@@ -230,7 +262,22 @@ function fromHtml(
   const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();
-  let paragraphs = extraction.paragraphs;
+  const learned =
+    options.htmlLineModel === undefined || options.htmlLineModel === null
+      ? null
+      : learnedHtmlParagraphs(
+          pageLines,
+          {
+            receivedAt: raw.receivedAt,
+            language: metadata.language ?? detectLanguage(languageSample(pageLines)),
+            knownTitle: metadata.title,
+            template,
+            url: raw.url,
+            lineModel: options.htmlLineModel,
+          },
+          { readabilityParagraphs: extraction.paragraphs, linkShares: extraction.pageLinkShares() },
+        );
+  let paragraphs = learned ?? extraction.paragraphs;
   let author = metadata.author;
   let publishedAt = metadata.publishedAt;
   const readabilityChars = paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
@@ -239,7 +286,7 @@ function fromHtml(
       (paragraph) => !template.boilerplateKeys.has(templateLineKey(paragraph)),
     );
   }
-  if (readabilityChars < 200) {
+  if (learned === null && readabilityChars < 200) {
     // Readability found (almost) nothing: the line classifier gets the whole page.
     const dump = extractFromDump(pageLines, {
       receivedAt: raw.receivedAt,

@@ -19,7 +19,13 @@ import { templateKeyOfNormalized, templateLineKey } from './template';
 import { joinTokens, normalizedWords } from './tokens';
 import type { SourceTemplate } from './cleaning.types';
 import { headlineLike, isStampLine, splitOutletFromTitle, squashed } from './title';
-import { DEFAULT_LINE_MODEL, lineMargins, lineVectors, smoothLines } from './line-model';
+import {
+  DEFAULT_LINE_MODEL,
+  lineMargins,
+  lineVectors,
+  smoothLines,
+  withHtmlFeatures,
+} from './line-model';
 import type { LineModel } from './line-model';
 
 /** `data`: a row of a table of figures (results, standings) that belongs to the article around it. */
@@ -624,6 +630,62 @@ export function dumpLineVectors(
 
 const MIN_LEARNED_BODY_CHARS = 200;
 
+/** What the HTML path knows of a page's lines beyond their text. */
+export interface HtmlLineInput {
+  /** The blocks Readability and its post-filters kept. */
+  readabilityParagraphs: readonly string[];
+  /** Per line, the share of its characters inside links. */
+  linkShares: readonly number[];
+}
+
+function htmlVectorsOf(choice: RuleChoice, input: HtmlLineInput): Float64Array {
+  const kept = new Set(input.readabilityParagraphs);
+  const readabilitySelected = choice.features.map((line) => kept.has(line.text));
+  return withHtmlFeatures(
+    vectorsOf(choice),
+    choice.features.length,
+    readabilitySelected,
+    input.linkShares,
+  );
+}
+
+/** The HTML page's lines with the learned classifier's feature vectors (for training). */
+export function htmlLineVectors(
+  lines: readonly string[],
+  options: DumpOptions,
+  input: HtmlLineInput,
+): { texts: string[]; vectors: Float64Array } {
+  const choice = ruleChoice(lines, options);
+  return { texts: choice.features.map((line) => line.text), vectors: htmlVectorsOf(choice, input) };
+}
+
+/**
+ * The article's paragraphs among an HTML page's lines by a learned classifier (the rules'
+ * verdicts and Readability's choice among its features), or null without a model (the default)
+ * or when it finds (almost) nothing.
+ */
+export function learnedHtmlParagraphs(
+  lines: readonly string[],
+  options: DumpOptions,
+  input: HtmlLineInput,
+): string[] | null {
+  const model = options.lineModel ?? null;
+  if (model === null || model.trees.length === 0 || lines.length === 0) return null;
+  const choice = ruleChoice(lines, options);
+  const { features, classified } = choice;
+  const margins = lineMargins(model, htmlVectorsOf(choice, input), features.length);
+  const learned = smoothLines(margins, model.bias, model.switchCost);
+  for (let index = 0; index < learned.length; index += 1) {
+    if (features[index].inTemplate) learned[index] = false;
+  }
+  if (selectedChars(classified, learned) < MIN_LEARNED_BODY_CHARS) return null;
+  const paragraphs: string[] = [];
+  for (let index = 0; index < classified.length; index += 1) {
+    if (learned[index]) paragraphs.push(classified[index].text);
+  }
+  return withoutIssuerBoilerplate(paragraphs);
+}
+
 function selectedChars(lines: readonly ClassifiedLine[], selected: readonly boolean[]): number {
   let chars = 0;
   for (let index = 0; index < lines.length; index += 1) {
@@ -642,7 +704,7 @@ export function extractFromDump(
   const { features, classified, run, title, head, firstLine } = choice;
   const model = options.lineModel === undefined ? DEFAULT_LINE_MODEL : options.lineModel;
   let selected = choice.selected;
-  if (model !== null && features.length > 0) {
+  if (model !== null && model.trees.length > 0 && features.length > 0) {
     const margins = lineMargins(model, vectorsOf(choice), features.length);
     const learned = smoothLines(margins, model.bias, model.switchCost);
     // The eval pages carry no source template: what the source's own pages teach is not the model's to overrule.

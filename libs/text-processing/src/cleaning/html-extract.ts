@@ -111,6 +111,8 @@ export interface HtmlExtraction {
   metadata: HtmlMetadata;
   /** Lines of the whole page, for template keys and the text-dump fallback. */
   pageLines: () => string[];
+  /** Per page line, the share of its characters inside links. */
+  pageLinkShares: () => number[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -463,13 +465,9 @@ export function extractFromHtml(
   const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
   const document = parsedDocument as DomDocument;
   const metadata = readMetadata(document, jsonLd, receivedAt);
-  let pageLinesCache: string[] | null = null;
-  const pageLines = (): string[] => {
-    pageLinesCache ??= document.body !== null ? blocksOf(document.body, false) : [];
-    return pageLinesCache;
-  };
-  // Readability mutates the document, so the page lines are captured first when needed later.
-  const snapshot = pageLines();
+  // Readability mutates the document, so the page lines are captured first.
+  const pageBlocks = document.body !== null ? textBlocksOf(document.body, false) : [];
+  const snapshot = pageBlocks.map((block) => block.text);
   const reader = new Readability<DomNode>(parsedDocument, {
     serializer: (node: unknown): DomNode => node as DomNode,
     keepClasses: true,
@@ -499,5 +497,10 @@ export function extractFromHtml(
               .filter((block) => !isFurnitureBlock(block, title, receivedAt)),
           ),
         );
-  return { paragraphs, metadata, pageLines: () => snapshot };
+  return {
+    paragraphs,
+    metadata,
+    pageLines: () => snapshot,
+    pageLinkShares: () => pageBlocks.map((block) => block.linkShare),
+  };
 }

@@ -1,20 +1,21 @@
 import { DEFAULT_LINE_MODEL, LINE_FEATURE_NAMES, smoothLines } from './line-model';
 
-describe('the committed line model', () => {
+describe('the committed dump line model', () => {
+  const model = DEFAULT_LINE_MODEL;
+  const names = LINE_FEATURE_NAMES;
   it('is trained on the features the library computes (else: npm run train:cleaning)', () => {
-    expect(DEFAULT_LINE_MODEL).not.toBeNull();
-    expect(DEFAULT_LINE_MODEL?.features).toEqual(LINE_FEATURE_NAMES);
+    expect(model).not.toBeNull();
+    expect(model?.features).toEqual(names);
   });
 
   it('is a small model whose trees only name existing features', () => {
-    const model = DEFAULT_LINE_MODEL;
     if (model === null) throw new Error('no model');
     expect(JSON.stringify(model).length).toBeLessThan(2_000_000);
     for (const tree of model.trees) {
       expect(tree).toHaveLength(10);
       for (const feature of [tree[0], tree[2], tree[6]]) {
         expect(feature).toBeGreaterThanOrEqual(0);
-        expect(feature).toBeLessThan(LINE_FEATURE_NAMES.length);
+        expect(feature).toBeLessThan(names.length);
       }
     }
   });

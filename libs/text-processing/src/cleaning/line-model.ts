@@ -3,10 +3,10 @@
  * classifier's verdicts among them), a small ensemble of depth-2 trees giving the log-odds that
  * the line belongs to the article, and a two-state Viterbi pass that smooths those log-odds over
  * the page (switching between article and furniture costs `switchCost`). The model is data
- * (`dump-line-model.json`, written by `npm run train:cleaning`); nothing here does I/O.
+ * (`models/dump-line-model.json`, written by `npm run train:cleaning`); nothing here does I/O.
  */
 import type { ClassifiedLine, LineFeatures } from './dump-extract';
-import modelData from './dump-line-model.json';
+import modelData from './models/dump-line-model.json';
 
 /**
  * One depth-2 tree as 10 numbers: root feature and threshold, then for the left (value < threshold)
@@ -81,17 +81,64 @@ export const LINE_FEATURE_NAMES: readonly string[] = [
   ...WINDOW_FEATURES,
 ];
 
-const committedModel = modelData as LineModel;
+/** On the HTML path, after the dump features: what Readability and the page's links say. */
+const HTML_FEATURES = [
+  'readability_selected',
+  'readability_selected@-1',
+  'readability_selected@+1',
+  'window_readability_share',
+  'link_share',
+  'link_share@-1',
+  'link_share@+1',
+] as const;
+
+export const HTML_LINE_FEATURE_NAMES: readonly string[] = [...LINE_FEATURE_NAMES, ...HTML_FEATURES];
+
+function checked(data: LineModel, names: readonly string[]): LineModel | null {
+  return data.trees.length > 0 && data.features.join(',') === names.join(',') ? data : null;
+}
 
 /**
- * The trained model, or null (the rules alone) when it was trained on other features than these:
- * line-model.spec.ts fails then, and `npm run train:cleaning` rewrites it.
+ * The trained dump model, or null (the rules alone) when it was trained on other features than
+ * these: line-model.spec.ts fails then, and `npm run train:cleaning` rewrites it. The HTML path has
+ * no default model: on held-out sites one trained on these features did not beat Readability
+ * with its filters on both sets (cleaning README, "Learned line classifier").
  */
-export const DEFAULT_LINE_MODEL: LineModel | null =
-  committedModel.trees.length > 0 &&
-  committedModel.features.join(',') === LINE_FEATURE_NAMES.join(',')
-    ? committedModel
-    : null;
+export const DEFAULT_LINE_MODEL: LineModel | null = checked(modelData, LINE_FEATURE_NAMES);
+
+/** The dump features of a page's lines widened by the HTML ones (`HTML_LINE_FEATURE_NAMES`). */
+export function withHtmlFeatures(
+  rows: Float64Array,
+  count: number,
+  readabilitySelected: readonly boolean[],
+  linkShares: readonly number[],
+): Float64Array {
+  const base = LINE_FEATURE_NAMES.length;
+  const width = HTML_LINE_FEATURE_NAMES.length;
+  const wide = new Float64Array(count * width);
+  const selectedPrefix = new Float64Array(count + 1);
+  for (let index = 0; index < count; index += 1) {
+    selectedPrefix[index + 1] = selectedPrefix[index] + (readabilitySelected[index] ? 1 : 0);
+  }
+  const flag = (index: number): number =>
+    index < 0 || index >= count ? -1 : readabilitySelected[index] ? 1 : 0;
+  const share = (index: number): number =>
+    index < 0 || index >= count ? -1 : (linkShares[index] ?? 0);
+  for (let index = 0; index < count; index += 1) {
+    const offset = index * width;
+    wide.set(rows.subarray(index * base, index * base + base), offset);
+    const from = Math.max(0, index - WINDOW);
+    const to = Math.min(count, index + WINDOW + 1);
+    wide[offset + base] = flag(index);
+    wide[offset + base + 1] = flag(index - 1);
+    wide[offset + base + 2] = flag(index + 1);
+    wide[offset + base + 3] = (selectedPrefix[to] - selectedPrefix[from]) / (to - from);
+    wide[offset + base + 4] = share(index);
+    wide[offset + base + 5] = share(index - 1);
+    wide[offset + base + 6] = share(index + 1);
+  }
+  return wide;
+}
 
 function capitalisedShare(text: string, words: number): number {
   if (words === 0) return 0;
@@ -222,7 +269,7 @@ export function lineMargin(model: LineModel, rows: Float64Array, offset: number)
 }
 
 export function lineMargins(model: LineModel, rows: Float64Array, count: number): Float64Array {
-  const width = LINE_FEATURE_NAMES.length;
+  const width = model.features.length;
   const margins = new Float64Array(count);
   for (let index = 0; index < count; index += 1) {
     margins[index] = lineMargin(model, rows, index * width);
