@@ -145,12 +145,19 @@ function capitalisedShare(text: string, words: number): number {
   let capitalised = 0;
   let atWordStart = true;
   for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (char === ' ') {
+    const code = text.charCodeAt(index);
+    if (code === 32) {
       atWordStart = true;
       continue;
     }
-    if (atWordStart && char !== char.toLowerCase()) capitalised += 1;
+    if (atWordStart) {
+      if (code < 128) {
+        if (code >= 65 && code <= 90) capitalised += 1;
+      } else {
+        const char = text[index];
+        if (char !== char.toLowerCase()) capitalised += 1;
+      }
+    }
     atWordStart = false;
   }
   return Math.min(1, capitalised / words);
@@ -255,24 +262,35 @@ export function lineVectors(
   return rows;
 }
 
-/** Log-odds of one row (starting at `offset` in `rows`) under the model's trees. */
-export function lineMargin(model: LineModel, rows: Float64Array, offset: number): number {
-  let margin = model.base;
-  for (const tree of model.trees) {
-    if (rows[offset + tree[0]] < tree[1]) {
-      margin += rows[offset + tree[2]] < tree[3] ? tree[4] : tree[5];
-    } else {
-      margin += rows[offset + tree[6]] < tree[7] ? tree[8] : tree[9];
-    }
+/** The trees as one flat array (10 numbers each), built once per model. */
+const flatTrees = new WeakMap<LineModel, Float64Array>();
+
+function flattened(model: LineModel): Float64Array {
+  let flat = flatTrees.get(model);
+  if (flat === undefined) {
+    flat = new Float64Array(model.trees.length * 10);
+    model.trees.forEach((tree, index) => flat?.set(tree, index * 10));
+    flatTrees.set(model, flat);
   }
-  return margin;
+  return flat;
 }
 
+/** Log-odds of each row (`model.features.length` entries per line) under the model's trees. */
 export function lineMargins(model: LineModel, rows: Float64Array, count: number): Float64Array {
   const width = model.features.length;
+  const trees = flattened(model);
   const margins = new Float64Array(count);
   for (let index = 0; index < count; index += 1) {
-    margins[index] = lineMargin(model, rows, index * width);
+    const offset = index * width;
+    let margin = model.base;
+    for (let at = 0; at < trees.length; at += 10) {
+      if (rows[offset + trees[at]] < trees[at + 1]) {
+        margin += rows[offset + trees[at + 2]] < trees[at + 3] ? trees[at + 4] : trees[at + 5];
+      } else {
+        margin += rows[offset + trees[at + 6]] < trees[at + 7] ? trees[at + 8] : trees[at + 9];
+      }
+    }
+    margins[index] = margin;
   }
   return margins;
 }
