@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { ConfigError, loadConfig, storeEnvSchema } from '@newsflow/config';
+import { explain, unreachableDependencies } from './support/preflight';
 import { SERVICE_NODE_ARGS } from './support/service-node-args';
 
 /**
- * `npm start`: runs ingest, normalizer and store side by side from the build, restarts one that
- * dies, and on Ctrl-C / SIGTERM stops all three gracefully. Replicas: run `npm run start:<name>`
- * again with other ports (see README).
+ * `npm start`: checks that RabbitMQ and Postgres answer, then runs ingest, normalizer and store
+ * side by side from the build, restarts one that dies, and on Ctrl-C / SIGTERM stops all three
+ * gracefully. Replicas: run `npm run start:<name>` again with other ports (see README).
  */
 const services = ['ingest', 'normalizer', 'store'] as const;
 const running = new Map<string, ChildProcess>();
@@ -36,6 +38,31 @@ function stop(signal: NodeJS.Signals): void {
   for (const child of running.values()) child.kill(signal === 'SIGINT' ? 'SIGTERM' : signal);
 }
 
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-for (const service of services) start(service);
+/**
+ * Without this a missing broker or database shows as services restarting for ever; once running,
+ * a lost connection is the services' own to retry.
+ */
+async function preflight(): Promise<void> {
+  let urls: { AMQP_URL: string; DATABASE_URL: string };
+  try {
+    urls = loadConfig(storeEnvSchema.pick({ AMQP_URL: true, DATABASE_URL: true }));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`newsflow cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+  const unreachable = await unreachableDependencies([
+    { variable: 'AMQP_URL', what: 'RabbitMQ', url: urls.AMQP_URL },
+    { variable: 'DATABASE_URL', what: 'Postgres', url: urls.DATABASE_URL },
+  ]);
+  if (unreachable.length > 0) {
+    process.stderr.write(explain(unreachable));
+    process.exit(1);
+  }
+}
+
+void preflight().then(() => {
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  for (const service of services) start(service);
+});
