@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, storeEnvSchema } from '@newsflow/config';
-import { explain, unreachableDependencies } from './support/preflight';
+import { checkDependenciesOrExit } from './support/preflight';
 import { SERVICE_NODE_ARGS } from './support/service-node-args';
 
 /**
@@ -38,30 +37,8 @@ function stop(signal: NodeJS.Signals): void {
   for (const child of running.values()) child.kill(signal === 'SIGINT' ? 'SIGTERM' : signal);
 }
 
-/**
- * Without this a missing broker or database shows as services restarting for ever; once running,
- * a lost connection is the services' own to retry.
- */
-async function preflight(): Promise<void> {
-  let urls: { AMQP_URL: string; DATABASE_URL: string };
-  try {
-    urls = loadConfig(storeEnvSchema.pick({ AMQP_URL: true, DATABASE_URL: true }));
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`newsflow cannot start: ${error.message}\n`);
-    process.exit(1);
-  }
-  const unreachable = await unreachableDependencies([
-    { variable: 'AMQP_URL', what: 'RabbitMQ', url: urls.AMQP_URL },
-    { variable: 'DATABASE_URL', what: 'Postgres', url: urls.DATABASE_URL },
-  ]);
-  if (unreachable.length > 0) {
-    process.stderr.write(explain(unreachable));
-    process.exit(1);
-  }
-}
-
-void preflight().then(() => {
+// Checked again here for `node dist/scripts/start-all.js` run without `npm start`'s prestart.
+void checkDependenciesOrExit().then(() => {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   for (const service of services) start(service);

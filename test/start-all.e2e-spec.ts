@@ -16,11 +16,19 @@ interface Run {
   elapsedMs: number;
 }
 
-/** Runs the entry until it exits by itself (or is killed after `STARTS_WITHIN_MS`, which fails the test). */
-function runStart(env: Record<string, string>): Promise<Run> {
+const ROOT = join(__dirname, '..');
+
+/**
+ * Runs `npm start` itself, or its entry from the build, until it exits by itself (or is killed
+ * after `STARTS_WITHIN_MS`, which fails the test).
+ */
+function runStart(how: 'npm start' | 'entry', env: Record<string, string>): Promise<Run> {
   const started = Date.now();
-  const child = spawn(process.execPath, [ENTRY], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+  const [command, args] =
+    how === 'npm start' ? ['npm', ['start', '--silent']] : [process.execPath, [ENTRY]];
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -47,14 +55,18 @@ describe('npm start without its broker or database', () => {
   });
   afterAll(() => infrastructure.destroy());
 
+  const amqpAt = (port: number) => `amqp://guest:secret@127.0.0.1:${port}`;
+  const postgresAt = (port: number) => `postgres://postgres:secret@127.0.0.1:${port}/newsflow`;
   it.each([
-    ['AMQP_URL', (port: number) => `amqp://guest:secret@127.0.0.1:${port}`],
-    ['DATABASE_URL', (port: number) => `postgres://postgres:secret@127.0.0.1:${port}/newsflow`],
-  ])(
-    'a closed port in %s: exits non-zero in under 15 s, naming it and docker compose',
-    async (variable, url) => {
+    ['npm start', 'AMQP_URL', amqpAt],
+    ['npm start', 'DATABASE_URL', postgresAt],
+    ['entry', 'AMQP_URL', amqpAt],
+    ['entry', 'DATABASE_URL', postgresAt],
+  ] as const)(
+    '%s, a closed port in %s: exits non-zero in under 15 s, naming it and docker compose',
+    async (how, variable, url) => {
       const closed = await freePort();
-      const run = await runStart({
+      const run = await runStart(how, {
         ...ports,
         AMQP_URL: infrastructure.amqpUrl,
         DATABASE_URL: infrastructure.databaseUrl,

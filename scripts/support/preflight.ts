@@ -1,5 +1,6 @@
 import { connect } from 'amqplib';
 import { Client } from 'pg';
+import { ConfigError, loadConfig, storeEnvSchema } from '@newsflow/config';
 
 /** One backing service `npm start` cannot run without, and the variable that names it. */
 export interface Dependency {
@@ -109,4 +110,28 @@ export async function unreachableDependencies(
 ): Promise<Unreachable[]> {
   const results = await Promise.all(dependencies.map((dependency) => probe(dependency, timeoutMs)));
   return results.filter((result): result is Unreachable => result !== null);
+}
+
+/**
+ * `npm start`'s first step: without it a missing broker or database shows as services restarting
+ * for ever. Prints what is missing and exits 1; resolves when both answer. Once running, a lost
+ * connection is the services' own to retry.
+ */
+export async function checkDependenciesOrExit(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let urls: { AMQP_URL: string; DATABASE_URL: string };
+  try {
+    urls = loadConfig(storeEnvSchema.pick({ AMQP_URL: true, DATABASE_URL: true }), env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`newsflow cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+  const unreachable = await unreachableDependencies([
+    { variable: 'AMQP_URL', what: 'RabbitMQ', url: urls.AMQP_URL },
+    { variable: 'DATABASE_URL', what: 'Postgres', url: urls.DATABASE_URL },
+  ]);
+  if (unreachable.length > 0) {
+    process.stderr.write(explain(unreachable));
+    process.exit(1);
+  }
 }
