@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestInfrastructure, freePort, waitFor } from './support/test-system';
 
@@ -43,7 +44,7 @@ function runStart(how: 'npm start' | 'entry', env: Record<string, string>): Prom
   );
 }
 
-describe('npm start without its broker or database', () => {
+describe('npm start', () => {
   const infrastructure = new TestInfrastructure();
   const ports: Record<string, string> = {};
 
@@ -83,7 +84,7 @@ describe('npm start without its broker or database', () => {
     },
   );
 
-  it('with both answering, starts the three services and stops them on SIGTERM', async () => {
+  it('with both answering, starts the three services, serves docs/openapi.json and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [ENTRY], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -105,6 +106,14 @@ describe('npm start without its broker or database', () => {
           return response?.ok === true;
         });
       }
+      // The committed OpenAPI document is the one the running store serves.
+      const served: unknown = await fetch(`http://127.0.0.1:${ports.STORE_PORT}/docs/json`).then(
+        (response) => response.json(),
+      );
+      const committed: unknown = JSON.parse(
+        readFileSync(join(ROOT, 'docs', 'openapi.json'), 'utf8'),
+      );
+      expect(served).toEqual(committed);
     } finally {
       child.kill('SIGTERM');
     }
