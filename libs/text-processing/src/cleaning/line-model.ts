@@ -102,7 +102,7 @@ function checked(data: LineModel, names: readonly string[]): LineModel | null {
  * The trained dump model, or null (the rules alone) when it was trained on other features than
  * these: line-model.spec.ts fails then, and `npm run train:cleaning` rewrites it. The HTML path has
  * no default model: on held-out sites one trained on these features did not beat Readability
- * with its filters on both sets (cleaning README, "Learned line classifier").
+ * with its filters on both sets (docs/decisions/learned-lines.md).
  */
 export const DEFAULT_LINE_MODEL: LineModel | null = checked(modelData, LINE_FEATURE_NAMES);
 
