@@ -386,8 +386,15 @@ function trimEdges(blocks: string[]): string[] {
 
 const BODY_OPEN = /<body\b[^>]*>/i;
 const BODY_CLOSE = /<\/body\s*>/gi;
+const DOCTYPE = /<!doctype\b[^>]*>/gi;
 
-/** The source between `<body ...>` and the last `</body>`, or null when the page has no such pair. */
+/**
+ * The source between `<body ...>` and the last `</body>`, or null when the page has no such pair.
+ * A `<!DOCTYPE>` inside it (pasted content) is dropped, as the page's parse ignores it: re-parsed
+ * through linkedom's `innerHTML` setter it would leave the body holding only a doctype node that
+ * `appendChild` cannot move, and Readability's retry (`while (page.firstChild) move it`) would
+ * never end.
+ */
 function bodySource(html: string): string | null {
   const open = BODY_OPEN.exec(html);
   if (open === null) return null;
@@ -395,7 +402,7 @@ function bodySource(html: string): string | null {
   let close = -1;
   let match: RegExpExecArray | null;
   while ((match = BODY_CLOSE.exec(html)) !== null) close = match.index;
-  return close === -1 ? null : html.slice(open.index + open[0].length, close);
+  return close === -1 ? null : html.slice(open.index + open[0].length, close).replace(DOCTYPE, '');
 }
 
 type InnerHtmlSetter = (this: unknown, html: string) => void;
