@@ -5,6 +5,7 @@ import {
   type SourceTemplate,
   type UnassignedFingerprint,
   cleanArticle,
+  cleanArticleAsVisibleText,
   extractEventFeatures,
   fingerprintArticle,
 } from '@newsflow/text-processing';
@@ -19,13 +20,21 @@ export type PreparedArticle =
       features: EventFeatures;
     };
 
+/**
+ * `page`: the full cleaning; `visible-text`: the page's visible text cleaned as a dump, the cheap
+ * path for a page whose full cleaning ran out of time.
+ */
+export type PreparationMode = 'page' | 'visible-text';
+
 /** Cleaning, then the fingerprint and event terms the decision reads: pure, synchronous, CPU only. */
 export function prepareArticle(
   articleId: string,
   raw: RawArticle,
   template: SourceTemplate | undefined,
+  mode: PreparationMode = 'page',
 ): PreparedArticle {
-  const cleaning = cleanArticle(raw, template);
+  const cleaning =
+    mode === 'page' ? cleanArticle(raw, template) : cleanArticleAsVisibleText(raw, template);
   if (cleaning.kind === 'rejected') return cleaning;
   const cleaned = cleaning.article;
   return {

@@ -9,7 +9,10 @@ import { prepareArticle } from './article-preparation';
 parentPort?.on('message', (task: PreparationTask) => {
   let reply: PreparationReply;
   try {
-    reply = { id: task.id, prepared: prepareArticle(task.articleId, task.raw, task.template) };
+    reply = {
+      id: task.id,
+      prepared: prepareArticle(task.articleId, task.raw, task.template, task.mode),
+    };
   } catch (error) {
     reply = { id: task.id, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,5 +1,6 @@
 export * from './cleaning.types';
 export { cleanArticle, CLEANING_LIMITS } from './clean-article';
+export { cleanArticleAsVisibleText } from './visible-text';
 export {
   templateLineKey,
   normalizeTemplateLine,
