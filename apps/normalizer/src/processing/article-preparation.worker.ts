@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { PreparationReply, PreparationTask } from './worker-article-preparer';
-import { prepareArticle } from './article-preparation';
+import { prepareArticle, warmUpPreparation } from './article-preparation';
 
 parentPort?.on('message', (task: PreparationTask) => {
   let reply: PreparationReply;
@@ -18,3 +18,7 @@ parentPort?.on('message', (task: PreparationTask) => {
   }
   parentPort?.postMessage(reply);
 });
+
+// Load the HTML path and compile the hot code before the pool starts timing this worker's tasks.
+warmUpPreparation();
+parentPort?.postMessage({ ready: true } satisfies PreparationReply);

@@ -19,14 +19,17 @@ const raw: RawArticle = {
 
 /** Stand-in worker scripts speaking the pool's protocol (the real one runs from the build only). */
 const WORKERS = {
-  echo: `require('node:worker_threads').parentPort.on('message', (task) =>
+  echo: `require('node:worker_threads').parentPort.postMessage({ ready: true });
+    require('node:worker_threads').parentPort.on('message', (task) =>
     require('node:worker_threads').parentPort.postMessage(
       task.articleId === 'bad'
         ? { id: task.id, error: 'cannot prepare bad' }
         : { id: task.id, prepared: { kind: 'rejected', reason: 'seen ' + task.articleId } }));`,
-  dying: `require('node:worker_threads').parentPort.on('message', () => process.exit(3));`,
+  dying: `require('node:worker_threads').parentPort.postMessage({ ready: true });
+    require('node:worker_threads').parentPort.on('message', () => process.exit(3));`,
   // 'stuck' never finishes; 'slow-page' never finishes as a page but does as visible text.
   slow: `const { parentPort } = require('node:worker_threads');
+    parentPort.postMessage({ ready: true });
     parentPort.on('message', (task) => {
       if (task.articleId === 'stuck' || (task.articleId === 'slow-page' && task.mode === 'page')) {
         for (;;);

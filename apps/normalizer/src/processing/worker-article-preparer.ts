@@ -13,7 +13,10 @@ export interface PreparationTask {
 }
 
 export type PreparationReply =
-  { id: number; prepared: PreparedArticle } | { id: number; error: string };
+  | { id: number; prepared: PreparedArticle }
+  | { id: number; error: string }
+  /** Sent once by a new worker when its modules are loaded and warm: the budget starts after. */
+  | { ready: true };
 
 export interface WorkerPoolOptions {
   resourceLimits: { maxOldGenerationSizeMb: number };
@@ -33,9 +36,13 @@ interface PoolWorker {
   worker: Worker;
   /** Posted to this worker, in the order it runs them; the first is running. */
   running: Task[];
+  /** Tasks are posted only once the worker said it is ready (a task's budget is not its start-up). */
+  ready: boolean;
   /** Set when the pool ends the worker itself (a task over budget, shutdown). */
   retired: boolean;
+  /** The running task's budget, and the moment it is half spent (a spare worker starts then). */
   timer: NodeJS.Timeout | null;
+  halfTimer: NodeJS.Timeout | null;
   lastError: Error | null;
 }
 
@@ -58,6 +65,11 @@ const TASKS_PER_WORKER = 2;
 export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicationShutdown {
   private readonly workers: PoolWorker[] = [];
   private readonly queue: Task[] = [];
+  /**
+   * A worker started when a task has spent half its budget, so that one over budget is replaced
+   * at once rather than after a worker's start-up (~0.5 s); kept warm until one is replaced.
+   */
+  private spare: PoolWorker | null = null;
   private nextId = 1;
   private closing = false;
 
@@ -89,8 +101,10 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
     this.closing = true;
     const error = new Error('article preparation pool is shut down');
     for (const task of this.queue.splice(0)) task.reject(error);
+    const spare = this.spare;
+    this.spare = null;
     await Promise.all(
-      this.workers.map((entry) => {
+      [...this.workers, ...(spare !== null ? [spare] : [])].map((entry) => {
         entry.retired = true;
         this.stopTimer(entry);
         for (const task of entry.running.splice(0)) task.reject(error);
@@ -104,7 +118,7 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
     while (this.queue.length > 0) {
       let target: PoolWorker | null = null;
       for (const entry of this.workers) {
-        if (entry.running.length >= TASKS_PER_WORKER) continue;
+        if (!entry.ready || entry.running.length >= TASKS_PER_WORKER) continue;
         if (target === null || entry.running.length < target.running.length) target = entry;
       }
       if (target === null) return;
@@ -125,11 +139,17 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
   private startTimer(entry: PoolWorker): void {
     this.stopTimer(entry);
     entry.timer = setTimeout(() => this.overBudget(entry), this.options.budgetMs);
+    entry.halfTimer = setTimeout(() => {
+      entry.halfTimer = null;
+      if (this.spare === null && !this.closing) this.spare = this.spawn();
+    }, this.options.budgetMs / 2);
   }
 
   private stopTimer(entry: PoolWorker): void {
     if (entry.timer !== null) clearTimeout(entry.timer);
+    if (entry.halfTimer !== null) clearTimeout(entry.halfTimer);
     entry.timer = null;
+    entry.halfTimer = null;
   }
 
   /** The running task took its whole budget: end the worker, requeue what waited behind it. */
@@ -155,15 +175,31 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
     entry.retired = true;
     this.stopTimer(entry);
     void entry.worker.terminate();
+    if (entry === this.spare) this.spare = null;
     const index = this.workers.indexOf(entry);
-    if (index >= 0 && !this.closing) this.workers[index] = this.spawn();
+    if (index < 0 || this.closing) return;
+    this.workers[index] = this.spare ?? this.spawn();
+    this.spare = null;
   }
 
   private spawn(): PoolWorker {
     const worker = new Worker(this.script, { resourceLimits: this.options.resourceLimits });
-    const entry: PoolWorker = { worker, running: [], retired: false, timer: null, lastError: null };
+    const entry: PoolWorker = {
+      worker,
+      running: [],
+      ready: false,
+      retired: false,
+      timer: null,
+      halfTimer: null,
+      lastError: null,
+    };
     worker.on('message', (reply: PreparationReply) => {
       if (entry.retired) return;
+      if ('ready' in reply) {
+        entry.ready = true;
+        this.dispatch();
+        return;
+      }
       const index = entry.running.findIndex((task) => task.id === reply.id);
       if (index < 0) return;
       const [task] = entry.running.splice(index, 1);
