@@ -459,6 +459,7 @@ export function extractFromHtml(
   html: string,
   jsonLd: readonly string[],
   receivedAt: string,
+  options: { readability: boolean } = { readability: true },
 ): HtmlExtraction {
   const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
   const document = parsedDocument as DomDocument;
@@ -470,6 +471,7 @@ export function extractFromHtml(
   };
   // Readability mutates the document, so the page lines are captured first when needed later.
   const snapshot = pageLines();
+  if (!options.readability) return { paragraphs: [], metadata, pageLines: () => snapshot };
   const reader = new Readability<DomNode>(parsedDocument, {
     serializer: (node: unknown): DomNode => node as DomNode,
     keepClasses: true,
