@@ -453,6 +453,19 @@ function withoutSerialization(document: DomDocument, reader: object, source: str
     return element;
   };
   (reader as { _fixRelativeUris?: () => void })._fixRelativeUris = () => undefined;
+  // Without a style attribute an element's display and visibility are empty: Readability's
+  // visibility test then needs only its attribute checks, not the CSSStyleDeclaration (a Map
+  // behind a Proxy) that reading `style` builds for every element in linkedom.
+  const visibility = reader as { _isProbablyVisible?: (node: DomElement) => boolean };
+  const isProbablyVisible = visibility._isProbablyVisible?.bind(reader);
+  if (isProbablyVisible !== undefined) {
+    visibility._isProbablyVisible = (node) =>
+      node.getAttribute('style') !== null
+        ? isProbablyVisible(node)
+        : node.getAttribute('hidden') === null &&
+          (node.getAttribute('aria-hidden') !== 'true' ||
+            (node.getAttribute('class') ?? '').includes('fallback-image'));
+  }
 }
 
 export function extractFromHtml(
