@@ -63,9 +63,15 @@ export const normalizerEnvSchema = sharedEnvSchema.extend({
   DATABASE_POOL_SIZE: positiveInt(10, 1000),
   /**
    * Worker threads that clean articles, so the main thread's awaits (decision queries, publisher
-   * confirms) do not queue behind cleaning; 0 cleans on the main thread.
+   * confirms) do not queue behind cleaning. At least 1: the cleaning budget is enforced by
+   * terminating a worker, which the main thread could not do to itself.
    */
-  NORMALIZER_CLEANING_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  NORMALIZER_CLEANING_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+  /**
+   * Wall-clock time one article may clean in a worker; past it the worker is replaced and the
+   * article retried once as its visible text, then rejected (`processing-timeout`).
+   */
+  NORMALIZER_CLEANING_BUDGET_MS: positiveInt(2000, 600_000),
 });
 export type NormalizerConfig = z.infer<typeof normalizerEnvSchema>;
 

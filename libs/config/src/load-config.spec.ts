@@ -56,6 +56,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('gives cleaning a 2 s budget in at least one worker thread', () => {
+    expect(loadConfig(normalizerEnvSchema, {})).toMatchObject({
+      NORMALIZER_CLEANING_THREADS: 1,
+      NORMALIZER_CLEANING_BUDGET_MS: 2000,
+    });
+    // The budget is enforced by terminating a worker: the main thread cannot stop itself.
+    expect(() => loadConfig(normalizerEnvSchema, { NORMALIZER_CLEANING_THREADS: '0' })).toThrow(
+      /NORMALIZER_CLEANING_THREADS/,
+    );
+    expect(() => loadConfig(normalizerEnvSchema, { NORMALIZER_CLEANING_BUDGET_MS: '0' })).toThrow(
+      /NORMALIZER_CLEANING_BUDGET_MS/,
+    );
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig(ingestEnvSchema, { INGEST_PORT: '70000' })).toThrow(/INGEST_PORT/);
   });

@@ -24,6 +24,12 @@ export const CLEANING_LIMITS = {
   maxContentHtmlChars: 3_000_000,
   maxTextChars: 2_000_000,
   maxNestingDepth: 1_500,
+  /**
+   * Readability's cost grows with depth × size (it measures each container's whole subtree, up
+   * every level); real pages nest 15-50 deep. Deeper pages skip it: the line classifier reads the
+   * page's text blocks, as it does when Readability finds nothing.
+   */
+  maxReadabilityDepth: 128,
   minArticleChars: 80,
   maxGarbageRatio: 0.02,
   garbageSampleChars: 65_536,
@@ -253,13 +259,13 @@ function fromHtml(
   if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) {
     return `HTML content larger than ${CLEANING_LIMITS.maxContentHtmlChars} characters after removing scripts and styles`;
   }
-  if (
-    maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth) >
-    CLEANING_LIMITS.maxNestingDepth
-  ) {
+  const depth = maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth);
+  if (depth > CLEANING_LIMITS.maxNestingDepth) {
     return `HTML nested deeper than ${CLEANING_LIMITS.maxNestingDepth} levels`;
   }
-  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
+  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt, {
+    readability: depth <= CLEANING_LIMITS.maxReadabilityDepth,
+  });
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();
   const learned =

@@ -455,12 +455,26 @@ function withoutSerialization(document: DomDocument, reader: object, source: str
     return element;
   };
   (reader as { _fixRelativeUris?: () => void })._fixRelativeUris = () => undefined;
+  // Without a style attribute an element's display and visibility are empty: Readability's
+  // visibility test then needs only its attribute checks, not the CSSStyleDeclaration (a Map
+  // behind a Proxy) that reading `style` builds for every element in linkedom.
+  const visibility = reader as { _isProbablyVisible?: (node: DomElement) => boolean };
+  const isProbablyVisible = visibility._isProbablyVisible?.bind(reader);
+  if (isProbablyVisible !== undefined) {
+    visibility._isProbablyVisible = (node) =>
+      node.getAttribute('style') !== null
+        ? isProbablyVisible(node)
+        : node.getAttribute('hidden') === null &&
+          (node.getAttribute('aria-hidden') !== 'true' ||
+            (node.getAttribute('class') ?? '').includes('fallback-image'));
+  }
 }
 
 export function extractFromHtml(
   html: string,
   jsonLd: readonly string[],
   receivedAt: string,
+  options: { readability: boolean } = { readability: true },
 ): HtmlExtraction {
   const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
   const document = parsedDocument as DomDocument;
@@ -468,6 +482,10 @@ export function extractFromHtml(
   // Readability mutates the document, so the page lines are captured first.
   const pageBlocks = document.body !== null ? textBlocksOf(document.body, false) : [];
   const snapshot = pageBlocks.map((block) => block.text);
+  const pageLinkShares = (): number[] => pageBlocks.map((block) => block.linkShare);
+  if (!options.readability) {
+    return { paragraphs: [], metadata, pageLines: () => snapshot, pageLinkShares };
+  }
   const reader = new Readability<DomNode>(parsedDocument, {
     serializer: (node: unknown): DomNode => node as DomNode,
     keepClasses: true,
@@ -501,6 +519,6 @@ export function extractFromHtml(
     paragraphs,
     metadata,
     pageLines: () => snapshot,
-    pageLinkShares: () => pageBlocks.map((block) => block.linkShare),
+    pageLinkShares,
   };
 }

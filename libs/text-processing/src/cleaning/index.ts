@@ -8,6 +8,7 @@ export {
 export type { CleaningOptions } from './clean-article';
 export { DEFAULT_LINE_MODEL, HTML_LINE_FEATURE_NAMES, LINE_FEATURE_NAMES } from './line-model';
 export type { LineModel } from './line-model';
+export { cleanArticleAsVisibleText } from './visible-text';
 export {
   templateLineKey,
   normalizeTemplateLine,
