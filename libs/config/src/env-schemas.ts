@@ -66,6 +66,13 @@ export const normalizerEnvSchema = sharedEnvSchema.extend({
    * confirms) do not queue behind cleaning; 0 cleans on the main thread.
    */
   NORMALIZER_CLEANING_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /**
+   * The decision memory holds events changed in the last EVENT_WINDOW_DAYS (an article joins only
+   * an event within ±30 days of its date) and the near-duplicate index of articles decided in the
+   * last DEDUP_WINDOW_DAYS; exact duplicates are caught at any age.
+   */
+  EVENT_WINDOW_DAYS: positiveInt(45, 3650),
+  DEDUP_WINDOW_DAYS: positiveInt(30, 3650),
 });
 export type NormalizerConfig = z.infer<typeof normalizerEnvSchema>;
 
