@@ -65,8 +65,11 @@ const COMMON_MIN_EVENTS = 3;
 const SLOTS = 20_000;
 /** Decisions per batch in the batched probe (the normalizer batches whatever queued, up to 64). */
 const BATCH_SIZE = 25;
-/** Probes decided alone first, to warm what every decision shares (upper index levels, catalogs). */
-const WARM_UP_PROBES = 20;
+/**
+ * Probes decided first, half alone and half in batches, to warm what every decision shares (the
+ * compiled decision code, upper index levels, catalogs): a running normalizer has them warm.
+ */
+const WARM_UP_PROBES = 100;
 /** The stream's rate: 1M stored articles in 700 days (both date models agree at 1M). */
 const ARTICLES_PER_DAY = 1_000_000 / 700;
 const STREAM_START = '2024-01-01';
@@ -126,9 +129,10 @@ export interface FlatnessSize {
   readySeconds: number;
   /** What the replica loaded. */
   memory: { fingerprints: number; events: number; terms: number; bandEntries: number };
-  /** The bench process's RSS and heap after the load, MB. */
+  /** The bench process's RSS, V8 heap and typed arrays after the load, MB. */
   rssMb: number;
   heapUsedMb: number;
+  arrayBuffersMb: number;
   medianMs: number | null;
   p90Ms: number | null;
   /** Median wall ms per article when the probes are decided in batches of `BATCH_SIZE`. */
@@ -327,8 +331,8 @@ async function generateState(
     `INSERT INTO event_clusters (id, sequence, title, terms, index_terms, article_count, sources,
        first_published_at, last_published_at, version, updated_at)
      SELECT md5('event' || n)::uuid, n, 'Event ' || n,
-            terms || (SELECT jsonb_object_agg('w:t' || floor(random() * ${VOCABULARY} + n * 0)::int, 1.2)
-                        FROM generate_series(1, 70)),
+            terms || (SELECT jsonb_object_agg('w:t' || floor(random() * ${VOCABULARY} + 0 * (k + n))::int, 1.2)
+                        FROM generate_series(1, 70) AS g(k)),
             index_terms, 1 + (n % 5), ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1,
             now() - (($1::bigint + $2::bigint - n) / $3::float8) * interval '1 day'
        FROM (SELECT n, jsonb_object_agg(term, 1.5) AS terms, array_agg(term) AS index_terms
@@ -568,7 +572,8 @@ async function main(): Promise<void> {
       const memoryUsage = process.memoryUsage();
       const loaded = service.statistics();
       const loadBefore = loadavg()[0];
-      await probe(service, warmUpProbes, 1);
+      await probe(service, warmUpProbes.slice(0, WARM_UP_PROBES / 2), 1);
+      await probe(service, warmUpProbes.slice(WARM_UP_PROBES / 2), BATCH_SIZE);
       const beforeAlone = await postgresCounters(dataSource, client);
       const alone = await probe(service, aloneProbes, 1);
       const afterAlone = await postgresCounters(dataSource, client);
@@ -591,6 +596,7 @@ async function main(): Promise<void> {
         },
         rssMb: round(memoryUsage.rss / 1_048_576, 1) ?? 0,
         heapUsedMb: round(memoryUsage.heapUsed / 1_048_576, 1) ?? 0,
+        arrayBuffersMb: round(memoryUsage.arrayBuffers / 1_048_576, 1) ?? 0,
         medianMs: round(median(alone.durations), 2),
         p90Ms: round(percentile(alone.durations, 90), 2),
         batchMsPerArticle: round(median(batched.durations), 2),
@@ -602,7 +608,7 @@ async function main(): Promise<void> {
       };
       result.sizes.push(entry);
       console.log(
-        `flatness: ${size} articles → ready in ${entry.readySeconds} s (${JSON.stringify(entry.memory)}, RSS ${entry.rssMb} MB, heap ${entry.heapUsedMb} MB); ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; blocks read from outside shared_buffers ${entry.postgresAlone.blocksRead} / ${entry.postgresBatched.blocksRead} per article, Postgres CPU ${entry.postgresAlone.cpuMs} / ${entry.postgresBatched.cpuMs} ms; load ${entry.loadAverage.join(' → ')}`,
+        `flatness: ${size} articles → ready in ${entry.readySeconds} s (${JSON.stringify(entry.memory)}, RSS ${entry.rssMb} MB, heap ${entry.heapUsedMb} MB, typed arrays ${entry.arrayBuffersMb} MB); ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; blocks read from outside shared_buffers ${entry.postgresAlone.blocksRead} / ${entry.postgresBatched.blocksRead} per article, Postgres CPU ${entry.postgresAlone.cpuMs} / ${entry.postgresBatched.cpuMs} ms; load ${entry.loadAverage.join(' → ')}`,
       );
     }
     const first = result.sizes[0]?.medianMs ?? null;

@@ -32,7 +32,8 @@ const EVENT_JSON = `jsonb_build_object('id', e.id, 'sequence', e.sequence, 'titl
  * Everything a batch needs from the committed state, as one row of JSON parts: the log entries
  * after the replica's sequence ($1) and their events' current rows; the outcomes of the batch's
  * ids ($2); the earliest fingerprint per canonical URL and per text hash of the batch's keys ($3:
- * rows `{ord, canonical_url, text_hash}`) and their events.
+ * rows `{ord, canonical_url, text_hash}`) and their events; the document counts of the batch's
+ * terms ($4), of the entries' counted terms and of their events' terms.
  */
 const READ_COMMITTED_STATE = `
   WITH entries AS (
@@ -55,7 +56,14 @@ const READ_COMMITTED_STATE = `
                      UNION SELECT event_id FROM exact)) AS events,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('article_id', o.article_id, 'messages', o.messages)), '[]')
        FROM decision_log o WHERE o.article_id = ANY($2::uuid[])) AS outcomes,
-    (SELECT coalesce(jsonb_agg(x), '[]') FROM exact x) AS exact`;
+    (SELECT coalesce(jsonb_agg(x), '[]') FROM exact x) AS exact,
+    (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
+       FROM term_document_frequencies t
+      WHERE t.term IN (SELECT unnest($4::text[])
+                       UNION SELECT unnest(document_terms) FROM entries
+                       UNION SELECT jsonb_object_keys(e.terms) FROM event_clusters e
+                              WHERE e.id IN (SELECT event_id FROM entries WHERE event_version IS NOT NULL))
+    ) AS frequencies`;
 
 /** Current rows of events by id ($1). */
 const READ_EVENTS = `SELECT ${EVENT_JSON} AS event FROM event_clusters e WHERE e.id = ANY($1::uuid[])`;
@@ -113,19 +121,28 @@ const APPEND_DECISIONS = `
          (SELECT max(decided_at) FROM log) AS decided_at,
          (SELECT coalesce(jsonb_object_agg(id, sequence), '{}') FROM events) AS ranks`;
 
-const LOAD_POSITION = `SELECT coalesce((SELECT max(sequence) FROM decision_log), 0) AS last_sequence,
-  now() AS now, (SELECT document_count FROM corpus_statistics WHERE id = 1) AS total_documents`;
-const LOAD_FREQUENCIES = `SELECT term, document_count FROM term_document_frequencies`;
-/** Fingerprints decided within the window ($1 ms before now). */
+const LOAD_POSITION = `SELECT l.sequence AS last_sequence, l.decided_at AS last_decided_at,
+  (SELECT document_count FROM corpus_statistics WHERE id = 1) AS total_documents
+  FROM (SELECT 1) one LEFT JOIN LATERAL (
+    SELECT sequence, decided_at FROM decision_log ORDER BY sequence DESC LIMIT 1) l ON true`;
+/** The windows are trimmed by the caller to whole hours: this reads an hour more. */
+const LOAD_MARGIN = `interval '1 hour'`;
+/** Document counts of the terms of the events changed within the window ($1 ms before $2). */
+const LOAD_FREQUENCIES = `
+  SELECT t.term, t.document_count FROM term_document_frequencies t
+   WHERE t.term IN (SELECT jsonb_object_keys(e.terms) FROM event_clusters e
+                     WHERE e.updated_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN})`;
+/** Fingerprints decided within the window ($1 ms before $2, the last decision). */
 const LOAD_FINGERPRINTS = `
   SELECT sequence, article_id, decided_at, signature, shingle_count, shingle_kind, duplicate_of, event_id
     FROM decision_log
-   WHERE decided_at >= now() - $1::float8 * interval '1 millisecond' AND signature IS NOT NULL
+   WHERE decided_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
+     AND signature IS NOT NULL
    ORDER BY sequence`;
-/** Events changed within the window ($1 ms before now). */
+/** Events changed within the window ($1 ms before $2, the last decision). */
 const LOAD_EVENTS = `
   SELECT ${EVENT_JSON} AS event FROM event_clusters e
-   WHERE e.updated_at >= now() - $1::float8 * interval '1 millisecond'
+   WHERE e.updated_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
    ORDER BY e.sequence`;
 
 const STATUS_BY_MESSAGE: Record<string, 'stored' | 'duplicate' | 'rejected'> = {
@@ -176,12 +193,13 @@ export class PostgresDecisionLog extends DecisionLog {
     try {
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const [position]: Array<{
-        last_sequence: string;
-        now: Date;
+        last_sequence: string | null;
+        last_decided_at: Date | null;
         total_documents: string | null;
       }> = await runner.manager.query(LOAD_POSITION);
+      const lastDecidedAt = position.last_decided_at ?? new Date(0);
       const frequencies: Array<{ term: string; document_count: number }> =
-        await runner.manager.query(LOAD_FREQUENCIES);
+        await runner.manager.query(LOAD_FREQUENCIES, [window.eventWindowMs, lastDecidedAt]);
       const fingerprints: Array<{
         sequence: string;
         article_id: string;
@@ -191,14 +209,18 @@ export class PostgresDecisionLog extends DecisionLog {
         shingle_kind: string;
         duplicate_of: string | null;
         event_id: string;
-      }> = await runner.manager.query(LOAD_FINGERPRINTS, [window.fingerprintWindowMs]);
+      }> = await runner.manager.query(LOAD_FINGERPRINTS, [
+        window.fingerprintWindowMs,
+        lastDecidedAt,
+      ]);
       const events: Array<{ event: EventJson }> = await runner.manager.query(LOAD_EVENTS, [
         window.eventWindowMs,
+        lastDecidedAt,
       ]);
       await runner.query('COMMIT');
       return {
-        lastSequence: Number(position.last_sequence),
-        now: position.now.getTime(),
+        lastSequence: Number(position.last_sequence ?? 0),
+        lastDecidedAt: lastDecidedAt.getTime(),
         totalDocuments: Number(position.total_documents ?? 0),
         frequencies: frequencies.map((row) => [row.term, row.document_count]),
         fingerprints: fingerprints.map((row) => ({
@@ -248,6 +270,7 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
     afterSequence: number,
     articleIds: readonly string[],
     exact: readonly ExactKeys[],
+    terms: readonly string[],
   ): Promise<DecisionLogRead> {
     const [row]: Array<{
       entries: EntryJson[];
@@ -260,6 +283,7 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
         duplicate_of: string | null;
         event_id: string;
       }>;
+      frequencies: Record<string, number>;
     }> = await this.manager.query(READ_COMMITTED_STATE, [
       afterSequence,
       articleIds,
@@ -270,6 +294,7 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
           text_hash: keys.textHash,
         })),
       ),
+      terms,
     ]);
     const matches: ExactMatches[] = exact.map(() => ({
       byArticleId: null,
@@ -296,6 +321,7 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
       events: row.events.map(eventState),
       outcomes: new Map(row.outcomes.map((outcome) => [outcome.article_id, outcome.messages])),
       exact: matches,
+      frequencies: new Map(Object.entries(row.frequencies)),
     };
   }
 

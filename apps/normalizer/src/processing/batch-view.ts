@@ -111,6 +111,8 @@ export class BatchEventRepository implements EventRepository {
   documents = 0;
   /** Events read from the store because the memory does not hold them (outside its window). */
   readThroughs = 0;
+  /** Document frequencies asked of terms the memory does not track (never expected: counted as 0). */
+  untrackedTerms = 0;
 
   constructor(
     private readonly memory: DecisionMemory,
@@ -137,7 +139,9 @@ export class BatchEventRepository implements EventRepository {
   async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
     const frequencies = new Map<string, number>();
     for (const term of terms) {
-      const count = this.memory.documentFrequency(term) + (this.increments.get(term) ?? 0);
+      const tracked = this.memory.documentFrequency(term);
+      if (tracked === undefined) this.untrackedTerms++;
+      const count = (tracked ?? 0) + (this.increments.get(term) ?? 0);
       if (count > 0) frequencies.set(term, count);
     }
     return { totalDocuments: this.memory.totalDocuments + this.documents, frequencies };

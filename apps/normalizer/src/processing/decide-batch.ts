@@ -8,6 +8,7 @@ import {
   type ExactMatches,
   type UnassignedFingerprint,
   classifyArticle,
+  extractEventFeatures,
   fingerprintArticle,
 } from '@newsflow/text-processing';
 import { BatchDedupIndex, BatchEventRepository, type EventWrite } from './batch-view';
@@ -47,12 +48,30 @@ export interface BatchDecisions {
   documentFrequencies: Map<string, number>;
   documents: number;
   readThroughs: number;
+  untrackedTerms: number;
 }
 
 export interface BatchDecisionOptions {
   parameters?: ClassifyParameters;
   /** Ids of new events (default: random UUIDs). */
   newEventId?: () => string;
+}
+
+/** Every term the batch's articles count (their features' terms): their frequencies are read with the log. */
+export function termsOf(
+  requests: readonly DecisionRequest[],
+  parameters: ClassifyParameters = DEFAULT_CLASSIFY_PARAMETERS,
+  hinted = true,
+): string[] {
+  const terms = new Set<string>();
+  for (const request of requests) {
+    if (!request.article) continue;
+    const features =
+      (hinted ? request.hints?.features : undefined) ??
+      extractEventFeatures(request.article, parameters.clustering.features);
+    for (const term of features.termFrequencies.keys()) terms.add(term);
+  }
+  return [...terms];
 }
 
 /** The exact keys of what each request's article will be fingerprinted as (for the committed read). */
@@ -144,6 +163,7 @@ export async function decideBatch(
     documentFrequencies: events.increments,
     documents: events.documents,
     readThroughs: events.readThroughs,
+    untrackedTerms: events.untrackedTerms,
   };
 }
 

@@ -72,6 +72,8 @@ interface MemoryEvent {
   sources: readonly string[];
   firstPublishedAt: string | null;
   lastPublishedAt: string | null;
+  /** The dated span as epoch ms; null when undated (it cannot be ruled out by the window). */
+  span: { first: number; last: number } | null;
 }
 
 const SHINGLE_KINDS: readonly ShingleKind[] = ['word', 'spaceless', 'short'];
@@ -88,9 +90,11 @@ export class DecisionMemory {
   lastSequence = 0;
   private totalDocumentCount = 0;
 
-  private readonly termIds = new Map<string, number>();
-  private readonly termNames: string[] = [];
-  private documentCounts = new Int32Array(1024);
+  private termIds = new Map<string, number>();
+  private termNames: string[] = [];
+  private termsAfterCompaction = 0;
+  /** Per term id: its document count, or -1 when not tracked (see `documentFrequency`). */
+  private documentCounts = new Int32Array(1024).fill(-1);
 
   private fingerprintCount = 0;
   private articleIds: string[] = [];
@@ -128,18 +132,31 @@ export class DecisionMemory {
     };
   }
 
-  /** Loads the running totals (at start): the corpus size and each term's document count. */
-  setDocumentFrequencies(totalDocuments: number, counts: Iterable<[string, number]>): void {
+  /** The corpus size (at start). */
+  setTotalDocuments(totalDocuments: number): void {
     this.totalDocumentCount = totalDocuments;
+  }
+
+  /**
+   * Tracks these terms' committed document counts from now on (each later log entry counts in
+   * them). Counts read under the decision lock after the entries before them were applied.
+   */
+  trackDocumentFrequencies(counts: Iterable<readonly [string, number]>): void {
     for (const [term, count] of counts) {
       const id = this.termId(term);
       this.documentCounts[id] = count;
     }
   }
 
-  documentFrequency(term: string): number {
+  /**
+   * A tracked term's document count; undefined for a term not tracked. Tracked are the terms of
+   * the events held and those read for the current batch: every term a decision weighs.
+   */
+  documentFrequency(term: string): number | undefined {
     const id = this.termIds.get(term);
-    return id === undefined ? 0 : this.documentCounts[id];
+    if (id === undefined) return undefined;
+    const count = this.documentCounts[id];
+    return count < 0 ? undefined : count;
   }
 
   /** Applies one log entry (in sequence order). */
@@ -148,8 +165,8 @@ export class DecisionMemory {
     if (decision.documentTerms) {
       for (const term of new Set(decision.documentTerms)) {
         // The id first: interning may replace the counts array.
-        const id = this.termId(term);
-        this.documentCounts[id]++;
+        const id = this.termIds.get(term);
+        if (id !== undefined && this.documentCounts[id] >= 0) this.documentCounts[id]++;
       }
       this.totalDocumentCount++;
     }
@@ -176,6 +193,13 @@ export class DecisionMemory {
       sources: state.event.sources,
       firstPublishedAt: state.event.firstPublishedAt,
       lastPublishedAt: state.event.lastPublishedAt,
+      span:
+        state.event.firstPublishedAt === null || state.event.lastPublishedAt === null
+          ? null
+          : {
+              first: Date.parse(state.event.firstPublishedAt),
+              last: Date.parse(state.event.lastPublishedAt),
+            },
     };
     this.events.set(event.id, event);
     for (const termId of new Set(event.indexTermIds)) {
@@ -198,10 +222,7 @@ export class DecisionMemory {
 
   /** The event's dated span as epoch ms (null: undated), for the candidate window. */
   eventSpan(eventId: string): { first: number; last: number } | null | undefined {
-    const event = this.events.get(eventId);
-    if (!event) return undefined;
-    if (event.firstPublishedAt === null || event.lastPublishedAt === null) return null;
-    return { first: Date.parse(event.firstPublishedAt), last: Date.parse(event.lastPublishedAt) };
+    return this.events.get(eventId)?.span;
   }
 
   /**
@@ -230,6 +251,7 @@ export class DecisionMemory {
         this.unindex(event);
         this.events.delete(event.id);
       }
+    this.compactTerms();
     let first = 0;
     while (first < this.fingerprintCount && this.decidedAts[first] < fingerprintsBefore) first++;
     if (first === 0) return;
@@ -317,12 +339,54 @@ export class DecisionMemory {
       this.termIds.set(term, id);
       this.termNames.push(term);
       if (id === this.documentCounts.length) {
-        const counts = new Int32Array(this.documentCounts.length * 2);
+        const counts = new Int32Array(this.documentCounts.length * 2).fill(-1);
         counts.set(this.documentCounts);
         this.documentCounts = counts;
       }
     }
     return id;
+  }
+
+  /**
+   * Drops the terms no held event carries (those of past batches) once they outnumber the others:
+   * they are read again with the batch that needs them.
+   */
+  compactTermsIfGrown(): void {
+    if (this.termNames.length > 2 * this.termsAfterCompaction + 65_536) this.compactTerms();
+  }
+
+  /** Keeps only the terms of the events held (with their counts), renumbered. */
+  private compactTerms(): void {
+    const ids = new Map<string, number>();
+    const names: string[] = [];
+    const counts: number[] = [];
+    const renumber = (old: number): number => {
+      const name = this.termNames[old];
+      let id = ids.get(name);
+      if (id === undefined) {
+        id = names.length;
+        ids.set(name, id);
+        names.push(name);
+        counts.push(this.documentCounts[old]);
+      }
+      return id;
+    };
+    for (const event of this.events.values()) {
+      event.termIds = event.termIds.map(renumber);
+      event.indexTermIds = event.indexTermIds.map(renumber);
+    }
+    const postings = [...this.postings];
+    this.postings.clear();
+    for (const [old, list] of postings) {
+      const name = this.termNames[old];
+      const id = ids.get(name);
+      if (id !== undefined) this.postings.set(id, list);
+    }
+    this.termIds = ids;
+    this.termNames = names;
+    this.termsAfterCompaction = names.length;
+    this.documentCounts = new Int32Array(Math.max(1024, names.length * 2)).fill(-1);
+    this.documentCounts.set(counts);
   }
 
   private unindex(event: MemoryEvent): void {

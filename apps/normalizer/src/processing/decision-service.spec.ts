@@ -64,9 +64,13 @@ class FakeDecisionLog extends DecisionLog {
   }): Promise<DecisionLogSnapshot> {
     return {
       lastSequence: this.nextSequence - 1,
-      now: this.clock,
+      lastDecidedAt: this.rows[this.rows.length - 1]?.decidedAt ?? 0,
       totalDocuments: this.documents,
-      frequencies: [...this.frequencies],
+      frequencies: this.countsOf(
+        [...this.events.values()]
+          .filter((state) => state.updatedAt >= this.clock - window.eventWindowMs)
+          .flatMap((state) => [...state.event.terms.keys()]),
+      ),
       fingerprints: this.rows
         .filter(
           (row) => row.fingerprint && row.decidedAt >= this.clock - window.fingerprintWindowMs,
@@ -82,8 +86,8 @@ class FakeDecisionLog extends DecisionLog {
     const run = this.lock.then(async () => {
       let staged: (() => void) | undefined;
       const result = await work({
-        read: async (afterSequence, articleIds, exact) =>
-          this.read(afterSequence, articleIds, exact),
+        read: async (afterSequence, articleIds, exact, terms) =>
+          this.read(afterSequence, articleIds, exact, terms),
         events: async (ids) =>
           new Map(ids.flatMap((id) => (this.events.has(id) ? [[id, this.events.get(id)!]] : []))),
         append: async (batch) => {
@@ -105,6 +109,7 @@ class FakeDecisionLog extends DecisionLog {
     afterSequence: number,
     articleIds: readonly string[],
     exact: readonly ExactKeys[],
+    terms: readonly string[],
   ): DecisionLogRead {
     this.reads++;
     const entries = this.rows.filter((row) => row.sequence > afterSequence);
@@ -141,7 +146,26 @@ class FakeDecisionLog extends DecisionLog {
           .map((row) => [row.articleId, row.messages]),
       ),
       exact: answers,
+      frequencies: new Map(
+        this.countsOf([
+          ...terms,
+          ...entries.flatMap((row) => row.documentTerms ?? []),
+          ...entries.flatMap((row) =>
+            row.eventChanged
+              ? [...(this.events.get(row.eventChanged)?.event.terms.keys() ?? [])]
+              : [],
+          ),
+        ]),
+      ),
     };
+  }
+
+  /** The stored counts of these terms (those counted at least once). */
+  private countsOf(terms: readonly string[]): Array<[string, number]> {
+    return [...new Set(terms)].flatMap((term): Array<[string, number]> => {
+      const count = this.frequencies.get(term);
+      return count === undefined ? [] : [[term, count]];
+    });
   }
 
   private stage(batch: DecisionLogAppend): { apply: () => void; appended: AppendedDecisions } {
@@ -376,8 +400,9 @@ describe('DecisionService over the decision log', () => {
       expect(expected.events.eventCount).toBeLessThan(sample.length * 0.8);
       for (const [id, stored] of actual.log.events)
         expect(eventState(stored.event)).toEqual(eventState(expected.events.getEvent(id)));
-      // One read per batch, whatever was asked.
+      // One read per batch, whatever was asked; every term weighed had its count at hand.
       expect(actual.log.reads).toBe(Math.ceil(sample.length / size));
+      expect(actual.services[0].untrackedTerms).toBe(0);
     },
   );
 
@@ -391,6 +416,7 @@ describe('DecisionService over the decision log', () => {
       const expected = await sequentially(sample);
       const actual = await inBatches(sample, size, { replicas });
       expect(actual.results).toEqual(expected.results);
+      for (const service of actual.services) expect(service.untrackedTerms).toBe(0);
     },
   );
 
@@ -440,7 +466,8 @@ describe('DecisionService over the decision log', () => {
     );
     const late = replica(log, newEventId);
     await late.ready();
-    expect(late.statistics()).toEqual(first.statistics());
+    // The same index (the first also tracks the counts of its last batch's terms).
+    expect({ ...late.statistics(), terms: 0 }).toEqual({ ...first.statistics(), terms: 0 });
     const rest = await Promise.all(
       sample.slice(half).map((article) => late.decide(requestFor(article))),
     );
@@ -452,6 +479,7 @@ describe('DecisionService over the decision log', () => {
       }),
     );
     expect(results).toEqual(expected.results);
+    expect(late.untrackedTerms).toBe(0);
   });
 
   it('leaves its memory as it was when a batch fails, and decides it again', async () => {

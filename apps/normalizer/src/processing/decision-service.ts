@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ClassifyParameters, ExactKeys } from '@newsflow/text-processing';
-import { type BatchDecisions, decideBatch, exactKeysOf } from './decide-batch';
+import { type BatchDecisions, decideBatch, exactKeysOf, termsOf } from './decide-batch';
 import { DecisionMemory } from './decision-memory';
 import {
   type AppendedDecisions,
@@ -17,7 +17,10 @@ const MAX_DECISIONS_PER_TRANSACTION = 64;
 const MAX_ATTEMPTS = 5;
 /** Deadlock, serialization failure: safe to run the whole transaction again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
-/** How often the memory drops what left its windows (the windows are days long). */
+/**
+ * The memory drops what left its windows once per hour of the log's clock (decision times), with
+ * the hour's start as "now": every replica that applied the same entries holds the same index.
+ */
 const EVICTION_INTERVAL_MS = 3_600_000;
 
 /** The memory's windows, in days (`EVENT_WINDOW_DAYS`, `DEDUP_WINDOW_DAYS`). */
@@ -55,9 +58,12 @@ export class DecisionService extends NormalizerState {
   private readonly pending: PendingDecision[] = [];
   private draining = false;
   private loaded: Promise<void> | undefined;
-  private lastEviction = 0;
+  /** The log-clock hour the memory was last trimmed for. */
+  private evictedHour = 0;
   /** Events read through to the store so far (outside the memory's window). */
   readThroughs = 0;
+  /** Terms weighed without a tracked document count so far (0 unless the memory is wrong). */
+  untrackedTerms = 0;
 
   constructor(
     private readonly log: DecisionLog,
@@ -93,11 +99,12 @@ export class DecisionService extends NormalizerState {
       fingerprintWindowMs: this.windows.dedupDays * DAY_MS,
       eventWindowMs: this.windows.eventDays * DAY_MS,
     });
-    this.memory.setDocumentFrequencies(snapshot.totalDocuments, snapshot.frequencies);
+    this.memory.setTotalDocuments(snapshot.totalDocuments);
     for (const entry of snapshot.fingerprints) this.memory.apply(entry);
     for (const event of snapshot.events) this.memory.putEvent(event);
     this.memory.lastSequence = snapshot.lastSequence;
-    this.lastEviction = snapshot.now;
+    this.trim(snapshot.lastDecidedAt);
+    this.memory.trackDocumentFrequencies(snapshot.frequencies);
     this.logger.log(
       { ...this.memory.statistics(), ms: Date.now() - started },
       'decision memory loaded',
@@ -149,11 +156,9 @@ export class DecisionService extends NormalizerState {
   private async decideInOneTransaction(
     requests: readonly DecisionRequest[],
   ): Promise<DecisionOutcome[]> {
-    const exact = exactKeysOf(
-      requests,
-      this.options.parameters,
-      this.options.parameters === undefined,
-    );
+    const hinted = this.options.parameters === undefined;
+    const exact = exactKeysOf(requests, this.options.parameters, hinted);
+    const terms = termsOf(requests, this.options.parameters, hinted);
     for (let attempt = 1; ; attempt++) {
       try {
         const { decided, appended } = await this.log.inDecisionTransaction(async (log) => {
@@ -161,9 +166,15 @@ export class DecisionService extends NormalizerState {
             this.memory.lastSequence,
             [...new Set(requests.map((request) => request.articleId))],
             exact,
+            terms,
           );
           // Committed by others: applied now, whether or not this transaction commits.
           this.applyCommitted(read);
+          this.memory.trackDocumentFrequencies(read.frequencies);
+          // A term no document counted yet: tracked from 0, so this batch's counts land on it.
+          this.memory.trackDocumentFrequencies(
+            terms.filter((term) => !read.frequencies.has(term)).map((term) => [term, 0] as const),
+          );
           const decided = await decideBatch(
             requests,
             this.memory,
@@ -180,6 +191,7 @@ export class DecisionService extends NormalizerState {
         });
         if (appended) this.applyOwn(decided, appended);
         this.readThroughs += decided.readThroughs;
+        this.untrackedTerms += decided.untrackedTerms;
         return decided.outcomes;
       } catch (error) {
         const code = (error as { code?: unknown }).code;
@@ -192,6 +204,17 @@ export class DecisionService extends NormalizerState {
   private applyCommitted(read: DecisionLogRead): void {
     for (const entry of read.entries) this.memory.apply(entry);
     for (const event of read.events) this.memory.putEvent(event);
+    const last = read.entries[read.entries.length - 1];
+    if (last) this.trim(last.decidedAt);
+  }
+
+  /** Drops what left the windows, once per hour of the log's clock (see `EVICTION_INTERVAL_MS`). */
+  private trim(decidedAt: number): void {
+    const hour = Math.floor(decidedAt / EVICTION_INTERVAL_MS);
+    if (hour <= this.evictedHour) return;
+    const now = hour * EVICTION_INTERVAL_MS;
+    this.memory.evict(now - this.windows.dedupDays * DAY_MS, now - this.windows.eventDays * DAY_MS);
+    this.evictedHour = hour;
   }
 
   /** The batch's own rows, as the next replica to read the log will apply them. */
@@ -211,13 +234,8 @@ export class DecisionService extends NormalizerState {
         this.memory.putEvent({ event, version, rank, updatedAt: appended.decidedAt });
     }
     this.memory.lastSequence = appended.lastSequence;
-    if (appended.decidedAt - this.lastEviction >= EVICTION_INTERVAL_MS) {
-      this.memory.evict(
-        appended.decidedAt - this.windows.dedupDays * DAY_MS,
-        appended.decidedAt - this.windows.eventDays * DAY_MS,
-      );
-      this.lastEviction = appended.decidedAt;
-    }
+    this.trim(appended.decidedAt);
+    this.memory.compactTermsIfGrown();
   }
 }
 

@@ -13,15 +13,6 @@ import type { EventWrite } from './batch-view';
 import type { LogWrite } from './decide-batch';
 import type { EventState, LoggedDecision } from './decision-memory';
 
-export interface EventStateForMessage {
-  id: string;
-  title: string | null;
-  articleCount: number;
-  sources: readonly string[];
-  firstPublishedAt: string | null;
-  lastPublishedAt: string | null;
-}
-
 /** What the normalizer publishes about an event after one article's decision changed it. */
 export interface EventChange {
   event: EventSnapshot;
@@ -79,6 +70,11 @@ export interface DecisionLogRead {
   outcomes: Map<string, OutgoingMessage[]>;
   /** Per exact key asked: the earliest committed fingerprints with that canonical URL / text hash. */
   exact: ExactMatches[];
+  /**
+   * Committed document counts of the terms asked for, of the entries' counted terms and of their
+   * events' terms (absent: 0 documents).
+   */
+  frequencies: Map<string, number>;
 }
 
 /** What one batch appends: its log rows, its events' final rows, its document-frequency counts. */
@@ -104,6 +100,7 @@ export interface DecisionLogTransaction {
     afterSequence: number,
     articleIds: readonly string[],
     exact: readonly ExactKeys[],
+    terms: readonly string[],
   ): Promise<DecisionLogRead>;
   events(ids: readonly string[]): Promise<Map<string, EventState>>;
   append(batch: DecisionLogAppend): Promise<AppendedDecisions>;
@@ -112,9 +109,10 @@ export interface DecisionLogTransaction {
 /** The windowed state a replica loads before it consumes, read in one snapshot. */
 export interface DecisionLogSnapshot {
   lastSequence: number;
-  /** Epoch ms, the database's clock when read. */
-  now: number;
+  /** Epoch ms the last log entry was decided at (0 for an empty log): the log's clock. */
+  lastDecidedAt: number;
   totalDocuments: number;
+  /** Document counts of the loaded events' terms. */
   frequencies: Array<[string, number]>;
   /** Log entries with a fingerprint decided in the dedup window, in order (no document terms). */
   fingerprints: LoggedDecision[];
@@ -124,7 +122,10 @@ export interface DecisionLogSnapshot {
 
 /** The durable decision record in Postgres: the log, the current event rows, the frequencies. */
 export abstract class DecisionLog {
-  /** Fingerprints decided and events changed within the windows (ms before the database's now). */
+  /**
+   * Fingerprints decided and events changed within the windows (ms before the last entry's
+   * decision time), and a little more: the caller trims to its own hour-aligned cut.
+   */
   abstract load(window: {
     fingerprintWindowMs: number;
     eventWindowMs: number;
