@@ -57,12 +57,15 @@ const READ_COMMITTED_STATE = `
     (SELECT coalesce(jsonb_agg(jsonb_build_object('article_id', o.article_id, 'messages', o.messages)), '[]')
        FROM decision_log o WHERE o.article_id = ANY($2::uuid[])) AS outcomes,
     (SELECT coalesce(jsonb_agg(x), '[]') FROM exact x) AS exact,
-    (SELECT coalesce(jsonb_object_agg(t.term, t.document_count), '{}')
-       FROM term_document_frequencies t
-      WHERE t.term IN (SELECT unnest($4::text[])
-                       UNION SELECT unnest(document_terms) FROM entries
-                       UNION SELECT jsonb_object_keys(e.terms) FROM event_clusters e
-                              WHERE e.id IN (SELECT event_id FROM entries WHERE event_version IS NOT NULL))
+    -- One index look-up per term (LATERAL ... LIMIT 1: never a scan of the table, whatever the
+    -- planner estimates of the union).
+    (SELECT coalesce(jsonb_object_agg(q.term, f.document_count), '{}')
+       FROM (SELECT unnest($4::text[]) AS term
+             UNION SELECT unnest(document_terms) FROM entries
+             UNION SELECT jsonb_object_keys(e.terms) FROM event_clusters e
+                    WHERE e.id IN (SELECT event_id FROM entries WHERE event_version IS NOT NULL)) q
+       CROSS JOIN LATERAL (SELECT t.document_count FROM term_document_frequencies t
+                            WHERE t.term = q.term LIMIT 1) f
     ) AS frequencies`;
 
 /** Current rows of events by id ($1). */

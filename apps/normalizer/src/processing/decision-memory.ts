@@ -3,7 +3,7 @@ import {
   DEFAULT_MINHASH,
   type EventSnapshot,
   type ShingleKind,
-  lshBandKeys,
+  lshBandHashes,
 } from '@newsflow/text-processing';
 import { BandIndex, parseBandKey } from './band-index';
 
@@ -15,8 +15,6 @@ export interface LoggedFingerprint {
   signature: ArrayLike<number>;
   shingleCount: number;
   shingleKind: ShingleKind;
-  /** When the caller has them already; else computed from the signature. */
-  bandKeys?: readonly string[];
 }
 
 /** What one decision-log entry changes in a replica's index, besides its event. */
@@ -266,7 +264,7 @@ export class DecisionMemory {
     this.decidedAts.copyWithin(0, first, this.fingerprintCount);
     this.fingerprintCount = kept;
     this.bands = new BandIndex(kept * this.bandCount);
-    for (let slot = 0; slot < kept; slot++) this.indexBands(slot, this.bandKeysAt(slot));
+    for (let slot = 0; slot < kept; slot++) this.indexBands(slot);
   }
 
   private addFingerprint(fingerprint: LoggedFingerprint, decidedAt: number): void {
@@ -283,19 +281,15 @@ export class DecisionMemory {
     this.shingleCounts[slot] = fingerprint.shingleCount;
     this.shingleKinds[slot] = SHINGLE_KINDS.indexOf(fingerprint.shingleKind);
     this.decidedAts[slot] = decidedAt;
-    this.indexBands(slot, fingerprint.bandKeys ?? this.bandKeysAt(slot));
+    this.indexBands(slot);
   }
 
-  private bandKeysAt(slot: number): readonly string[] {
-    if (this.shingleCounts[slot] === 0) return [];
-    return lshBandKeys(Array.from(this.signatureAt(slot)), this.bandCount);
-  }
-
-  private indexBands(slot: number, bandKeys: readonly string[]): void {
-    for (const key of new Set(bandKeys)) {
-      const { band, hash } = parseBandKey(key);
-      this.bands.add(band, hash, slot);
-    }
+  /** Indexes the slot's band hashes (none for a text without shingles, as `fingerprintArticle`). */
+  private indexBands(slot: number): void {
+    if (this.shingleCounts[slot] === 0) return;
+    lshBandHashes(this.signatureAt(slot), this.bandCount).forEach((hash, band) =>
+      this.bands.add(band, hash, slot),
+    );
   }
 
   private signatureAt(slot: number): Uint32Array {
