@@ -9,7 +9,7 @@ import {
   DecisionLog,
   type DecisionLogAppend,
   type DecisionLogRead,
-  type DecisionLogSnapshot,
+  type DecisionLogPage,
   type DecisionLogTransaction,
 } from '../processing/ports';
 
@@ -130,23 +130,27 @@ const LOAD_POSITION = `SELECT l.sequence AS last_sequence, l.decided_at AS last_
     SELECT sequence, decided_at FROM decision_log ORDER BY sequence DESC LIMIT 1) l ON true`;
 /** The windows are trimmed by the caller to whole hours: this reads an hour more. */
 const LOAD_MARGIN = `interval '1 hour'`;
-/** Document counts of the terms of the events changed within the window ($1 ms before $2). */
+/** The load reads this many rows a statement: its memory is a page, not the window. */
+const EVENTS_PER_PAGE = 1_000;
+const FINGERPRINTS_PER_PAGE = 5_000;
+/** Document counts of these terms ($1), one index look-up each. */
 const LOAD_FREQUENCIES = `
-  SELECT t.term, t.document_count FROM term_document_frequencies t
-   WHERE t.term IN (SELECT jsonb_object_keys(e.terms) FROM event_clusters e
-                     WHERE e.updated_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN})`;
-/** Fingerprints decided within the window ($1 ms before $2, the last decision). */
+  SELECT q.term, f.document_count FROM unnest($1::text[]) AS q(term)
+   CROSS JOIN LATERAL (SELECT t.document_count FROM term_document_frequencies t
+                        WHERE t.term = q.term LIMIT 1) f`;
+/** Fingerprints decided within the window ($1 ms before $2, the last decision), after sequence $3, $4 at most. */
 const LOAD_FINGERPRINTS = `
   SELECT sequence, article_id, decided_at, signature, shingle_count, shingle_kind, duplicate_of, event_id
     FROM decision_log
    WHERE decided_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
-     AND signature IS NOT NULL
-   ORDER BY sequence`;
-/** Events changed within the window ($1 ms before $2, the last decision). */
+     AND signature IS NOT NULL AND sequence > $3::bigint
+   ORDER BY sequence LIMIT $4`;
+/** Events changed within the window ($1 ms before $2, the last decision), after rank $3, $4 at most. */
 const LOAD_EVENTS = `
   SELECT ${EVENT_JSON} AS event FROM event_clusters e
    WHERE e.updated_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
-   ORDER BY e.sequence`;
+     AND e.sequence > $3::bigint
+   ORDER BY e.sequence LIMIT $4`;
 
 const STATUS_BY_MESSAGE: Record<string, 'stored' | 'duplicate' | 'rejected'> = {
   'article.normalized.v1': 'stored',
@@ -188,10 +192,10 @@ export class PostgresDecisionLog extends DecisionLog {
     super();
   }
 
-  async load(window: {
+  async *load(window: {
     fingerprintWindowMs: number;
     eventWindowMs: number;
-  }): Promise<DecisionLogSnapshot> {
+  }): AsyncGenerator<DecisionLogPage> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -201,46 +205,69 @@ export class PostgresDecisionLog extends DecisionLog {
         total_documents: string | null;
       }> = await runner.manager.query(LOAD_POSITION);
       const lastDecidedAt = position.last_decided_at ?? new Date(0);
-      const frequencies: Array<{ term: string; document_count: number }> =
-        await runner.manager.query(LOAD_FREQUENCIES, [window.eventWindowMs, lastDecidedAt]);
-      const fingerprints: Array<{
-        sequence: string;
-        article_id: string;
-        decided_at: Date;
-        signature: Buffer;
-        shingle_count: number;
-        shingle_kind: string;
-        duplicate_of: string | null;
-        event_id: string;
-      }> = await runner.manager.query(LOAD_FINGERPRINTS, [
-        window.fingerprintWindowMs,
-        lastDecidedAt,
-      ]);
-      const events: Array<{ event: EventJson }> = await runner.manager.query(LOAD_EVENTS, [
-        window.eventWindowMs,
-        lastDecidedAt,
-      ]);
-      await runner.query('COMMIT');
-      return {
+      yield {
+        kind: 'position',
         lastSequence: Number(position.last_sequence ?? 0),
         lastDecidedAt: lastDecidedAt.getTime(),
         totalDocuments: Number(position.total_documents ?? 0),
-        frequencies: frequencies.map((row) => [row.term, row.document_count]),
-        fingerprints: fingerprints.map((row) => ({
-          sequence: Number(row.sequence),
-          decidedAt: row.decided_at.getTime(),
-          fingerprint: {
-            articleId: row.article_id,
-            duplicateOf: row.duplicate_of,
-            eventId: row.event_id,
-            signature: signatureOf(row.signature),
-            shingleCount: row.shingle_count,
-            shingleKind: row.shingle_kind as ShingleKind,
-          },
-          documentTerms: null,
-        })),
-        events: events.map((row) => eventState(row.event)),
       };
+      for (let after = '0'; ;) {
+        const rows: Array<{ event: EventJson }> = await runner.manager.query(LOAD_EVENTS, [
+          window.eventWindowMs,
+          lastDecidedAt,
+          after,
+          EVENTS_PER_PAGE,
+        ]);
+        if (rows.length === 0) break;
+        after = String(rows[rows.length - 1].event.sequence);
+        const events = rows.map((row) => eventState(row.event));
+        const terms = [...new Set(events.flatMap((state) => [...state.event.terms.keys()]))];
+        const counts: Array<{ term: string; document_count: number }> = await runner.manager.query(
+          LOAD_FREQUENCIES,
+          [terms],
+        );
+        yield {
+          kind: 'events',
+          events,
+          frequencies: counts.map((row) => [row.term, row.document_count]),
+        };
+      }
+      for (let after = '0'; ;) {
+        const rows: Array<{
+          sequence: string;
+          article_id: string;
+          decided_at: Date;
+          signature: Buffer;
+          shingle_count: number;
+          shingle_kind: string;
+          duplicate_of: string | null;
+          event_id: string;
+        }> = await runner.manager.query(LOAD_FINGERPRINTS, [
+          window.fingerprintWindowMs,
+          lastDecidedAt,
+          after,
+          FINGERPRINTS_PER_PAGE,
+        ]);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].sequence;
+        yield {
+          kind: 'fingerprints',
+          entries: rows.map((row) => ({
+            sequence: Number(row.sequence),
+            decidedAt: row.decided_at.getTime(),
+            fingerprint: {
+              articleId: row.article_id,
+              duplicateOf: row.duplicate_of,
+              eventId: row.event_id,
+              signature: signatureOf(row.signature),
+              shingleCount: row.shingle_count,
+              shingleKind: row.shingle_kind as ShingleKind,
+            },
+            documentTerms: null,
+          })),
+        };
+      }
+      await runner.query('COMMIT');
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -27,7 +27,7 @@ import {
   DecisionLog,
   type DecisionLogAppend,
   type DecisionLogRead,
-  type DecisionLogSnapshot,
+  type DecisionLogPage,
   type DecisionLogTransaction,
   type DecisionRequest,
 } from './ports';
@@ -58,28 +58,32 @@ class FakeDecisionLog extends DecisionLog {
   /** Errors thrown by the next appends, in order. */
   failures: Error[] = [];
 
-  async load(window: {
+  async *load(window: {
     fingerprintWindowMs: number;
     eventWindowMs: number;
-  }): Promise<DecisionLogSnapshot> {
-    return {
+  }): AsyncGenerator<DecisionLogPage> {
+    yield {
+      kind: 'position',
       lastSequence: this.nextSequence - 1,
       lastDecidedAt: this.rows[this.rows.length - 1]?.decidedAt ?? 0,
       totalDocuments: this.documents,
-      frequencies: this.countsOf(
-        [...this.events.values()]
-          .filter((state) => state.updatedAt >= this.clock - window.eventWindowMs)
-          .flatMap((state) => [...state.event.terms.keys()]),
-      ),
-      fingerprints: this.rows
-        .filter(
-          (row) => row.fingerprint && row.decidedAt >= this.clock - window.fingerprintWindowMs,
-        )
-        .map((row) => ({ ...row, documentTerms: null })),
-      events: [...this.events.values()].filter(
-        (state) => state.updatedAt >= this.clock - window.eventWindowMs,
-      ),
     };
+    const events = [...this.events.values()].filter(
+      (state) => state.updatedAt >= this.clock - window.eventWindowMs,
+    );
+    // Two pages of each, as the adapter reads them.
+    const half = Math.ceil(events.length / 2);
+    for (const page of [events.slice(0, half), events.slice(half)])
+      yield {
+        kind: 'events',
+        events: page,
+        frequencies: this.countsOf(page.flatMap((state) => [...state.event.terms.keys()])),
+      };
+    const entries = this.rows
+      .filter((row) => row.fingerprint && row.decidedAt >= this.clock - window.fingerprintWindowMs)
+      .map((row) => ({ ...row, documentTerms: null }));
+    yield { kind: 'fingerprints', entries: entries.slice(0, 5) };
+    yield { kind: 'fingerprints', entries: entries.slice(5) };
   }
 
   inDecisionTransaction<T>(work: (log: DecisionLogTransaction) => Promise<T>): Promise<T> {

@@ -95,16 +95,21 @@ export class DecisionService extends NormalizerState {
 
   private async load(): Promise<void> {
     const started = Date.now();
-    const snapshot = await this.log.load({
+    let position = { lastSequence: 0, lastDecidedAt: 0 };
+    for await (const page of this.log.load({
       fingerprintWindowMs: this.windows.dedupDays * DAY_MS,
       eventWindowMs: this.windows.eventDays * DAY_MS,
-    });
-    this.memory.setTotalDocuments(snapshot.totalDocuments);
-    for (const entry of snapshot.fingerprints) this.memory.apply(entry);
-    for (const event of snapshot.events) this.memory.putEvent(event);
-    this.memory.lastSequence = snapshot.lastSequence;
-    this.trim(snapshot.lastDecidedAt);
-    this.memory.trackDocumentFrequencies(snapshot.frequencies);
+    })) {
+      if (page.kind === 'position') {
+        position = page;
+        this.memory.setTotalDocuments(page.totalDocuments);
+      } else if (page.kind === 'events') {
+        for (const event of page.events) this.memory.putEvent(event);
+        this.memory.trackDocumentFrequencies(page.frequencies);
+      } else for (const entry of page.entries) this.memory.apply(entry);
+    }
+    this.memory.lastSequence = position.lastSequence;
+    this.trim(position.lastDecidedAt);
     this.logger.log(
       { ...this.memory.statistics(), ms: Date.now() - started },
       'decision memory loaded',

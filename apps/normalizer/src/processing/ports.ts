@@ -106,19 +106,28 @@ export interface DecisionLogTransaction {
   append(batch: DecisionLogAppend): Promise<AppendedDecisions>;
 }
 
-/** The windowed state a replica loads before it consumes, read in one snapshot. */
-export interface DecisionLogSnapshot {
-  lastSequence: number;
-  /** Epoch ms the last log entry was decided at (0 for an empty log): the log's clock. */
-  lastDecidedAt: number;
-  totalDocuments: number;
-  /** Document counts of the loaded events' terms. */
-  frequencies: Array<[string, number]>;
-  /** Log entries with a fingerprint decided in the dedup window, in order (no document terms). */
-  fingerprints: LoggedDecision[];
-  /** Events changed in the event window. */
-  events: EventState[];
-}
+/**
+ * The windowed state a replica loads before it consumes, read in one snapshot, a page at a time
+ * (so the load's memory is a page, not the window): the position first, then pages of events
+ * (each with its terms' document counts), then pages of fingerprints in log order.
+ */
+export type DecisionLogPage =
+  | {
+      kind: 'position';
+      lastSequence: number;
+      /** Epoch ms the last log entry was decided at (0 for an empty log): the log's clock. */
+      lastDecidedAt: number;
+      totalDocuments: number;
+    }
+  | {
+      kind: 'events';
+      /** Events changed in the event window. */
+      events: EventState[];
+      /** Document counts of their terms. */
+      frequencies: Array<[string, number]>;
+    }
+  /** Log entries with a fingerprint decided in the dedup window (no document terms). */
+  | { kind: 'fingerprints'; entries: LoggedDecision[] };
 
 /** The durable decision record in Postgres: the log, the current event rows, the frequencies. */
 export abstract class DecisionLog {
@@ -129,7 +138,7 @@ export abstract class DecisionLog {
   abstract load(window: {
     fingerprintWindowMs: number;
     eventWindowMs: number;
-  }): Promise<DecisionLogSnapshot>;
+  }): AsyncIterable<DecisionLogPage>;
   /** `work` in one transaction holding the decision lock, committed when it resolves. */
   abstract inDecisionTransaction<T>(work: (log: DecisionLogTransaction) => Promise<T>): Promise<T>;
 }
