@@ -14,7 +14,7 @@ const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
 
-/** Settings every service shares (SPEC.md defaults). */
+/** Settings every service shares (defaults of docs/contract.md). */
 export const sharedEnvSchema = z.object({
   AMQP_URL: amqpUrl,
   LOG_LEVEL: logLevel,
@@ -57,7 +57,7 @@ export type IngestConfig = z.infer<typeof ingestEnvSchema>;
 export const normalizerEnvSchema = sharedEnvSchema.extend({
   NORMALIZER_PORT: port(3001),
   DATABASE_URL: databaseUrl,
-  /** 16 rather than 64 cut the peak RSS from 309 to 249 MB at no throughput cost (docs/performance.md). */
+  /** Kept small: it bounds the articles in memory and a decision batch (docs/decisions/normalizer-memory.md). */
   AMQP_PREFETCH: positiveInt(16, 10_000),
   AMQP_CONFIRM_WINDOW: positiveInt(256, 10_000),
   DATABASE_POOL_SIZE: positiveInt(10, 1000),

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './load-config';
 import { ingestEnvSchema, normalizerEnvSchema, storeEnvSchema } from './env-schemas';
 
 describe('loadConfig', () => {
-  it('applies the defaults of SPEC.md when nothing is set', () => {
+  it('applies the defaults of docs/contract.md when nothing is set', () => {
     expect(loadConfig(ingestEnvSchema, {})).toMatchObject({
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       INGEST_PORT: 3000,

@@ -47,7 +47,7 @@ export function prepareArticle(
 
 /**
  * Where `prepareArticle` runs. In worker threads it leaves the main thread to I/O: the awaits of
- * the decision's queries and of publisher confirms no longer queue behind other articles' cleaning.
+ * the decision's queries and of publisher confirms do not queue behind other articles' cleaning.
  */
 export abstract class ArticlePreparer {
   abstract prepare(
