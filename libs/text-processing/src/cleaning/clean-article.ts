@@ -1,7 +1,14 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
 import { parseDateText } from './dates';
-import { analyzeLines, extractFromDump } from './dump-extract';
+import {
+  analyzeLines,
+  dumpLineVectors,
+  extractFromDump,
+  htmlLineVectors,
+  learnedHtmlParagraphs,
+} from './dump-extract';
 import type { LineFeatures } from './dump-extract';
+import type { LineModel } from './line-model';
 import type * as HtmlExtractModule from './html-extract';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
 import { detectLanguage } from './language';
@@ -117,14 +124,80 @@ function languageSample(lines: readonly string[]): string {
   return (long.length > 0 ? long : lines).join('\n');
 }
 
-function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Extracted | string {
-  if (text.length > CLEANING_LIMITS.maxTextChars) {
-    return `text larger than ${CLEANING_LIMITS.maxTextChars} characters`;
-  }
+/** Options of `cleanArticle` for measuring: the learned line model to use (null: the rules alone). */
+export interface CleaningOptions {
+  lineModel?: LineModel | null;
+  /** A learned line model for the HTML path; none by default (Readability and its filters). */
+  htmlLineModel?: LineModel | null;
+}
+
+function textLines(
+  raw: RawArticle,
+  text: string,
+  template?: SourceTemplate,
+): {
+  lines: string[];
+  knownTitle: string | null;
+  language: string | null;
+  features: LineFeatures[];
+} {
   const lines = unwrapLines(normalizedLines(text));
   const knownTitle = raw.title !== null ? normalizeLine(raw.title) || null : null;
   const language = detectLanguage(languageSample(lines));
-  const features = analyzeLines(lines, language, template);
+  return { lines, knownTitle, language, features: analyzeLines(lines, language, template) };
+}
+
+/**
+ * The lines of a posted text dump with the learned classifier's feature vectors, or null when the
+ * text is passed through whole (already clean). For training the line model.
+ */
+export function dumpTrainingLines(
+  raw: RawArticle,
+): { texts: string[]; vectors: Float64Array; ruleSelected: boolean[] } | null {
+  if (raw.text === null || raw.text.length > CLEANING_LIMITS.maxTextChars) return null;
+  const { lines, knownTitle, language, features } = textLines(raw, raw.text);
+  if (alreadyClean(features)) return null;
+  return dumpLineVectors(
+    lines,
+    { receivedAt: raw.receivedAt, language, knownTitle, url: raw.url },
+    features,
+  );
+}
+
+/** The lines of a posted HTML page with the HTML line model's feature vectors, for training it. */
+export function htmlTrainingLines(
+  raw: RawArticle,
+): { texts: string[]; vectors: Float64Array } | null {
+  if (raw.html === null || raw.html.length > CLEANING_LIMITS.maxHtmlChars) return null;
+  const prepared = stripNonContent(raw.html);
+  if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) return null;
+  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
+  const pageLines = extraction.pageLines();
+  return htmlLineVectors(
+    pageLines,
+    {
+      receivedAt: raw.receivedAt,
+      language: extraction.metadata.language ?? detectLanguage(languageSample(pageLines)),
+      knownTitle: extraction.metadata.title,
+      url: raw.url,
+    },
+    {
+      readabilityParagraphs: extraction.paragraphs,
+      linkShares: extraction.pageLinkShares(),
+    },
+  );
+}
+
+function fromText(
+  raw: RawArticle,
+  text: string,
+  template: SourceTemplate | undefined,
+  options: CleaningOptions,
+): Extracted | string {
+  if (text.length > CLEANING_LIMITS.maxTextChars) {
+    return `text larger than ${CLEANING_LIMITS.maxTextChars} characters`;
+  }
+  const { lines, knownTitle, language, features } = textLines(raw, text, template);
   if (alreadyClean(features)) {
     const paragraphs = features.map((line) => line.text);
     let title = knownTitle;
@@ -145,7 +218,14 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
   }
   const dump = extractFromDump(
     lines,
-    { receivedAt: raw.receivedAt, language, knownTitle, template, url: raw.url },
+    {
+      receivedAt: raw.receivedAt,
+      language,
+      knownTitle,
+      template,
+      url: raw.url,
+      lineModel: options.lineModel,
+    },
     features,
   );
   return {
@@ -160,7 +240,12 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
   };
 }
 
-function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Extracted | string {
+function fromHtml(
+  raw: RawArticle,
+  html: string,
+  template: SourceTemplate | undefined,
+  options: CleaningOptions,
+): Extracted | string {
   if (html.length > CLEANING_LIMITS.maxHtmlChars) {
     return `HTML larger than ${CLEANING_LIMITS.maxHtmlChars} characters`;
   }
@@ -177,7 +262,22 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
   const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();
-  let paragraphs = extraction.paragraphs;
+  const learned =
+    options.htmlLineModel === undefined || options.htmlLineModel === null
+      ? null
+      : learnedHtmlParagraphs(
+          pageLines,
+          {
+            receivedAt: raw.receivedAt,
+            language: metadata.language ?? detectLanguage(languageSample(pageLines)),
+            knownTitle: metadata.title,
+            template,
+            url: raw.url,
+            lineModel: options.htmlLineModel,
+          },
+          { readabilityParagraphs: extraction.paragraphs, linkShares: extraction.pageLinkShares() },
+        );
+  let paragraphs = learned ?? extraction.paragraphs;
   let author = metadata.author;
   let publishedAt = metadata.publishedAt;
   const readabilityChars = paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
@@ -186,7 +286,7 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
       (paragraph) => !template.boilerplateKeys.has(templateLineKey(paragraph)),
     );
   }
-  if (readabilityChars < 200) {
+  if (learned === null && readabilityChars < 200) {
     // Readability found (almost) nothing: the line classifier gets the whole page.
     const dump = extractFromDump(pageLines, {
       receivedAt: raw.receivedAt,
@@ -194,6 +294,7 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
       knownTitle: metadata.title,
       template,
       url: raw.url,
+      lineModel: options.lineModel,
     });
     const dumpChars = dump.paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
     if (dumpChars > readabilityChars) paragraphs = dump.paragraphs;
@@ -241,7 +342,11 @@ function nonEmpty(value: string | null): string | null {
  * Turns a scraped page (HTML or a plain-text dump) or an already clean article into its body text
  * and fields. Synchronous and pure; the optional template carries the source's known boilerplate.
  */
-export function cleanArticle(raw: RawArticle, template?: SourceTemplate): CleaningOutcome {
+export function cleanArticle(
+  raw: RawArticle,
+  template?: SourceTemplate,
+  options: CleaningOptions = {},
+): CleaningOutcome {
   const html = raw.html !== null && raw.html.trim().length > 0 ? raw.html : null;
   const text = raw.text !== null && raw.text.trim().length > 0 ? raw.text : null;
   const body = html ?? text;
@@ -251,7 +356,8 @@ export function cleanArticle(raw: RawArticle, template?: SourceTemplate): Cleani
     return rejected('binary or undecodable body (control characters or invalid UTF-8)');
   }
 
-  const extracted = html !== null ? fromHtml(raw, html, template) : fromText(raw, body, template);
+  const extracted =
+    html !== null ? fromHtml(raw, html, template, options) : fromText(raw, body, template, options);
   if (typeof extracted === 'string') return rejected(extracted);
 
   const title = nonEmpty(raw.title) ?? extracted.title;

@@ -111,6 +111,8 @@ export interface HtmlExtraction {
   metadata: HtmlMetadata;
   /** Lines of the whole page, for template keys and the text-dump fallback. */
   pageLines: () => string[];
+  /** Per page line, the share of its characters inside links. */
+  pageLinkShares: () => number[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -386,8 +388,15 @@ function trimEdges(blocks: string[]): string[] {
 
 const BODY_OPEN = /<body\b[^>]*>/i;
 const BODY_CLOSE = /<\/body\s*>/gi;
+const DOCTYPE = /<!doctype\b[^>]*>/gi;
 
-/** The source between `<body ...>` and the last `</body>`, or null when the page has no such pair. */
+/**
+ * The source between `<body ...>` and the last `</body>`, or null when the page has no such pair.
+ * A `<!DOCTYPE>` inside it (pasted content) is dropped, as the page's parse ignores it: re-parsed
+ * through linkedom's `innerHTML` setter it would leave the body holding only a doctype node that
+ * `appendChild` cannot move, and Readability's retry (`while (page.firstChild) move it`) would
+ * never end.
+ */
 function bodySource(html: string): string | null {
   const open = BODY_OPEN.exec(html);
   if (open === null) return null;
@@ -395,7 +404,7 @@ function bodySource(html: string): string | null {
   let close = -1;
   let match: RegExpExecArray | null;
   while ((match = BODY_CLOSE.exec(html)) !== null) close = match.index;
-  return close === -1 ? null : html.slice(open.index + open[0].length, close);
+  return close === -1 ? null : html.slice(open.index + open[0].length, close).replace(DOCTYPE, '');
 }
 
 type InnerHtmlSetter = (this: unknown, html: string) => void;
@@ -456,13 +465,9 @@ export function extractFromHtml(
   const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
   const document = parsedDocument as DomDocument;
   const metadata = readMetadata(document, jsonLd, receivedAt);
-  let pageLinesCache: string[] | null = null;
-  const pageLines = (): string[] => {
-    pageLinesCache ??= document.body !== null ? blocksOf(document.body, false) : [];
-    return pageLinesCache;
-  };
-  // Readability mutates the document, so the page lines are captured first when needed later.
-  const snapshot = pageLines();
+  // Readability mutates the document, so the page lines are captured first.
+  const pageBlocks = document.body !== null ? textBlocksOf(document.body, false) : [];
+  const snapshot = pageBlocks.map((block) => block.text);
   const reader = new Readability<DomNode>(parsedDocument, {
     serializer: (node: unknown): DomNode => node as DomNode,
     keepClasses: true,
@@ -492,5 +497,10 @@ export function extractFromHtml(
               .filter((block) => !isFurnitureBlock(block, title, receivedAt)),
           ),
         );
-  return { paragraphs, metadata, pageLines: () => snapshot };
+  return {
+    paragraphs,
+    metadata,
+    pageLines: () => snapshot,
+    pageLinkShares: () => pageBlocks.map((block) => block.linkShare),
+  };
 }
