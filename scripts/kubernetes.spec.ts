@@ -37,7 +37,7 @@ const portVariables: Record<AppName, string> = {
   store: 'STORE_PORT',
 };
 /** Peak RSS measured by the bench (docs/performance.md), MB; a pod's memory must hold it. */
-const peakRssMb: Record<AppName, number> = { ingest: 137, normalizer: 190, store: 140 };
+const peakRssMb: Record<AppName, number> = { ingest: 137, normalizer: 406, store: 140 };
 /** The queue each autoscaled service consumes (libs/messaging topology). */
 const scaledQueues: Partial<Record<AppName, string>> = {
   normalizer: NORMALIZER_QUEUE,

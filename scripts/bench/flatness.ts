@@ -1,16 +1,15 @@
 /**
- * Dedup/event cost flatness: fills a fresh database with N stored articles' normalizer state
- * (fingerprints, LSH band keys, outcomes, document frequencies, event clusters and their term
- * index) directly in SQL, then times the decision (the normalizer's own path: advisory lock,
- * `decideBatch` over the Postgres reader, the writer's statements, rolled back so the state stays
- * at N) for the same probe articles at each size, one at a time and in batches. The warm-up, the
- * one-at-a-time and the batched probes are three disjoint sets of articles: a probe never finds
- * the index pages its own keys touched in an earlier phase in cache, as a new article never does.
+ * Dedup/event cost flatness: fills a fresh database with N stored articles' decision state (the
+ * decision log with fingerprints and outcomes, event rows, document frequencies) directly in SQL,
+ * then loads a normalizer replica's memory from it (`DecisionService.ready`: the replica's ready
+ * time) and times the decision path itself (lock, one read, decisions in memory, one append,
+ * commit) for the same probe articles at each size, one at a time and in batches. The warm-up,
+ * the one-at-a-time and the batched probes are three disjoint sets of articles.
  *
  *   node flatness.js <postgresUrl> <sizes comma-separated> <probes>
  *
- * BENCH_FLAT_KEEP_DATABASE=1 keeps the database at the largest size (its name is logged), to
- * EXPLAIN the decision's statements against it afterwards; drop it by hand when done.
+ * BENCH_FLAT_KEEP_DATABASE=1 keeps the database at the largest size (its name is logged); drop it
+ * by hand when done.
  *
  * BENCH_FLAT_DATES picks how the stored events are dated (see `DateModel`): `steady` (default)
  * or `spread` (every size over 700 days, kept to compare with figures measured that way).
@@ -19,7 +18,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { OutgoingMessage } from '@newsflow/contracts';
 import {
   dataSourceOptions,
@@ -39,17 +39,19 @@ import {
   extractEventFeatures,
   fingerprintArticle,
 } from '@newsflow/text-processing';
+import { PostgresDecisionLog } from '../../apps/normalizer/src/persistence/postgres-decision-log';
 import {
-  PostgresDecisionReader,
-  PostgresDecisionWriter,
-} from '../../apps/normalizer/src/persistence/postgres-decision-state';
-import { decideBatch } from '../../apps/normalizer/src/processing/batch-decisions';
+  DecisionService,
+  DecisionWindows,
+} from '../../apps/normalizer/src/processing/decision-service';
 import type { DecisionRequest } from '../../apps/normalizer/src/processing/ports';
 import { median, percentile, round } from './common';
 import { ArticleGenerator, type BenchArticle } from './generate';
 
-/** The normalizer's lock key (postgres-normalizer-state.ts): the probe takes the same lock. */
-const DECISION_LOCK_KEY = 7_305_118_202;
+/** The normalizer's default windows (libs/config): what a replica loads. */
+const WINDOWS = new DecisionWindows(45, 30);
+/** Event term sums beyond the index terms (an event keeps its 100 strongest), from a vocabulary of this many. */
+const VOCABULARY = 50_000;
 const SAMPLE_ARTICLES = 1_500;
 /**
  * One article stream: the term model learns from its first `SAMPLE_ARTICLES`, the probes come
@@ -63,8 +65,11 @@ const COMMON_MIN_EVENTS = 3;
 const SLOTS = 20_000;
 /** Decisions per batch in the batched probe (the normalizer batches whatever queued, up to 64). */
 const BATCH_SIZE = 25;
-/** Probes decided alone first, to warm what every decision shares (upper index levels, catalogs). */
-const WARM_UP_PROBES = 20;
+/**
+ * Probes decided first, half alone and half in batches, to warm what every decision shares (the
+ * compiled decision code, upper index levels, catalogs): a running normalizer has them warm.
+ */
+const WARM_UP_PROBES = 100;
 /** The stream's rate: 1M stored articles in 700 days (both date models agree at 1M). */
 const ARTICLES_PER_DAY = 1_000_000 / 700;
 const STREAM_START = '2024-01-01';
@@ -119,18 +124,17 @@ export interface PostgresCostPerArticle {
 export interface FlatnessSize {
   articles: number;
   events: number;
-  bandKeys: number;
   generateSeconds: number;
+  /** A replica's load of its windowed memory from Postgres (its ready time on restart). */
+  readySeconds: number;
+  /** What the replica loaded. */
+  memory: { fingerprints: number; events: number; terms: number; bandEntries: number };
+  /** The bench process's RSS, V8 heap and typed arrays after the load, MB. */
+  rssMb: number;
+  heapUsedMb: number;
+  arrayBuffersMb: number;
   medianMs: number | null;
   p90Ms: number | null;
-  /** Median ms per statement kind (decisions alone), to show which look-up grows. */
-  perQueryMedianMs: Record<string, number | null>;
-  /** Median ms per statement kind per batch of `BATCH_SIZE`. */
-  batchPerQueryMedianMs: Record<string, number | null>;
-  /** Median over batches of the ms each statement kind took in the batch, all its statements summed. */
-  batchPerQueryTotalMs: Record<string, number | null>;
-  /** Statements of each kind per batch (mean): read-throughs show up here. */
-  batchStatementsPerBatch: Record<string, number | null>;
   /** Median wall ms per article when the probes are decided in batches of `BATCH_SIZE`. */
   batchMsPerArticle: number | null;
   /** The bench process's CPU ms per article (decisions in memory, SQL client), alone and batched. */
@@ -147,14 +151,13 @@ export interface FlatnessResult {
   probes: number;
   dates: DateModel;
   sizes: FlatnessSize[];
-  /** Median per-article decision cost at the largest size over the smallest. */
   /** Largest size over smallest, one decision per transaction. */
   ratio: number | null;
   /** The same for decisions in batches (how the normalizer decides under load). */
   batchRatio: number | null;
+  /** A replica's ready time at the largest size. */
+  readySeconds: number | null;
 }
-
-class Rollback extends Error {}
 
 /** Wraps an EventRepository and remembers the last snapshot of every event it wrote. */
 class RecordingRepository implements EventRepository {
@@ -265,8 +268,10 @@ async function timed(client: Client, label: string, sql: string, params: unknown
 }
 
 /**
- * Grows the state to `target` articles (from `from`) in SQL. Indexes are dropped and rebuilt
- * around the bulk load, exactly as the migration defined them (saved with pg_get_indexdef).
+ * Grows the state to `target` articles (from `from`) in SQL: the stream goes on, so what was
+ * stored before is moved back in time by the new articles' span (decision times and event updates
+ * at the steady rate, ending now). Secondary indexes are dropped and rebuilt around the bulk load,
+ * exactly as the migration defined them (saved with pg_get_indexdef).
  */
 async function generateState(
   client: Client,
@@ -278,29 +283,28 @@ async function generateState(
   const count = target - from;
   const events = Math.max(1, Math.round(count * model.eventsPerArticle));
   const eventsBefore = Math.round(from * model.eventsPerArticle);
-  const eventDate = eventDateSql(dates, ARTICLES_PER_DAY * model.eventsPerArticle);
+  const eventsPerDay = ARTICLES_PER_DAY * model.eventsPerArticle;
+  const eventDate = eventDateSql(dates, eventsPerDay);
   await client.query(`SET maintenance_work_mem = '512MB'`);
   await client.query(`SET synchronous_commit = off`);
-  // Bulk load without the child tables' keys and secondary indexes, then rebuild them exactly as
-  // the migration defined them (pg_get_constraintdef / pg_get_indexdef): same end state, faster.
-  const constraints = await client.query<{ name: string; table: string; definition: string }>(
-    `SELECT c.conname AS name, t.relname AS "table", pg_get_constraintdef(c.oid) AS definition
-       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-      WHERE t.relname IN ('fingerprint_band_keys', 'event_cluster_terms') AND c.contype IN ('p', 'f')
-      ORDER BY c.contype DESC`,
-  );
-  const indexes = await client.query<{ name: string; definition: string; table: string }>(
-    `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS definition, t.relname AS "table"
+  const indexes = await client.query<{ name: string; definition: string }>(
+    `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS definition
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-      WHERE t.relname IN ('fingerprint_band_keys', 'event_cluster_terms', 'article_fingerprints')
-        AND NOT i.indisprimary`,
+      WHERE t.relname IN ('decision_log', 'event_clusters') AND NOT i.indisprimary AND NOT i.indisunique`,
   );
   for (const index of indexes.rows) await client.query(`DROP INDEX ${index.name}`);
-  for (const constraint of constraints.rows)
-    await client.query(`ALTER TABLE ${constraint.table} DROP CONSTRAINT ${constraint.name}`);
+  const spanDays = count / ARTICLES_PER_DAY;
+  await timed(
+    client,
+    'earlier state moved back in time',
+    `WITH l AS (UPDATE decision_log SET decided_at = decided_at - $1::float8 * interval '1 day')
+     UPDATE event_clusters SET updated_at = updated_at - $1::float8 * interval '1 day'`,
+    [spanDays],
+  );
 
   // Events: ids are deterministic from their number, so articles can point at them. Their index
-  // terms are drawn first (common terms by their share of events, else a fresh name).
+  // terms are drawn first (common terms by their share of events, else a fresh name), then 70
+  // more term sums from a fixed vocabulary (an event keeps its 100 strongest terms).
   await client.query(
     `CREATE TEMP TABLE IF NOT EXISTS bench_slots (slot int PRIMARY KEY, term text)`,
   );
@@ -326,20 +330,15 @@ async function generateState(
     `${events} event clusters`,
     `INSERT INTO event_clusters (id, sequence, title, terms, index_terms, article_count, sources,
        first_published_at, last_published_at, version, updated_at)
-     SELECT md5('event' || n)::uuid, n, 'Event ' || n, terms, index_terms, 1 + (n % 5),
-            ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1, now()
+     SELECT md5('event' || n)::uuid, n, 'Event ' || n,
+            terms || (SELECT jsonb_object_agg('w:t' || floor(random() * ${VOCABULARY} + 0 * (k + n))::int, 1.2)
+                        FROM generate_series(1, 70) AS g(k)),
+            index_terms, 1 + (n % 5), ARRAY['Outlet ' || (n % 12)], t, t + interval '1 day', 1,
+            now() - (($1::bigint + $2::bigint - n) / $3::float8) * interval '1 day'
        FROM (SELECT n, jsonb_object_agg(term, 1.5) AS terms, array_agg(term) AS index_terms
                FROM bench_event_terms GROUP BY n) agg,
             LATERAL (SELECT ${eventDate} AS t) dates`,
-  );
-  await timed(
-    client,
-    'event term index rows',
-    `INSERT INTO event_cluster_terms (term, event_id, event_sequence, event_first_published_at,
-       event_last_published_at)
-     SELECT term, md5('event' || n)::uuid, n, t, t + interval '1 day'
-       FROM bench_event_terms,
-            LATERAL (SELECT ${eventDate} AS t) dates`,
+    [eventsBefore, events, eventsPerDay],
   );
   // Events created from now on (the probes') rank after the generated ones, as they would.
   await client.query(
@@ -347,32 +346,18 @@ async function generateState(
   );
   await timed(
     client,
-    `${count} fingerprints`,
-    `INSERT INTO article_fingerprints (article_id, canonical_url, text_hash, signature, shingle_count,
-       shingle_kind, duplicate_of, event_id)
-     SELECT md5('article' || n)::uuid, 'https://www.outlet' || (n % 12) || '.example/news/' || n,
-            md5('text' || n), array_fill(n, ARRAY[126]), 400, 'word',
+    `${count} decision-log rows (fingerprints, outcomes)`,
+    `INSERT INTO decision_log (article_id, status, messages, processed_at, decided_at, canonical_url,
+       text_hash, signature, shingle_count, shingle_kind, duplicate_of, event_id)
+     SELECT md5('article' || n)::uuid, CASE WHEN n % 10 = 0 THEN 'duplicate' ELSE 'stored' END,
+            '[]'::jsonb, now(), now() - (($2::bigint - n) / $4::float8) * interval '1 day',
+            'https://www.outlet' || (n % 12) || '.example/news/' || n, md5('text' || n),
+            decode(substr((SELECT string_agg(md5(n || ':' || k), '') FROM generate_series(1, 32) AS k), 1, 1008), 'hex'),
+            400, 'word',
             CASE WHEN n % 10 = 0 THEN md5('article' || (n - 1))::uuid END,
             md5('event' || (1 + floor((n - 1) * $3::float8)::bigint))::uuid
        FROM generate_series($1::bigint + 1, $2::bigint) AS n`,
-    [from, target, model.eventsPerArticle],
-  );
-  await timed(
-    client,
-    `${count * 42} band keys`,
-    `INSERT INTO fingerprint_band_keys (band_key, article_id)
-     SELECT (b::bigint << 32) | floor(random() * 4294967296)::bigint, md5('article' || n)::uuid
-       FROM generate_series($1::bigint + 1, $2::bigint) AS n, generate_series(0, 41) AS b`,
-    [from, target],
-  );
-  await timed(
-    client,
-    `${count} outcomes`,
-    `INSERT INTO article_outcomes (article_id, status, messages, processed_at)
-     SELECT md5('article' || n)::uuid, CASE WHEN n % 10 = 0 THEN 'duplicate' ELSE 'stored' END,
-            '[]'::jsonb, now()
-       FROM generate_series($1::bigint + 1, $2::bigint) AS n`,
-    [from, target],
+    [from, target, model.eventsPerArticle, ARTICLES_PER_DAY],
   );
   // Document frequencies: common terms in proportion to the corpus, plus a tail of rare ones.
   const terms = [...model.documentShare.keys()];
@@ -392,48 +377,8 @@ async function generateState(
     [Math.round(from * model.rareTermsPerArticle), Math.round(target * model.rareTermsPerArticle)],
   );
   await client.query(`UPDATE corpus_statistics SET document_count = $1 WHERE id = 1`, [target]);
-  // Primary keys first (ORDER BY contype DESC), then foreign keys, then indexes.
-  for (const constraint of constraints.rows)
-    await timed(
-      client,
-      `constraint ${constraint.name}`,
-      `ALTER TABLE ${constraint.table} ADD CONSTRAINT ${constraint.name} ${constraint.definition}`,
-    );
   for (const index of indexes.rows) await timed(client, `index ${index.name}`, index.definition);
-  // A normalizer that stored N articles has been vacuumed by autovacuum along the way: the
-  // visibility map lets the term and band-key look-ups be index-only, as they are in service.
   await timed(client, 'vacuum analyze', 'VACUUM (ANALYZE)');
-}
-
-/** A manager whose `query` is timed per statement kind; the adapters only ever call `query`. */
-function timingManager(manager: EntityManager, times: Map<string, number[]>): EntityManager {
-  const wrapper = {
-    query: async (sql: string, params?: unknown[]) => {
-      const start = performance.now();
-      const result: unknown = await manager.query(sql, params);
-      const kind = statementKind(sql);
-      const list = times.get(kind) ?? [];
-      list.push(performance.now() - start);
-      times.set(kind, list);
-      return result;
-    },
-  };
-  return wrapper as unknown as EntityManager;
-}
-
-/** The decision's statements (see postgres-decision-state.ts), named by what they read or write. */
-function statementKind(sql: string): string {
-  const compact = sql.replace(/\s+/g, ' ');
-  if (compact.includes('pg_advisory_xact_lock')) return 'lock';
-  if (compact.includes('INSERT INTO article_outcomes')) return 'write';
-  if (compact.includes('outcomes AS (')) return 'hints';
-  if (compact.includes('FROM event_cluster_terms')) return 'candidateEvents';
-  // Read-throughs: what the read-ahead did not foresee.
-  if (compact.includes('FROM article_outcomes')) return 'outcomes';
-  if (compact.includes("SELECT 'id' AS match")) return 'findExact';
-  if (compact.includes('band_key')) return 'findByBandKeys';
-  if (compact.includes('FROM term_document_frequencies')) return 'documentFrequencies';
-  return 'other';
 }
 
 export type ProbeArticle = BenchArticle & { cleanedText: string };
@@ -550,59 +495,27 @@ export function writtenAfter(articles: readonly ProbeArticle[], now: Date): Prob
 }
 
 /**
- * The real decision path (`PostgresNormalizerState`): advisory lock, `decideBatch` over the
- * Postgres reader, the writer's multi-row statements, in batches of `batchSize`, each in a
- * transaction rolled back so the state stays the same. Wall ms per article (batch time / size).
+ * The real decision path (`DecisionService`): advisory lock, one read, the decisions in memory,
+ * one append, commit, in batches of `batchSize` (committed: the store grows by the probes, a few
+ * hundred articles). Wall ms per article (batch time / size).
  */
 async function probe(
-  dataSource: DataSource,
+  service: DecisionService,
   articles: readonly ProbeArticle[],
   batchSize: number,
-): Promise<{
-  durations: number[];
-  times: Map<string, number[]>;
-  batchTotals: Map<string, number[]>;
-  cpuMsPerArticle: number;
-}> {
+): Promise<{ durations: number[]; cpuMsPerArticle: number }> {
   const durations: number[] = [];
-  const times = new Map<string, number[]>();
-  const batchTotals = new Map<string, number[]>();
-  const batches = Math.ceil(articles.length / batchSize);
   let cpuMicros = 0;
   for (let first = 0; first < articles.length; first += batchSize) {
     const requests = articles.slice(first, first + batchSize).map(requestOf);
     const start = performance.now();
     const cpuStart = process.cpuUsage();
-    const batchTimes = new Map<string, number[]>();
-    try {
-      await dataSource.transaction(async (raw) => {
-        const manager = timingManager(raw, batchTimes);
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [DECISION_LOCK_KEY]);
-        const decided = await decideBatch(requests, new PostgresDecisionReader(manager));
-        await new PostgresDecisionWriter(manager).write(decided.changes);
-        throw new Rollback();
-      });
-    } catch (error) {
-      if (!(error instanceof Rollback)) throw error;
-    }
+    await Promise.all(requests.map((request) => service.decide(request)));
     durations.push((performance.now() - start) / requests.length);
-    for (const [kind, list] of batchTimes) {
-      times.set(kind, [...(times.get(kind) ?? []), ...list]);
-      const totals = batchTotals.get(kind) ?? [];
-      totals.push(list.reduce((sum, ms) => sum + ms, 0));
-      batchTotals.set(kind, totals);
-    }
     const cpu = process.cpuUsage(cpuStart);
     cpuMicros += cpu.user + cpu.system;
   }
-  // A kind missing from a batch counts as 0 ms there.
-  for (const totals of batchTotals.values()) while (totals.length < batches) totals.push(0);
-  return {
-    durations,
-    times,
-    batchTotals,
-    cpuMsPerArticle: cpuMicros / 1000 / Math.max(1, articles.length),
-  };
+  return { durations, cpuMsPerArticle: cpuMicros / 1000 / Math.max(1, articles.length) };
 }
 
 async function main(): Promise<void> {
@@ -615,6 +528,7 @@ async function main(): Promise<void> {
   await ensureDatabaseExists(url);
   // One connection: the probe decides one transaction at a time, and its backend is the one measured.
   const dataSource = new DataSource(dataSourceOptions(url, 1));
+  Logger.overrideLogger(['error', 'warn']);
   const client = new Client({ connectionString: url });
   try {
     await client.connect();
@@ -628,7 +542,14 @@ async function main(): Promise<void> {
       `flatness: ${round(model.eventsPerArticle, 2)} events/article, ${round(model.commonShare * 100, 0)}% common index terms, ${model.documentShare.size} common terms`,
     );
     const generated = generateProbeArticles(WARM_UP_PROBES + 2 * probes);
-    const result: FlatnessResult = { probes, dates, sizes: [], ratio: null, batchRatio: null };
+    const result: FlatnessResult = {
+      probes,
+      dates,
+      sizes: [],
+      ratio: null,
+      batchRatio: null,
+      readySeconds: null,
+    };
     let current = 0;
     for (const size of sizes) {
       console.log(`flatness: generating ${size} stored articles (${dates} dates)`);
@@ -641,42 +562,43 @@ async function main(): Promise<void> {
       const warmUpProbes = probeArticles.slice(0, WARM_UP_PROBES);
       const aloneProbes = probeArticles.slice(WARM_UP_PROBES, WARM_UP_PROBES + probes);
       const batchedProbes = probeArticles.slice(WARM_UP_PROBES + probes);
-      // Warm the caches as a running normalizer has them, then measure.
+      // A replica started on this store: its load is its ready time.
+      global.gc?.();
+      const service = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS);
+      const loadStart = performance.now();
+      await service.ready();
+      const readySeconds = (performance.now() - loadStart) / 1000;
+      global.gc?.();
+      const memoryUsage = process.memoryUsage();
+      const loaded = service.statistics();
       const loadBefore = loadavg()[0];
-      await probe(dataSource, warmUpProbes, 1);
+      await probe(service, warmUpProbes.slice(0, WARM_UP_PROBES / 2), 1);
+      await probe(service, warmUpProbes.slice(WARM_UP_PROBES / 2), BATCH_SIZE);
       const beforeAlone = await postgresCounters(dataSource, client);
-      const alone = await probe(dataSource, aloneProbes, 1);
+      const alone = await probe(service, aloneProbes, 1);
       const afterAlone = await postgresCounters(dataSource, client);
-      const { durations, times } = alone;
-      const batched = await probe(dataSource, batchedProbes, BATCH_SIZE);
+      const batched = await probe(service, batchedProbes, BATCH_SIZE);
       const afterBatched = await postgresCounters(dataSource, client);
       const loadAfter = loadavg()[0];
-      const counts = await client.query<{ events: string; keys: string }>(
-        `SELECT (SELECT count(*) FROM event_clusters) AS events,
-                (SELECT count(*) FROM fingerprint_band_keys) AS keys`,
+      const counts = await client.query<{ events: string }>(
+        `SELECT count(*) AS events FROM event_clusters`,
       );
       const entry: FlatnessSize = {
         articles: size,
         events: Number(counts.rows[0]?.events ?? 0),
-        bandKeys: Number(counts.rows[0]?.keys ?? 0),
         generateSeconds: round(generateSeconds, 1) ?? 0,
-        medianMs: round(median(durations), 2),
-        p90Ms: round(percentile(durations, 90), 2),
-        perQueryMedianMs: Object.fromEntries(
-          [...times].map(([kind, list]) => [kind, round(median(list), 3)]),
-        ),
-        batchPerQueryMedianMs: Object.fromEntries(
-          [...batched.times].map(([kind, list]) => [kind, round(median(list), 2)]),
-        ),
-        batchPerQueryTotalMs: Object.fromEntries(
-          [...batched.batchTotals].map(([kind, list]) => [kind, round(median(list), 2)]),
-        ),
-        batchStatementsPerBatch: Object.fromEntries(
-          [...batched.times].map(([kind, list]) => [
-            kind,
-            round(list.length / Math.max(1, batched.batchTotals.get(kind)?.length ?? 1), 1),
-          ]),
-        ),
+        readySeconds: round(readySeconds, 2) ?? 0,
+        memory: {
+          fingerprints: loaded.fingerprints,
+          events: loaded.events,
+          terms: loaded.terms,
+          bandEntries: loaded.bandEntries,
+        },
+        rssMb: round(memoryUsage.rss / 1_048_576, 1) ?? 0,
+        heapUsedMb: round(memoryUsage.heapUsed / 1_048_576, 1) ?? 0,
+        arrayBuffersMb: round(memoryUsage.arrayBuffers / 1_048_576, 1) ?? 0,
+        medianMs: round(median(alone.durations), 2),
+        p90Ms: round(percentile(alone.durations, 90), 2),
         batchMsPerArticle: round(median(batched.durations), 2),
         cpuMsPerArticle: round(alone.cpuMsPerArticle, 2),
         batchCpuMsPerArticle: round(batched.cpuMsPerArticle, 2),
@@ -686,7 +608,7 @@ async function main(): Promise<void> {
       };
       result.sizes.push(entry);
       console.log(
-        `flatness: ${size} articles → ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; blocks read from outside shared_buffers ${entry.postgresAlone.blocksRead} / ${entry.postgresBatched.blocksRead} per article in ${entry.postgresAlone.readMs} / ${entry.postgresBatched.readMs} ms, dirty pages written out ${entry.postgresAlone.writeMs} / ${entry.postgresBatched.writeMs} ms, Postgres CPU ${entry.postgresAlone.cpuMs} / ${entry.postgresBatched.cpuMs} ms; per statement alone ${JSON.stringify(entry.perQueryMedianMs)}, per batch ${JSON.stringify(entry.batchPerQueryMedianMs)} (summed ${JSON.stringify(entry.batchPerQueryTotalMs)}, statements ${JSON.stringify(entry.batchStatementsPerBatch)}); load ${entry.loadAverage.join(' → ')}`,
+        `flatness: ${size} articles → ready in ${entry.readySeconds} s (${JSON.stringify(entry.memory)}, RSS ${entry.rssMb} MB, heap ${entry.heapUsedMb} MB, typed arrays ${entry.arrayBuffersMb} MB); ${entry.medianMs} ms median per decision alone (p90 ${entry.p90Ms}), ${entry.batchMsPerArticle} ms per article in batches of ${BATCH_SIZE}; client CPU ${entry.cpuMsPerArticle} / ${entry.batchCpuMsPerArticle} ms per article; blocks read from outside shared_buffers ${entry.postgresAlone.blocksRead} / ${entry.postgresBatched.blocksRead} per article, Postgres CPU ${entry.postgresAlone.cpuMs} / ${entry.postgresBatched.cpuMs} ms; load ${entry.loadAverage.join(' → ')}`,
       );
     }
     const first = result.sizes[0]?.medianMs ?? null;
@@ -695,6 +617,7 @@ async function main(): Promise<void> {
     const firstBatched = result.sizes[0]?.batchMsPerArticle ?? null;
     const lastBatched = result.sizes[result.sizes.length - 1]?.batchMsPerArticle ?? null;
     result.batchRatio = firstBatched && lastBatched ? round(lastBatched / firstBatched, 2) : null;
+    result.readySeconds = result.sizes[result.sizes.length - 1]?.readySeconds ?? null;
     console.log(JSON.stringify(result));
   } finally {
     await client.end().catch(() => undefined);

@@ -580,7 +580,7 @@ async function main(): Promise<void> {
   }
   if (flatness)
     console.log(
-      `flatness (${flatness.dates} dates): alone ${flatness.sizes.map((size) => `${size.articles} → ${size.medianMs} ms`).join(', ')} (ratio ${flatness.ratio}); in batches ${flatness.sizes.map((size) => `${size.articles} → ${size.batchMsPerArticle} ms`).join(', ')} (ratio ${flatness.batchRatio}) [both ≤ ${TARGETS.flatRatio}: ${mark(verdict.flat)}]`,
+      `flatness (${flatness.dates} dates): alone ${flatness.sizes.map((size) => `${size.articles} → ${size.medianMs} ms`).join(', ')} (ratio ${flatness.ratio}); in batches ${flatness.sizes.map((size) => `${size.articles} → ${size.batchMsPerArticle} ms`).join(', ')} (ratio ${flatness.batchRatio}) [both ≤ ${TARGETS.flatRatio}: ${mark(verdict.flat)}]; a replica ready in ${flatness.readySeconds} s at ${flatness.sizes[flatness.sizes.length - 1]?.articles} stored`,
     );
   for (const error of errors) console.log(`ERROR ${error}`);
 

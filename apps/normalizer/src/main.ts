@@ -6,6 +6,7 @@ import { AmqpServer } from '@newsflow/messaging';
 import { createLogger, exitOnStartupError, serveUntilSignalled } from '@newsflow/observability';
 import { DataSource } from 'typeorm';
 import { NormalizerModule } from './normalizer.module';
+import { DecisionService } from './processing/decision-service';
 
 async function main(): Promise<void> {
   const config = loadConfig(normalizerEnvSchema);
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     bufferLogs: true,
   });
   await runMigrationsExclusively(app.get(DataSource));
+  // The decision index is loaded before the first message is consumed.
+  await app.get(DecisionService).ready();
   await serveUntilSignalled(app, {
     port: config.NORMALIZER_PORT,
     logger,

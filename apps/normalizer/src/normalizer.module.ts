@@ -16,10 +16,11 @@ import { NormalizerService } from './normalizer.service';
 import { ArticlePreparer, InlineArticlePreparer } from './processing/article-preparation';
 import { ArticleProcessor } from './processing/article-processor';
 import { WorkerArticlePreparer } from './processing/worker-article-preparer';
-import { PostgresNormalizerState } from './persistence/postgres-normalizer-state';
+import { PostgresDecisionLog } from './persistence/postgres-decision-log';
 import { PostgresTemplateMemory } from './persistence/postgres-template-memory';
+import { DecisionService, DecisionWindows } from './processing/decision-service';
 import { PipelineArticleProcessor } from './processing/pipeline-article-processor';
-import { NormalizerState, TemplateMemory } from './processing/ports';
+import { DecisionLog, NormalizerState, TemplateMemory } from './processing/ports';
 
 /** Makes the Postgres pool gauges read this app's pool. */
 const POOL_METRICS = Symbol('POOL_METRICS');
@@ -57,7 +58,18 @@ export class NormalizerModule {
       providers: [
         NormalizerService,
         { provide: ArticleProcessor, useClass: PipelineArticleProcessor },
-        { provide: NormalizerState, useClass: PostgresNormalizerState },
+        { provide: DecisionLog, useClass: PostgresDecisionLog },
+        {
+          provide: DecisionWindows,
+          useValue: new DecisionWindows(config.EVENT_WINDOW_DAYS, config.DEDUP_WINDOW_DAYS),
+        },
+        {
+          provide: DecisionService,
+          inject: [DecisionLog, DecisionWindows],
+          useFactory: (log: DecisionLog, windows: DecisionWindows) =>
+            new DecisionService(log, windows),
+        },
+        { provide: NormalizerState, useExisting: DecisionService },
         { provide: TemplateMemory, useClass: PostgresTemplateMemory },
         { provide: ArticlePreparer, useFactory: () => articlePreparer(config) },
         { provide: POOL_METRICS, inject: [DataSource], useFactory: observeDataSourcePool },

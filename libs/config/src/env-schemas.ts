@@ -72,6 +72,13 @@ export const normalizerEnvSchema = sharedEnvSchema.extend({
    * article retried once as its visible text, then rejected (`processing-timeout`).
    */
   NORMALIZER_CLEANING_BUDGET_MS: positiveInt(2000, 600_000),
+  /**
+   * The decision memory holds events changed in the last EVENT_WINDOW_DAYS (an article joins only
+   * an event within ±30 days of its date) and the near-duplicate index of articles decided in the
+   * last DEDUP_WINDOW_DAYS; exact duplicates are caught at any age.
+   */
+  EVENT_WINDOW_DAYS: positiveInt(45, 3650),
+  DEDUP_WINDOW_DAYS: positiveInt(30, 3650),
 });
 export type NormalizerConfig = z.infer<typeof normalizerEnvSchema>;
 

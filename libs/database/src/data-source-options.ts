@@ -2,12 +2,9 @@ import type { DataSourceOptions } from 'typeorm';
 import { ArticleEntity } from './entities/article.entity';
 import { EventEntity } from './entities/event.entity';
 import {
-  ArticleFingerprintEntity,
-  ArticleOutcomeEntity,
   CorpusStatisticsEntity,
+  DecisionLogEntity,
   EventClusterEntity,
-  EventClusterTermEntity,
-  FingerprintBandKeyEntity,
   SourceTemplateEntity,
   SourceTemplateLineEntity,
   TermDocumentFrequencyEntity,
@@ -18,15 +15,13 @@ import { AddArticleTraceId1732500000000 } from './migrations/1732500000000-add-a
 import { AddEventClusterYears1732510000000 } from './migrations/1732510000000-add-event-cluster-years';
 import { BoundEventPostings1732520000000 } from './migrations/1732520000000-bound-event-postings';
 import { EventWindowOnPostings1732540000000 } from './migrations/1732540000000-event-window-on-postings';
+import { DecisionLog1732560000000 } from './migrations/1732560000000-decision-log';
 
 export const entities = [
   ArticleEntity,
   EventEntity,
-  ArticleOutcomeEntity,
-  ArticleFingerprintEntity,
-  FingerprintBandKeyEntity,
+  DecisionLogEntity,
   EventClusterEntity,
-  EventClusterTermEntity,
   TermDocumentFrequencyEntity,
   CorpusStatisticsEntity,
   SourceTemplateEntity,
@@ -39,6 +34,7 @@ export const migrations = [
   AddEventClusterYears1732510000000,
   BoundEventPostings1732520000000,
   EventWindowOnPostings1732540000000,
+  DecisionLog1732560000000,
 ];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */

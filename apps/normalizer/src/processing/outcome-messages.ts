@@ -1,6 +1,6 @@
 import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
 import type { CleanedArticle } from '@newsflow/text-processing';
-import type { EventStateForMessage } from './ports';
+import type { EventChange } from './ports';
 
 /** What the outcome messages need of the received article: never its raw text or HTML. */
 export type ArticleHead = Pick<
@@ -65,7 +65,7 @@ export function uniqueArticleMessages(
   article: ArticleHead,
   cleaned: CleanedArticle,
   eventId: string,
-  eventChange: { version: number; created: boolean; event: EventStateForMessage } | undefined,
+  eventChange: EventChange | undefined,
   processedAt: Date,
 ): OutgoingMessage[] {
   return [
@@ -82,7 +82,7 @@ export function duplicateArticleMessages(
   cleaned: CleanedArticle,
   duplicateOf: string,
   eventId: string,
-  eventChange: { version: number; created: boolean; event: EventStateForMessage } | undefined,
+  eventChange: EventChange | undefined,
   processedAt: Date,
 ): OutgoingMessage[] {
   return [
@@ -94,10 +94,7 @@ export function duplicateArticleMessages(
   ];
 }
 
-function eventMessages(
-  change: { version: number; created: boolean; event: EventStateForMessage } | undefined,
-  processedAt: Date,
-): OutgoingMessage[] {
+function eventMessages(change: EventChange | undefined, processedAt: Date): OutgoingMessage[] {
   if (!change) return [];
   const payload = {
     id: change.event.id,

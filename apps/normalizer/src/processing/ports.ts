@@ -1,10 +1,7 @@
 import type { OutgoingMessage } from '@newsflow/contracts';
 import type {
-  ArticleFingerprint,
-  CandidateQuery,
   ClassifyInput,
   ClassifyResult,
-  DocumentFrequencies,
   EventFeatures,
   EventSnapshot,
   ExactKeys,
@@ -12,15 +9,9 @@ import type {
   SourceTemplate,
   UnassignedFingerprint,
 } from '@newsflow/text-processing';
-
-export interface EventStateForMessage {
-  id: string;
-  title: string | null;
-  articleCount: number;
-  sources: readonly string[];
-  firstPublishedAt: string | null;
-  lastPublishedAt: string | null;
-}
+import type { EventWrite } from './batch-view';
+import type { LogWrite } from './decide-batch';
+import type { EventState, LoggedDecision } from './decision-memory';
 
 /** What the normalizer publishes about an event after one article's decision changed it. */
 export interface EventChange {
@@ -69,165 +60,87 @@ export abstract class NormalizerState {
   abstract decide(request: DecisionRequest): Promise<DecisionOutcome>;
 }
 
-export interface StoredCandidate {
-  fingerprint: ArticleFingerprint;
-  /** Band keys shared with the query. */
-  shared: number;
-}
-
-export interface StoredEvent {
-  event: EventSnapshot;
-  version: number;
-  /** Creation rank (`event_clusters.sequence`): the rank of its postings in the term index. */
-  sequence: bigint;
-}
-
-/**
- * How many postings a batch may push out below each query term's bound (postings it adds ahead of
- * them) and pull in from beyond it (postings it removes), and still rank over what it read ahead:
- * the width of `PostingTail` on either side of the bound.
- */
-export const POSTING_TAIL_BEFORE = 16;
-export const POSTING_TAIL_AFTER = 4;
-
-/**
- * A term's committed postings around the bound (`postingsPerTerm`), newest first: enough for a
- * batch to know which committed events its own postings push out of (or pull into) the term's
- * latest `postingsPerTerm`.
- */
-export interface PostingTail {
-  /** The bound these were read for. */
-  bound: number;
-  /** Committed postings of the term, counted up to `bound + POSTING_TAIL_AFTER + 1`. */
-  count: number;
-  /** Rank (1-based) of `postings[0]`: max(1, bound - POSTING_TAIL_BEFORE + 1). */
-  firstRank: number;
-  /** The postings at ranks firstRank … min(count, bound + POSTING_TAIL_AFTER). */
-  postings: ReadonlyArray<{ eventId: string; sequence: bigint }>;
-}
-
-/** How `DecisionStateReader.candidateEvents` reads, beyond its queries and events. */
-export interface CandidateReadOptions {
-  /** The index as the batch has changed it so far (see `candidateEvents`). */
-  pending?: PendingIndex;
-  /** Events the caller has already: not returned again. */
-  known?: readonly string[];
-  /** False: the caller needs no posting tails (a batch of one article). Default true. */
-  withPostingTails?: boolean;
-}
-
-/** The events a batch created or changed so far, with their index terms now. */
-export interface PendingIndex {
-  events: ReadonlyArray<{
-    eventId: string;
-    indexTerms: readonly string[];
-    /** 1, 2, … in creation order for an event the batch created (newer than any stored one); null for a stored one, which keeps its rank. */
-    createdOrder: number | null;
-  }>;
-}
-
-export interface StoredEventMatch {
-  eventId: string;
-  /** Query terms among the event's index terms. */
-  shared: number;
-}
-
-/**
- * The decided state as committed before the current batch, read for many articles per round trip
- * (the caller holds the decision lock, so nothing changes underneath). Same semantics as the
- * per-article `DedupIndex`/`EventRepository` look-ups, plus what a caller needs to layer the
- * batch's own writes over the answers (shared-key counts, versions).
- */
-/** A batch's first reads: all of them need only the batch's own inputs. */
-export interface HintsQuery {
-  /** Whose recorded outcomes to read. */
-  articleIds: readonly string[];
-  exact: readonly ExactKeys[];
-  /** Per `exact` entry: its band keys, looked up only when nothing matches the entry exactly. */
-  bandKeys: ReadonlyArray<readonly string[]>;
-  bandLimit: number;
-  terms: readonly string[];
-}
-
-export interface Hints {
+/** What the committed decision log says before a batch, read in one statement under the lock. */
+export interface DecisionLogRead {
+  /** Log entries after the replica's last sequence, in order. */
+  entries: LoggedDecision[];
+  /** Current rows of the events those entries changed and of the exact matches' events. */
+  events: EventState[];
+  /** Outcomes already recorded for the batch's ids. */
   outcomes: Map<string, OutgoingMessage[]>;
-  /** Per `exact` entry of the query. */
+  /** Per exact key asked: the earliest committed fingerprints with that canonical URL / text hash. */
   exact: ExactMatches[];
-  /** Per `exact` entry: its band-key candidates, null when not looked up (an exact match). */
-  bands: Array<StoredCandidate[] | null>;
-  frequencies: DocumentFrequencies;
-}
-
-export interface DecisionStateReader {
   /**
-   * Optional: `outcomes`, `findExact`, `findByBandKeys` (of the entries without an exact match)
-   * and `documentFrequencies` in one round trip.
+   * Committed document counts of the terms asked for, of the entries' counted terms and of their
+   * events' terms (absent: 0 documents).
    */
-  hints?(query: HintsQuery): Promise<Hints>;
-  /** Outcomes already recorded, by article id. */
-  outcomes(articleIds: readonly string[]): Promise<Map<string, OutgoingMessage[]>>;
-  findExact(keys: readonly ExactKeys[]): Promise<ExactMatches[]>;
-  /** Per query: at most `limit` fingerprints sharing a band key, most shared keys first, then oldest. */
-  findByBandKeys(
-    queries: ReadonlyArray<readonly string[]>,
-    limit: number,
-  ): Promise<StoredCandidate[][]>;
-  documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies>;
-  /**
-   * Per query (each with its own limit): the matching events' ids, most shared terms first, then
-   * by id; and once each, with its version, the events of the first `withEvents[i]` matches of
-   * query i (all of them when absent) and those listed in `eventIds`. With `options.pending`, the
-   * matches are those of the index as the batch has changed it so far: its events' postings
-   * replace their committed ones, and they are returned whatever their stored dates (their window
-   * is checked by the caller, who knows their dates now). Events listed in `options.known` (the
-   * caller has them) are not returned again.
-   */
-  candidateEvents(
-    queries: readonly CandidateQuery[],
-    eventIds: readonly string[],
-    withEvents?: readonly number[],
-    options?: CandidateReadOptions,
-  ): Promise<{
-    matches: StoredEventMatch[][];
-    events: StoredEvent[];
-    /** Optional: the committed document frequencies of the returned events' terms (absent: 0). */
-    termFrequencies?: ReadonlyMap<string, number>;
-    /**
-     * Per query term, its committed postings around the queries' largest `postingsPerTerm`
-     * (absent when `pending` is given or `withPostingTails` is false: the caller then needs none).
-     */
-    postingTails: ReadonlyMap<string, PostingTail>;
-  }>;
+  frequencies: Map<string, number>;
 }
 
-export interface EventWrite {
-  event: EventSnapshot;
-  version: number;
-  /** Not stored yet: inserted rather than updated. */
-  created: boolean;
-  indexTermsAdded: string[];
-  indexTermsRemoved: string[];
-}
-
-export interface OutcomeWrite {
-  articleId: string;
-  messages: OutgoingMessage[];
-  processedAt: Date;
-}
-
-/** Everything one batch of decisions changed, to be written in arrival order in one transaction. */
-export interface DecisionChanges {
-  /** New fingerprints in arrival order (their order is the "earliest copy" order). */
-  fingerprints: ArticleFingerprint[];
-  /** term → documents added containing it. */
-  documentFrequencies: Map<string, number>;
+/** What one batch appends: its log rows, its events' final rows, its document-frequency counts. */
+export interface DecisionLogAppend {
+  log: readonly LogWrite[];
+  events: readonly EventWrite[];
+  documentFrequencies: ReadonlyMap<string, number>;
   documents: number;
-  events: EventWrite[];
-  outcomes: OutcomeWrite[];
 }
 
-export interface DecisionStateWriter {
-  write(changes: DecisionChanges): Promise<void>;
+export interface AppendedDecisions {
+  /** The sequence of the batch's last log row (0 when it appended none). */
+  lastSequence: number;
+  /** Epoch ms the rows were decided at (the database's clock). */
+  decidedAt: number;
+  /** The creation rank of each event the batch created or changed. */
+  ranks: Map<string, number>;
+}
+
+/** The statements of one decision transaction (the decision lock is held). */
+export interface DecisionLogTransaction {
+  read(
+    afterSequence: number,
+    articleIds: readonly string[],
+    exact: readonly ExactKeys[],
+    terms: readonly string[],
+  ): Promise<DecisionLogRead>;
+  events(ids: readonly string[]): Promise<Map<string, EventState>>;
+  append(batch: DecisionLogAppend): Promise<AppendedDecisions>;
+}
+
+/**
+ * The windowed state a replica loads before it consumes, read in one snapshot, a page at a time
+ * (so the load's memory is a page, not the window): the position first, then pages of events
+ * (each with its terms' document counts), then pages of fingerprints in log order.
+ */
+export type DecisionLogPage =
+  | {
+      kind: 'position';
+      lastSequence: number;
+      /** Epoch ms the last log entry was decided at (0 for an empty log): the log's clock. */
+      lastDecidedAt: number;
+      totalDocuments: number;
+    }
+  | {
+      kind: 'events';
+      /** Events changed in the event window. */
+      events: EventState[];
+      /** Document counts of their terms. */
+      frequencies: Array<[string, number]>;
+    }
+  /** Log entries with a fingerprint decided in the dedup window (no document terms). */
+  | { kind: 'fingerprints'; entries: LoggedDecision[] };
+
+/** The durable decision record in Postgres: the log, the current event rows, the frequencies. */
+export abstract class DecisionLog {
+  /**
+   * Fingerprints decided and events changed within the windows (ms before the last entry's
+   * decision time), and a little more: the caller trims to its own hour-aligned cut.
+   */
+  abstract load(window: {
+    fingerprintWindowMs: number;
+    eventWindowMs: number;
+  }): AsyncIterable<DecisionLogPage>;
+  /** `work` in one transaction holding the decision lock, committed when it resolves. */
+  abstract inDecisionTransaction<T>(work: (log: DecisionLogTransaction) => Promise<T>): Promise<T>;
 }
 
 /** Per-source boilerplate memory (template learning), shared through Postgres. */

@@ -2,13 +2,22 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The normalizer's state tables. The normalizer reads and writes them in raw SQL inside one
- * locked transaction (see apps/normalizer/src/persistence); the entities document their shape.
+ * locked transaction (apps/normalizer/src/persistence); the entities document their shape.
  */
 
-/** The messages an article produced: a redelivery republishes them instead of deciding again. */
-@Entity({ name: 'article_outcomes' })
-export class ArticleOutcomeEntity {
-  @PrimaryColumn('uuid', { name: 'article_id' })
+/**
+ * One decided article, appended under the decision lock in decision order: its outcome (a
+ * redelivery republishes these messages instead of deciding again), its fingerprint (null when
+ * cleaning rejected it), the terms the decision counted in the document frequencies, and the
+ * change it made to its event. Every replica applies the rows after its last `sequence` to its
+ * in-memory index before it decides.
+ */
+@Entity({ name: 'decision_log' })
+export class DecisionLogEntity {
+  @PrimaryColumn('bigint', { generated: 'identity' })
+  sequence!: string;
+
+  @Column('uuid', { name: 'article_id', unique: true })
   articleId!: string;
 
   @Column('text')
@@ -19,46 +28,42 @@ export class ArticleOutcomeEntity {
 
   @Column('timestamptz', { name: 'processed_at' })
   processedAt!: Date;
-}
 
-@Entity({ name: 'article_fingerprints' })
-export class ArticleFingerprintEntity {
-  @PrimaryColumn('uuid', { name: 'article_id' })
-  articleId!: string;
-
-  @Column('bigint', { generated: 'increment' })
-  sequence!: string;
+  @Column('timestamptz', { name: 'decided_at' })
+  decidedAt!: Date;
 
   @Column('text', { name: 'canonical_url', nullable: true })
   canonicalUrl!: string | null;
 
-  @Column('text', { name: 'text_hash' })
-  textHash!: string;
+  @Column('text', { name: 'text_hash', nullable: true })
+  textHash!: string | null;
 
-  @Column('bigint', { array: true })
-  signature!: string[];
+  /** MinHash signature, 4 bytes (big-endian) per value. */
+  @Column('bytea', { nullable: true })
+  signature!: Buffer | null;
 
-  @Column('integer', { name: 'shingle_count' })
-  shingleCount!: number;
+  @Column('integer', { name: 'shingle_count', nullable: true })
+  shingleCount!: number | null;
 
-  @Column('text', { name: 'shingle_kind' })
-  shingleKind!: string;
+  @Column('text', { name: 'shingle_kind', nullable: true })
+  shingleKind!: string | null;
 
   @Column('uuid', { name: 'duplicate_of', nullable: true })
   duplicateOf!: string | null;
 
-  @Column('uuid', { name: 'event_id' })
-  eventId!: string;
-}
+  @Column('uuid', { name: 'event_id', nullable: true })
+  eventId!: string | null;
 
-/** LSH band key → article: the index near-duplicate candidates come from. */
-@Entity({ name: 'fingerprint_band_keys' })
-export class FingerprintBandKeyEntity {
-  @PrimaryColumn('bigint', { name: 'band_key' })
-  bandKey!: string;
+  /** Terms this decision counted in the document frequencies (a unique article's); else null. */
+  @Column('text', { name: 'document_terms', array: true, nullable: true })
+  documentTerms!: string[] | null;
 
-  @PrimaryColumn('uuid', { name: 'article_id' })
-  articleId!: string;
+  /** The version of `eventId` this decision left; null when it did not change the event. */
+  @Column('integer', { name: 'event_version', nullable: true })
+  eventVersion!: number | null;
+
+  @Column('boolean', { name: 'event_created' })
+  eventCreated!: boolean;
 }
 
 @Entity({ name: 'event_clusters' })
@@ -66,7 +71,7 @@ export class EventClusterEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  /** Creation rank: the candidate read takes the most recently created events of each term. */
+  /** Creation rank: a term's postings count only its most recently created events. */
   @Column('bigint', { generated: 'increment' })
   sequence!: string;
 
@@ -101,27 +106,6 @@ export class EventClusterEntity {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt!: Date;
-}
-
-/** Inverted index term → events, over each event's strongest terms: where candidates come from. */
-@Entity({ name: 'event_cluster_terms' })
-export class EventClusterTermEntity {
-  @PrimaryColumn('text')
-  term!: string;
-
-  @PrimaryColumn('uuid', { name: 'event_id' })
-  eventId!: string;
-
-  /** The event's `sequence`, so that a term's latest events are an index range. */
-  @Column('bigint', { name: 'event_sequence' })
-  eventSequence!: string;
-
-  /** The event's dated span, kept equal to its own: the candidate read checks the window here. */
-  @Column('timestamptz', { name: 'event_first_published_at', nullable: true })
-  eventFirstPublishedAt!: Date | null;
-
-  @Column('timestamptz', { name: 'event_last_published_at', nullable: true })
-  eventLastPublishedAt!: Date | null;
 }
 
 @Entity({ name: 'term_document_frequencies' })

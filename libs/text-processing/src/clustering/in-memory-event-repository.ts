@@ -3,13 +3,13 @@ import type { DocumentFrequencies } from './vectors';
 
 const DAY_MS = 86_400_000;
 
-/** Reference adapter for tests and offline evaluation; mirrors the Postgres tables and their indexes. */
+/** Reference adapter for tests and offline evaluation; the normalizer's decision memory answers alike. */
 export class InMemoryEventRepository implements EventRepository {
   private readonly documentFrequency = new Map<string, number>();
   private totalDocuments = 0;
   private readonly events = new Map<string, EventSnapshot>();
   private readonly eventsByTerm = new Map<string, Set<string>>();
-  /** Creation rank of each event, as the Postgres adapter's `event_clusters.sequence`. */
+  /** Creation rank of each event, as the normalizer's `event_clusters.sequence`. */
   private readonly creationRank = new Map<string, number>();
   private nextEventNumber = 1;
 

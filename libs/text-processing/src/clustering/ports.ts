@@ -46,8 +46,8 @@ export interface CandidateQuery {
 }
 
 /**
- * Event state. Each method is one round trip per article; the Postgres adapter answers each with
- * index look-ups (term_df by term, event_terms by term, events by id) and never scans.
+ * Event state. The normalizer answers each method from its in-memory index (plus the batch's own
+ * changes); a call never scans more than a term's latest `postingsPerTerm` postings.
  */
 export interface EventRepository {
   /** Called twice per article: for its own terms, then for its candidates' terms it lacks. */

@@ -1,6 +1,6 @@
 import type { ArticleFingerprint, DedupIndex, ExactKeys, ExactMatches } from './ports';
 
-/** Reference adapter for tests and offline evaluation; mirrors what the Postgres tables index. */
+/** Reference adapter for tests and offline evaluation; the normalizer's decision memory answers alike. */
 export class InMemoryDedupIndex implements DedupIndex {
   private readonly byArticleId = new Map<string, ArticleFingerprint>();
   private readonly byCanonicalUrl = new Map<string, ArticleFingerprint>();

@@ -144,16 +144,27 @@ export function minhashSignature(
  * rows in different bands do not collide.
  */
 export function lshBandKeys(signature: readonly number[], bands = DEFAULT_MINHASH.bands): string[] {
+  return Array.from(
+    lshBandHashes(signature, bands),
+    (hash, band) => `${band.toString(36)}:${hash.toString(16).padStart(8, '0')}`,
+  );
+}
+
+/** The hash of each band, in band order: `lshBandKeys` without the strings (for compact indexes). */
+export function lshBandHashes(
+  signature: ArrayLike<number>,
+  bands = DEFAULT_MINHASH.bands,
+): Uint32Array {
   const rows = Math.floor(signature.length / bands);
-  const keys: string[] = [];
+  const hashes = new Uint32Array(bands);
   for (let band = 0; band < bands; band++) {
     let hash = 0x811c9dc5 ^ band;
     for (let row = band * rows; row < (band + 1) * rows; row++) {
       hash = mix32(Math.imul(hash ^ signature[row], 0x01000193));
     }
-    keys.push(`${band.toString(36)}:${hash.toString(16).padStart(8, '0')}`);
+    hashes[band] = hash;
   }
-  return keys;
+  return hashes;
 }
 
 /** Share of equal positions: an unbiased estimate of the Jaccard similarity of the shingle sets. */

@@ -33,8 +33,8 @@ export interface ExactMatches {
 }
 
 /**
- * Storage of article fingerprints. Every method is one round trip per article: the Postgres
- * adapter answers each with a single indexed query.
+ * Storage of article fingerprints. The normalizer answers exact keys from the decision log's
+ * indexes (read once per batch) and band keys from its in-memory index.
  */
 export interface DedupIndex {
   /** The earliest stored fingerprint matching each exact key. */
