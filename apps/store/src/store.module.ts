@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesQuery } from './articles/articles.query';
 import { ArticlesRepository } from './articles/articles.repository';
+import { SearchPlanner } from './articles/search-planner';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EventsController } from './events/events.controller';
 import { EventsQuery } from './events/events.query';
@@ -68,6 +69,7 @@ export class StoreModule {
         EventsQuery,
         ArticlesRepository,
         EventsRepository,
+        SearchPlanner,
         {
           provide: ReadPools,
           useFactory: () =>

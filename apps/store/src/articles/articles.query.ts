@@ -1,16 +1,17 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ReadPools } from '../reads/read-pools';
-import { searchPlanFor, SEARCH_INDEX_CAP } from '../reads/search-plan';
 import type { FeedFilters } from '../shared/feed-filters';
 import { type ListQuery, type FeedPosition, type Page, pageOf } from '../shared/list-query';
 import { type ArticleView, toArticleView } from './article.view';
 import { type ArticleRow, ArticlesRepository } from './articles.repository';
+import { SearchPlanner } from './search-planner';
 
 @Injectable()
 export class ArticlesQuery {
   constructor(
     private readonly pools: ReadPools,
     private readonly articles: ArticlesRepository,
+    private readonly planner: SearchPlanner,
   ) {}
 
   async get(id: string, signal?: AbortSignal): Promise<ArticleView> {
@@ -42,8 +43,7 @@ export class ArticlesQuery {
           )
         : await this.pools.withSession('searches', signal, (session) =>
             this.articles.inSearchTransaction(session, async (): Promise<ArticleRow[]> => {
-              const matches = await this.articles.countMatchesUpTo(session, q, SEARCH_INDEX_CAP);
-              const plan = searchPlanFor(matches);
+              const plan = await this.planner.planFor(session, q);
               if (plan === 'none') return [];
               return plan === 'index'
                 ? this.articles.searchByIndex(session, q, filters, rows)

@@ -68,6 +68,16 @@ const SELECT_SEARCH_BY_FEED = `SELECT ${COLUMNS} FROM articles a
   WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
+/**
+ * Postgres's statistics of the search column: the most common lexemes (up to 10 × the statistics
+ * target) and the share of sampled articles holding each; the last entries of the shares are
+ * their min, max and null share, past the lexemes.
+ */
+const SELECT_TERM_STATISTICS = `SELECT s.most_common_elems::text::text[] AS lexemes,
+    s.most_common_elem_freqs AS shares, c.reltuples::float8 AS articles
+  FROM pg_stats s JOIN pg_class c ON c.oid = 'articles'::regclass
+  WHERE s.schemaname = current_schema() AND s.tablename = 'articles' AND s.attname = 'search'`;
+
 /** Plan settings for one transaction: `SET LOCAL` lasts until its COMMIT. */
 const BEGIN_INDEX_ONLY = `BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off`;
 const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
@@ -110,6 +120,21 @@ export class ArticlesRepository {
       await session.query(ROLLBACK).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Expected articles per common lexeme; empty before the table was first analyzed. */
+  async termStatistics(session: ReadSession): Promise<Map<string, number>> {
+    const [row] = await session.query<{
+      lexemes: string[] | null;
+      shares: number[] | null;
+      articles: number;
+    }>(SELECT_TERM_STATISTICS);
+    const expected = new Map<string, number>();
+    if (!row?.lexemes || !row.shares) return expected;
+    row.lexemes.forEach((lexeme, index) =>
+      expected.set(lexeme, (row.shares?.[index] ?? 0) * row.articles),
+    );
+    return expected;
   }
 
   async countMatchesUpTo(session: ReadSession, q: string, cap: number): Promise<number> {

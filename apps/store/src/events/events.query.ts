@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { toArticleView } from '../articles/article.view';
 import { ArticlesRepository } from '../articles/articles.repository';
+import { SearchPlanner } from '../articles/search-planner';
 import { ReadPools } from '../reads/read-pools';
-import { searchPlanFor, SEARCH_INDEX_CAP } from '../reads/search-plan';
 import type { FeedFilters } from '../shared/feed-filters';
 import { type FeedPosition, type ListQuery, type Page, pageOf } from '../shared/list-query';
 import { type EventDetailView, type EventView, toEventView } from './event.view';
@@ -14,6 +14,7 @@ export class EventsQuery {
     private readonly pools: ReadPools,
     private readonly events: EventsRepository,
     private readonly articles: ArticlesRepository,
+    private readonly planner: SearchPlanner,
   ) {}
 
   async get(id: string, signal?: AbortSignal): Promise<EventDetailView> {
@@ -45,8 +46,7 @@ export class EventsQuery {
           )
         : await this.pools.withSession('searches', signal, (session) =>
             this.articles.inSearchTransaction(session, async (): Promise<EventRow[]> => {
-              const matches = await this.articles.countMatchesUpTo(session, q, SEARCH_INDEX_CAP);
-              const plan = searchPlanFor(matches);
+              const plan = await this.planner.planFor(session, q);
               if (plan === 'none') return [];
               return plan === 'index'
                 ? this.events.searchByIndex(session, q, filters, rows)

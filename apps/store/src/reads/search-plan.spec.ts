@@ -1,4 +1,4 @@
-import { SEARCH_INDEX_CAP, searchPlanFor } from './search-plan';
+import { SEARCH_INDEX_CAP, searchPlanFor, singleLexeme } from './search-plan';
 
 describe('searchPlanFor', () => {
   it('answers no match at once, few through the index, many through the feed order', () => {
@@ -7,5 +7,18 @@ describe('searchPlanFor', () => {
     expect(searchPlanFor(SEARCH_INDEX_CAP - 1)).toBe('index');
     expect(searchPlanFor(SEARCH_INDEX_CAP)).toBe('feed');
     expect(searchPlanFor(10, 10)).toBe('feed');
+  });
+});
+
+describe('singleLexeme', () => {
+  it('lower-cases one plain word and refuses anything Postgres would parse further', () => {
+    expect(singleLexeme(' Harbour ')).toBe('harbour');
+    expect(singleLexeme('Zürich')).toBe('zürich');
+    expect(singleLexeme('2026')).toBe('2026');
+    expect(singleLexeme('harbour strike')).toBeNull();
+    expect(singleLexeme('"harbour"')).toBeNull();
+    expect(singleLexeme('-harbour')).toBeNull();
+    expect(singleLexeme('or')).toBeNull();
+    expect(singleLexeme('')).toBeNull();
   });
 });
