@@ -1,12 +1,13 @@
 /**
  * `npm run bench:read [-- --quick] [-- --articles N --events N --words N] [-- --seconds S]
- *  [-- --keep] [-- --reuse DATABASE]`
+ *  [-- --keep] [-- --reuse DATABASE] [-- --dist BUILD] [-- --env NAME=VALUE]`
  *
  * Generates a store in SQL (read-store.ts; 1M articles of ~600 words and 300k events, or 50k /
  * 15k with --quick) in its own database, starts the store's production build on it, and measures
  * each read endpoint at 8 connections; then 20 connections of absent-term searches while
  * `/articles/:id` is measured and `/health/ready` polled. Prints a table and, last, one JSON line.
- * `--keep` leaves the database for `--reuse` (drop it yourself); otherwise it is dropped.
+ * `--keep` leaves the database for `--reuse` (drop it yourself); otherwise it is dropped. `--dist`
+ * measures another build's store (e.g. an older commit's), `--env` sets its environment.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,8 @@ interface Options {
   seconds: number;
   keep: boolean;
   reuse: string | null;
+  /** The build whose store is measured (a folder holding apps/store/src/main.js). */
+  dist: string;
   storeEnv: Record<string, string>;
 }
 
@@ -57,6 +60,7 @@ function parseOptions(argv: readonly string[]): Options {
     seconds: number('--seconds', quick ? 3 : 8),
     keep: argv.includes('--keep'),
     reuse: value('--reuse') ?? null,
+    dist: value('--dist') ?? join(__dirname, '..', '..'),
     storeEnv,
   };
 }
@@ -274,6 +278,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startStore(
+  dist: string,
   databaseUrl: string,
   amqpUrl: string,
   logFile: string,
@@ -282,7 +287,7 @@ async function startStore(
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [...SERVICE_NODE_ARGS.store, join(__dirname, '..', '..', 'apps', 'store', 'src', 'main.js')],
+    [...SERVICE_NODE_ARGS.store, join(dist, 'apps', 'store', 'src', 'main.js')],
     {
       env: {
         PATH: process.env.PATH ?? '',
@@ -373,6 +378,7 @@ async function main(): Promise<void> {
     vhostCreated = true;
     await run('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
     const started = await startStore(
+      options.dist,
       databaseUrl,
       amqpUrl,
       join(logDir, 'store.log'),
