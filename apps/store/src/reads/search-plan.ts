@@ -2,8 +2,9 @@
  * A search is served one of two ways. Few matches: every match from the GIN index, sorted by
  * date (cost grows with the matches). Many: the feed walked newest first, each article tested
  * until a page is full (cost grows with articles / matches). The index is probed first, counting
- * matches up to this cap; below it the index plan is taken. Chosen on the generated 50k and 1M
- * stores of `npm run bench:read` (docs/performance.md, "Read path").
+ * matches up to this cap; below it the index plan is taken. At 1M articles a word in 5,000 of
+ * them has the feed walk test ~4,000 articles for a page of 21, about the cost of fetching its
+ * 5,000 matches (docs/performance.md, "Read path").
  */
 export const SEARCH_INDEX_CAP = 5_000;
 
