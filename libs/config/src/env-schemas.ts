@@ -92,6 +92,6 @@ export const storeEnvSchema = sharedEnvSchema.extend({
    * Connections for `?q=` searches, apart from every other read, so searches never take the
    * connections id look-ups and `/health/*` need; a search waits at most the statement timeout for one.
    */
-  STORE_SEARCH_POOL_SIZE: positiveInt(3, 1000),
+  STORE_SEARCH_POOL_SIZE: positiveInt(8, 1000),
 });
 export type StoreConfig = z.infer<typeof storeEnvSchema>;

@@ -122,19 +122,25 @@ export class ArticlesRepository {
     }
   }
 
-  /** Expected articles per common lexeme; empty before the table was first analyzed. */
-  async termStatistics(session: ReadSession): Promise<Map<string, number>> {
+  /**
+   * Expected articles per common lexeme (empty before the table was first analyzed), and the
+   * articles stored as of the last analyze (0 before).
+   */
+  async termStatistics(
+    session: ReadSession,
+  ): Promise<{ articles: number; expected: Map<string, number> }> {
     const [row] = await session.query<{
       lexemes: string[] | null;
       shares: number[] | null;
       articles: number;
     }>(SELECT_TERM_STATISTICS);
     const expected = new Map<string, number>();
-    if (!row?.lexemes || !row.shares) return expected;
+    if (!row?.lexemes || !row.shares)
+      return { articles: Math.max(0, row?.articles ?? 0), expected };
     row.lexemes.forEach((lexeme, index) =>
       expected.set(lexeme, (row.shares?.[index] ?? 0) * row.articles),
     );
-    return expected;
+    return { articles: row.articles, expected };
   }
 
   async countMatchesUpTo(session: ReadSession, q: string, cap: number): Promise<number> {

@@ -1,4 +1,4 @@
-import { SEARCH_INDEX_CAP, searchPlanFor, singleLexeme } from './search-plan';
+import { SEARCH_INDEX_CAP, searchIndexCap, searchPlanFor, singleLexeme } from './search-plan';
 
 describe('searchPlanFor', () => {
   it('answers no match at once, few through the index, many through the feed order', () => {
@@ -20,5 +20,14 @@ describe('singleLexeme', () => {
     expect(singleLexeme('-harbour')).toBeNull();
     expect(singleLexeme('or')).toBeNull();
     expect(singleLexeme('')).toBeNull();
+  });
+});
+
+describe('searchIndexCap', () => {
+  it('grows with the square root of the stored articles, within bounds', () => {
+    expect(searchIndexCap(1_000_000)).toBe(SEARCH_INDEX_CAP);
+    expect(searchIndexCap(50_000)).toBe(1_118);
+    expect(searchIndexCap(0)).toBe(100);
+    expect(searchIndexCap(1e12)).toBe(50_000);
   });
 });

@@ -1,11 +1,16 @@
 /**
- * A search is served one of two ways. Few matches: every match from the GIN index, sorted by
- * date (cost grows with the matches). Many: the feed walked newest first, each article tested
- * until a page is full (cost grows with articles / matches). The index is probed first, counting
- * matches up to this cap; below it the index plan is taken. At 1M articles a word in 5,000 of
- * them has the feed walk test ~4,000 articles for a page of 21, about the cost of fetching its
- * 5,000 matches (docs/performance.md, "Read path").
+ * A search is served one of two ways. Few matches (M): every match from the GIN index, sorted by
+ * date, one heap row per match. Many: the feed walked newest first, each article tested until a
+ * page of 21 is full, ~21·N/M articles for N stored. The two cost the same near M = √(21·c·N),
+ * c the cost of testing an article over that of fetching a match; c ≈ 1.2 puts it at 5,000 for
+ * 1M articles (docs/performance.md, "Read path"). The index is probed first, counting matches up
+ * to this cap; below it the index plan is taken.
  */
+export function searchIndexCap(storedArticles: number): number {
+  return Math.min(50_000, Math.max(100, Math.round(5 * Math.sqrt(Math.max(0, storedArticles)))));
+}
+
+/** The cap while the table's size is unknown (never analyzed): as for 1M articles. */
 export const SEARCH_INDEX_CAP = 5_000;
 
 export type SearchPlan = 'none' | 'index' | 'feed';
