@@ -16,4 +16,4 @@ if [[ "${BENCH_SRC:-}" == "HEAD" ]]; then
 else
   npx nest build -p scripts/bench/tsconfig.bench.json
 fi
-BENCH_ROOT="$root" node node_modules/.cache/newsflow-bench/dist/scripts/bench/main.js "$@"
+BENCH_ROOT="$root" node "node_modules/.cache/newsflow-bench/dist/scripts/bench/${BENCH_ENTRY:-main}.js" "$@"

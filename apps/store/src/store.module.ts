@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { StoreConfig } from '@newsflow/config';
 import { databaseModule, isDatabaseUp } from '@newsflow/database';
 import { AmqpServer, MessagingModule } from '@newsflow/messaging';
@@ -12,13 +13,18 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesQuery } from './articles/articles.query';
+import { ArticlesRepository } from './articles/articles.repository';
+import { SearchPlanner } from './articles/search-planner';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EventsController } from './events/events.controller';
 import { EventsQuery } from './events/events.query';
+import { EventsRepository } from './events/events.repository';
 import { ProcessedFeedHandler } from './ingestion/processed-feed.handler';
 import { ProcessedFeedRepository } from './ingestion/processed-feed.repository';
 import { StoreIngestionService } from './ingestion/store-ingestion.service';
 import { DEFAULT_BATCH_MAX_CHARS, WriteBatcher } from './ingestion/write-batcher';
+import { ReadErrorsFilter } from './reads/read-errors.filter';
+import { ReadPools } from './reads/read-pools';
 
 /** Makes the Postgres pool gauges read this app's pool. */
 const POOL_METRICS = Symbol('POOL_METRICS');
@@ -61,6 +67,20 @@ export class StoreModule {
       providers: [
         ArticlesQuery,
         EventsQuery,
+        ArticlesRepository,
+        EventsRepository,
+        SearchPlanner,
+        {
+          provide: ReadPools,
+          useFactory: () =>
+            new ReadPools({
+              databaseUrl: config.DATABASE_URL,
+              statementTimeoutMs: config.STORE_STATEMENT_TIMEOUT_MS,
+              readPoolSize: config.STORE_READ_POOL_SIZE,
+              searchPoolSize: config.STORE_SEARCH_POOL_SIZE,
+            }),
+        },
+        { provide: APP_FILTER, useClass: ReadErrorsFilter },
         ProcessedFeedRepository,
         StoreIngestionService,
         {

@@ -94,5 +94,17 @@ export const storeEnvSchema = sharedEnvSchema.extend({
    * (while one is, the next gathers until it commits); 0 = only those already there.
    */
   STORE_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2),
+  /**
+   * Longest a read statement may run; past it the request is answered 503 with Retry-After. The
+   * bounded plans answer in milliseconds: only a pathological query (or an overloaded database) gets here.
+   */
+  STORE_STATEMENT_TIMEOUT_MS: positiveInt(3_000, 600_000),
+  /** Connections for `/articles/:id`, `/events/:id` and feed pages without `q`. */
+  STORE_READ_POOL_SIZE: positiveInt(6, 1000),
+  /**
+   * Connections for `?q=` searches, apart from every other read, so searches never take the
+   * connections id look-ups and `/health/*` need; a search waits at most the statement timeout for one.
+   */
+  STORE_SEARCH_POOL_SIZE: positiveInt(8, 1000),
 });
 export type StoreConfig = z.infer<typeof storeEnvSchema>;

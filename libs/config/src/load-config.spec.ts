@@ -70,6 +70,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('bounds store reads by a 3 s statement timeout on pools of 6 reads and 8 searches', () => {
+    expect(loadConfig(storeEnvSchema, {})).toMatchObject({
+      STORE_STATEMENT_TIMEOUT_MS: 3_000,
+      STORE_READ_POOL_SIZE: 6,
+      STORE_SEARCH_POOL_SIZE: 8,
+    });
+    expect(() => loadConfig(storeEnvSchema, { STORE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(
+      /STORE_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig(storeEnvSchema, { STORE_SEARCH_POOL_SIZE: 'x' })).toThrow(
+      /STORE_SEARCH_POOL_SIZE/,
+    );
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig(ingestEnvSchema, { INGEST_PORT: '70000' })).toThrow(/INGEST_PORT/);
   });

@@ -1,9 +1,9 @@
-import type { ArticleEntity } from '@newsflow/database';
+import type { ArticleRow } from './articles.repository';
 import type { ArticleView } from '../views/api-views';
 
 export type { ArticleView };
 
-export function toArticleView(row: ArticleEntity): ArticleView {
+export function toArticleView(row: ArticleRow): ArticleView {
   return {
     id: row.id,
     status: row.status,

@@ -1,9 +1,9 @@
-import type { EventEntity } from '@newsflow/database';
+import type { EventRow } from './events.repository';
 import type { EventView } from '../views/api-views';
 
 export type { EventDetailView, EventView } from '../views/api-views';
 
-export function toEventView(row: EventEntity): EventView {
+export function toEventView(row: EventRow): EventView {
   return {
     id: row.id,
     title: row.title,

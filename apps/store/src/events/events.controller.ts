@@ -1,5 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { abortedOnDisconnect } from '../reads/disconnect';
 import { parseListQuery } from '../shared/list-query';
 import { UuidPipe } from '../shared/uuid.pipe';
 import { EventsQuery } from './events.query';
@@ -11,13 +13,13 @@ export class EventsController {
 
   @Get()
   @ApiOperation({ summary: 'Events, newest first: ?source=&since=&until=&q=&limit=&cursor=' })
-  list(@Query() query: Record<string, unknown>) {
-    return this.events.list(parseListQuery(query));
+  list(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
+    return this.events.list(parseListQuery(query), abortedOnDisconnect(response));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One event with its articles' })
-  get(@Param('id', UuidPipe) id: string) {
-    return this.events.get(id);
+  get(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response) {
+    return this.events.get(id, abortedOnDisconnect(response));
   }
 }

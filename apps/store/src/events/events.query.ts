@@ -1,52 +1,59 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { ArticleEntity, EventEntity } from '@newsflow/database';
-import type { DataSource } from 'typeorm';
 import { toArticleView } from '../articles/article.view';
+import { ArticlesRepository } from '../articles/articles.repository';
+import { SearchPlanner } from '../articles/search-planner';
+import { ReadPools } from '../reads/read-pools';
+import type { FeedFilters } from '../shared/feed-filters';
 import { type FeedPosition, type ListQuery, type Page, pageOf } from '../shared/list-query';
 import { type EventDetailView, type EventView, toEventView } from './event.view';
+import { type EventRow, EventsRepository } from './events.repository';
 
 @Injectable()
 export class EventsQuery {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly pools: ReadPools,
+    private readonly events: EventsRepository,
+    private readonly articles: ArticlesRepository,
+    private readonly planner: SearchPlanner,
+  ) {}
 
-  async get(id: string): Promise<EventDetailView> {
-    const event = await this.dataSource.getRepository(EventEntity).findOneBy({ id });
-    if (!event) throw new NotFoundException({ error: `event ${id} is unknown` });
-    const articles = await this.dataSource
-      .getRepository(ArticleEntity)
-      .find({ where: { eventId: id }, order: { sortAt: 'ASC', id: 'ASC' }, take: 1000 });
-    return { ...toEventView(event), articles: articles.map(toArticleView) };
+  async get(id: string, signal?: AbortSignal): Promise<EventDetailView> {
+    const found = await this.pools.withSession('reads', signal, async (session) => {
+      const event = await this.events.byId(session, id);
+      return event ? { event, articles: await this.events.articlesOf(session, id) } : null;
+    });
+    if (!found) throw new NotFoundException({ error: `event ${id} is unknown` });
+    return { ...toEventView(found.event), articles: found.articles.map(toArticleView) };
   }
 
   /** `q` finds the events that hold an article matching the full-text query. */
-  async list(query: ListQuery & { after: FeedPosition | null }): Promise<Page<EventView>> {
-    const builder = this.dataSource
-      .getRepository(EventEntity)
-      .createQueryBuilder('e')
-      .orderBy('e.sort_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .limit(query.limit + 1);
-    if (query.source !== undefined)
-      builder.andWhere(':source = ANY(e.sources)', { source: query.source });
-    if (query.since !== undefined) builder.andWhere('e.sort_at >= :since', { since: query.since });
-    if (query.until !== undefined) builder.andWhere('e.sort_at < :until', { until: query.until });
-    if (query.q !== undefined) {
-      builder.andWhere(
-        `e.id IN (SELECT a.event_id FROM articles a WHERE a.search @@ websearch_to_tsquery('simple', :q))`,
-        { q: query.q },
-      );
-    }
-    if (query.after) {
-      builder.andWhere('(e.sort_at, e.id) < (:afterSortAt, :afterId)', {
-        afterSortAt: query.after.sortAt,
-        afterId: query.after.id,
-      });
-    }
-    const page = pageOf(await builder.getMany(), query.limit, (row) => ({
-      sortAt: row.sortAt,
-      id: row.id,
-    }));
+  async list(
+    query: ListQuery & { after: FeedPosition | null },
+    signal?: AbortSignal,
+  ): Promise<Page<EventView>> {
+    const filters: FeedFilters = {
+      source: query.source,
+      since: query.since,
+      until: query.until,
+      after: query.after,
+    };
+    const rows = query.limit + 1;
+    const q = query.q;
+    const found =
+      q === undefined
+        ? await this.pools.withSession('reads', signal, (session) =>
+            this.events.feedPage(session, filters, rows),
+          )
+        : await this.pools.withSession('searches', signal, (session) =>
+            this.articles.inSearchTransaction(session, async (): Promise<EventRow[]> => {
+              const plan = await this.planner.planFor(session, q);
+              if (plan === 'none') return [];
+              return plan === 'index'
+                ? this.events.searchByIndex(session, q, filters, rows)
+                : this.events.searchByFeed(session, q, filters, rows);
+            }),
+          );
+    const page = pageOf(found, query.limit, (row) => ({ sortAt: row.sortAt, id: row.id }));
     return { items: page.items.map(toEventView), nextCursor: page.nextCursor };
   }
 }

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import type { ArticleView } from '../views/api-views';
+import type { FeedFilters } from '../shared/feed-filters';
+import type { ReadSession } from '../reads/read-pools';
+
+/** A row as the statements below select it: the view's fields, dates still as Date. */
+export interface ArticleRow {
+  id: string;
+  status: ArticleView['status'];
+  duplicateOf: string | null;
+  eventId: string | null;
+  reason: string | null;
+  url: string | null;
+  canonicalUrl: string | null;
+  source: string | null;
+  title: string | null;
+  author: string | null;
+  publishedAt: Date | null;
+  language: string | null;
+  text: string | null;
+  receivedAt: Date;
+  processedAt: Date;
+  sortAt: Date;
+}
+
+const COLUMNS = `a.id, a.status, a.duplicate_of AS "duplicateOf", a.event_id AS "eventId", a.reason,
+  a.url, a.canonical_url AS "canonicalUrl", a.source, a.title, a.author,
+  a.published_at AS "publishedAt", a.language, a.text, a.received_at AS "receivedAt",
+  a.processed_at AS "processedAt", a.sort_at AS "sortAt"`;
+
+/**
+ * The feed's filters as parameters $1..$5 (source, since, until, cursor position): a filter left
+ * out is NULL, and each statement is planned for its own values, so `$1 IS NULL` folds away and
+ * the remaining conditions pick their index (source feed, sort_at range).
+ */
+const FILTERS = `($1::text IS NULL OR a.source = $1)
+  AND ($2::timestamptz IS NULL OR a.sort_at >= $2)
+  AND ($3::timestamptz IS NULL OR a.sort_at < $3)
+  AND ($4::timestamptz IS NULL OR (a.sort_at, a.id) < ($4, $5::uuid))`;
+
+const SELECT_BY_ID = `SELECT ${COLUMNS} FROM articles a WHERE a.id = $1`;
+
+/** $6 = rows wanted. Walks (sort_at, id) or (source, sort_at, id) from the cursor. */
+const SELECT_FEED_PAGE = `SELECT ${COLUMNS} FROM articles a
+  WHERE ${FILTERS}
+  ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
+
+/**
+ * How many articles match the search, counted up to $2: a bitmap of the GIN index (the session
+ * forbids the other scans), whose heap pages an all-visible table does not even need to read.
+ */
+const COUNT_MATCHES_UP_TO = `SELECT count(*)::int AS matches FROM (
+  SELECT 1 FROM articles a WHERE a.search @@ websearch_to_tsquery('simple', $1) LIMIT $2) m`;
+
+/**
+ * A selective search ($7): every match from the GIN index, filtered, its newest $6 sorted in
+ * memory; only those rows are read in full.
+ */
+const SELECT_SEARCH_BY_INDEX = `WITH matched AS MATERIALIZED (
+    SELECT a.id, a.sort_at FROM articles a
+    WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
+    ORDER BY a.sort_at DESC, a.id DESC LIMIT $6)
+  SELECT ${COLUMNS} FROM matched m JOIN articles a ON a.id = m.id
+  ORDER BY a.sort_at DESC, a.id DESC`;
+
+/** A common search ($7): the feed walked newest first, each article tested, until $6 match. */
+const SELECT_SEARCH_BY_FEED = `SELECT ${COLUMNS} FROM articles a
+  WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
+  ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
+
+/**
+ * Postgres's statistics of the search column: the most common lexemes (up to 10 × the statistics
+ * target) and the share of sampled articles holding each; the last entries of the shares are
+ * their min, max and null share, past the lexemes.
+ */
+const SELECT_TERM_STATISTICS = `SELECT s.most_common_elems::text::text[] AS lexemes,
+    s.most_common_elem_freqs AS shares, c.reltuples::float8 AS articles
+  FROM pg_stats s JOIN pg_class c ON c.oid = 'articles'::regclass
+  WHERE s.schemaname = current_schema() AND s.tablename = 'articles' AND s.attname = 'search'`;
+
+/** Plan settings for one transaction: `SET LOCAL` lasts until its COMMIT. */
+const BEGIN_INDEX_ONLY = `BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off`;
+const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
+const COMMIT = 'COMMIT';
+const ROLLBACK = 'ROLLBACK';
+
+export function filterParameters(filters: FeedFilters): unknown[] {
+  return [
+    filters.source ?? null,
+    filters.since ?? null,
+    filters.until ?? null,
+    filters.after?.sortAt ?? null,
+    filters.after?.id ?? null,
+  ];
+}
+
+/** The store's article reads; the plan for a search is chosen by `ArticlesQuery`. */
+@Injectable()
+export class ArticlesRepository {
+  async byId(session: ReadSession, id: string): Promise<ArticleRow | null> {
+    const [row] = await session.query<ArticleRow>(SELECT_BY_ID, [id]);
+    return row ?? null;
+  }
+
+  async feedPage(session: ReadSession, filters: FeedFilters, rows: number): Promise<ArticleRow[]> {
+    return session.query<ArticleRow>(SELECT_FEED_PAGE, [...filterParameters(filters), rows]);
+  }
+
+  /**
+   * Runs `work` in one transaction whose statements may use no table scan and no plain index
+   * scan: a search reaches the articles through the GIN index unless told otherwise.
+   */
+  async inSearchTransaction<T>(session: ReadSession, work: () => Promise<T>): Promise<T> {
+    await session.query(BEGIN_INDEX_ONLY);
+    try {
+      const result = await work();
+      await session.query(COMMIT);
+      return result;
+    } catch (error) {
+      await session.query(ROLLBACK).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Expected articles per common lexeme (empty before the table was first analyzed), and the
+   * articles stored as of the last analyze (0 before).
+   */
+  async termStatistics(
+    session: ReadSession,
+  ): Promise<{ articles: number; expected: Map<string, number> }> {
+    const [row] = await session.query<{
+      lexemes: string[] | null;
+      shares: number[] | null;
+      articles: number;
+    }>(SELECT_TERM_STATISTICS);
+    const expected = new Map<string, number>();
+    if (!row?.lexemes || !row.shares)
+      return { articles: Math.max(0, row?.articles ?? 0), expected };
+    row.lexemes.forEach((lexeme, index) =>
+      expected.set(lexeme, (row.shares?.[index] ?? 0) * row.articles),
+    );
+    return { articles: row.articles, expected };
+  }
+
+  async countMatchesUpTo(session: ReadSession, q: string, cap: number): Promise<number> {
+    const [row] = await session.query<{ matches: number }>(COUNT_MATCHES_UP_TO, [q, cap]);
+    return row?.matches ?? 0;
+  }
+
+  async searchByIndex(
+    session: ReadSession,
+    q: string,
+    filters: FeedFilters,
+    rows: number,
+  ): Promise<ArticleRow[]> {
+    return session.query<ArticleRow>(SELECT_SEARCH_BY_INDEX, [
+      ...filterParameters(filters),
+      rows,
+      q,
+    ]);
+  }
+
+  async searchByFeed(
+    session: ReadSession,
+    q: string,
+    filters: FeedFilters,
+    rows: number,
+  ): Promise<ArticleRow[]> {
+    await session.query(USE_FEED_ORDER);
+    return session.query<ArticleRow>(SELECT_SEARCH_BY_FEED, [
+      ...filterParameters(filters),
+      rows,
+      q,
+    ]);
+  }
+}

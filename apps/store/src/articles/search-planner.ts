@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { type ReadSession, ReadPools } from '../reads/read-pools';
+import {
+  SEARCH_INDEX_CAP,
+  searchIndexCap,
+  type SearchPlan,
+  searchPlanFor,
+  singleLexeme,
+  TERM_STATISTICS_TTL_MS,
+} from '../reads/search-plan';
+import { ArticlesRepository } from './articles.repository';
+
+/**
+ * Chooses how a search is served (search-plan.ts). A word Postgres's own column statistics expect
+ * in at least the cap's number of articles goes straight to the feed order: probing the index for it
+ * would decode its whole posting list (every article's worth for the commonest words). Other
+ * queries are probed: for a word outside the statistics the planner's estimate is a guess.
+ */
+@Injectable()
+export class SearchPlanner {
+  private expected = new Map<string, number>();
+  private cap = SEARCH_INDEX_CAP;
+  private readAt = 0;
+  private reading: Promise<void> | null = null;
+
+  constructor(
+    private readonly pools: ReadPools,
+    private readonly articles: ArticlesRepository,
+  ) {}
+
+  /** Runs inside `ArticlesRepository.inSearchTransaction`, whose settings the probe needs. */
+  async planFor(session: ReadSession, q: string): Promise<SearchPlan> {
+    const expected = this.expectedMatches(q);
+    const cap = this.cap;
+    if (expected !== null && expected >= cap) return 'feed';
+    return searchPlanFor(await this.articles.countMatchesUpTo(session, q, cap), cap);
+  }
+
+  /** Expected matches of `q` when it is one common word, else null; refreshes in the background. */
+  private expectedMatches(q: string): number | null {
+    if (Date.now() - this.readAt > TERM_STATISTICS_TTL_MS && !this.reading) {
+      this.reading = this.read().finally(() => (this.reading = null));
+    }
+    const lexeme = singleLexeme(q);
+    return lexeme === null ? null : (this.expected.get(lexeme) ?? null);
+  }
+
+  private async read(): Promise<void> {
+    try {
+      const statistics = await this.pools.withSession('reads', undefined, (session) =>
+        this.articles.termStatistics(session),
+      );
+      this.expected = statistics.expected;
+      // reltuples is -1 (PG 14+) or 0 before the first analyze: keep the 1M-article cap then.
+      this.cap = statistics.articles > 0 ? searchIndexCap(statistics.articles) : SEARCH_INDEX_CAP;
+    } catch {
+      // Kept as they were; every search is probed until a read succeeds.
+    }
+    this.readAt = Date.now();
+  }
+}

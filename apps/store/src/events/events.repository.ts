@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import type { EventView } from '../views/api-views';
+import type { ArticleRow } from '../articles/articles.repository';
+import type { FeedFilters } from '../shared/feed-filters';
+import type { ReadSession } from '../reads/read-pools';
+
+export interface EventRow {
+  id: string;
+  title: EventView['title'];
+  articleCount: number;
+  sources: string[];
+  firstPublishedAt: Date | null;
+  lastPublishedAt: Date | null;
+  updatedAt: Date;
+  sortAt: Date;
+}
+
+const COLUMNS = `e.id, e.title, e.article_count AS "articleCount", e.sources,
+  e.first_published_at AS "firstPublishedAt", e.last_published_at AS "lastPublishedAt",
+  e.updated_at AS "updatedAt", e.sort_at AS "sortAt"`;
+
+const ARTICLE_COLUMNS = `a.id, a.status, a.duplicate_of AS "duplicateOf", a.event_id AS "eventId",
+  a.reason, a.url, a.canonical_url AS "canonicalUrl", a.source, a.title, a.author,
+  a.published_at AS "publishedAt", a.language, a.text, a.received_at AS "receivedAt",
+  a.processed_at AS "processedAt", a.sort_at AS "sortAt"`;
+
+/**
+ * $1..$5 as for articles (source, since, until, cursor). `@>` (not `= ANY`) so that a source
+ * filter can use the GIN index on `sources`: an unknown source costs one index probe.
+ */
+const FILTERS = `($1::text IS NULL OR e.sources @> ARRAY[$1::text])
+  AND ($2::timestamptz IS NULL OR e.sort_at >= $2)
+  AND ($3::timestamptz IS NULL OR e.sort_at < $3)
+  AND ($4::timestamptz IS NULL OR (e.sort_at, e.id) < ($4, $5::uuid))`;
+
+const SELECT_BY_ID = `SELECT ${COLUMNS} FROM events e WHERE e.id = $1`;
+
+/** At most the first 1,000 articles of one event, oldest first. */
+const SELECT_EVENT_ARTICLES = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.event_id = $1
+  ORDER BY a.sort_at, a.id LIMIT 1000`;
+
+/** $6 = rows wanted. */
+const SELECT_FEED_PAGE = `SELECT ${COLUMNS} FROM events e
+  WHERE ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
+/**
+ * A selective search ($7): the events of every matching article (GIN), filtered, newest $6. The
+ * ids go to the events' key index as one array (one bitmap, heap pages read in order), not one
+ * look-up per article.
+ */
+const SELECT_SEARCH_BY_INDEX = `SELECT ${COLUMNS} FROM events e
+  WHERE e.id = ANY (ARRAY(
+      SELECT a.event_id FROM articles a
+      WHERE a.search @@ websearch_to_tsquery('simple', $7) AND a.event_id IS NOT NULL))
+    AND ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
+/** A common search ($7): the event feed walked newest first, each event's articles tested. */
+const SELECT_SEARCH_BY_FEED = `SELECT ${COLUMNS} FROM events e
+  WHERE ${FILTERS}
+    AND EXISTS (SELECT 1 FROM articles a
+                WHERE a.event_id = e.id AND a.search @@ websearch_to_tsquery('simple', $7))
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
+const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
+
+function filterParameters(filters: FeedFilters): unknown[] {
+  return [
+    filters.source ?? null,
+    filters.since ?? null,
+    filters.until ?? null,
+    filters.after?.sortAt ?? null,
+    filters.after?.id ?? null,
+  ];
+}
+
+@Injectable()
+export class EventsRepository {
+  async byId(session: ReadSession, id: string): Promise<EventRow | null> {
+    const [row] = await session.query<EventRow>(SELECT_BY_ID, [id]);
+    return row ?? null;
+  }
+
+  async articlesOf(session: ReadSession, id: string): Promise<ArticleRow[]> {
+    return session.query<ArticleRow>(SELECT_EVENT_ARTICLES, [id]);
+  }
+
+  async feedPage(session: ReadSession, filters: FeedFilters, rows: number): Promise<EventRow[]> {
+    return session.query<EventRow>(SELECT_FEED_PAGE, [...filterParameters(filters), rows]);
+  }
+
+  async searchByIndex(
+    session: ReadSession,
+    q: string,
+    filters: FeedFilters,
+    rows: number,
+  ): Promise<EventRow[]> {
+    return session.query<EventRow>(SELECT_SEARCH_BY_INDEX, [...filterParameters(filters), rows, q]);
+  }
+
+  async searchByFeed(
+    session: ReadSession,
+    q: string,
+    filters: FeedFilters,
+    rows: number,
+  ): Promise<EventRow[]> {
+    await session.query(USE_FEED_ORDER);
+    return session.query<EventRow>(SELECT_SEARCH_BY_FEED, [...filterParameters(filters), rows, q]);
+  }
+}

@@ -1,0 +1,141 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  dataSourceOptions,
+  dropDatabase,
+  ensureDatabaseExists,
+  runMigrationsExclusively,
+} from '@newsflow/database';
+import { DataSource } from 'typeorm';
+import { ArticlesRepository } from '../apps/store/src/articles/articles.repository';
+import { EventsRepository } from '../apps/store/src/events/events.repository';
+import { ReadPools } from '../apps/store/src/reads/read-pools';
+import type { FeedFilters } from '../apps/store/src/shared/feed-filters';
+
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/**
+ * The two ways a search is served (every match through the GIN index, or the feed walked in
+ * order) must give the same pages, whatever the filters and cursor: the planner only picks the
+ * cheaper one.
+ */
+describe('search plans', () => {
+  const databaseUrl = `${POSTGRES_URL}/newsflow_test_${randomBytes(4).toString('hex')}`;
+  let pools: ReadPools;
+  const articles = new ArticlesRepository();
+  const events = new EventsRepository();
+  const eventIds = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const base = Date.parse('2026-03-01T00:00:00Z');
+
+  beforeAll(async () => {
+    await ensureDatabaseExists(databaseUrl);
+    const dataSource = new DataSource(dataSourceOptions(databaseUrl, 2));
+    await dataSource.initialize();
+    await runMigrationsExclusively(dataSource);
+    for (const [index, id] of eventIds.entries()) {
+      await dataSource.query(
+        `INSERT INTO events (id, title, article_count, sources, version, updated_at, sort_at)
+         VALUES ($1, 'event', 1, $2, 1, now(), $3)`,
+        [id, [`source-${index % 3}`, 'shared'], new Date(base + index * 3_600_000)],
+      );
+    }
+    // 60 articles an hour apart: "harbour" in all, "strike" in every 7th, "dockers walk" as a
+    // phrase in every 5th and as two separate words in every 4th; three sources, four events.
+    for (let index = 0; index < 60; index++) {
+      const words = ['harbour', 'news'];
+      if (index % 7 === 0) words.push('strike');
+      if (index % 5 === 0) words.push('dockers walk');
+      if (index % 4 === 0) words.push('walk away dockers');
+      await dataSource.query(
+        `INSERT INTO articles (id, status, event_id, source, title, text, received_at,
+                               processed_at, sort_at)
+         VALUES ($1, 'stored', $2, $3, 'title', $4, now(), now(), $5)`,
+        [
+          randomUUID(),
+          eventIds[index % 4],
+          `source-${index % 3}`,
+          words.join(' '),
+          // Pairs share a timestamp so the id decides their order.
+          new Date(base + Math.floor(index / 2) * 3_600_000),
+        ],
+      );
+    }
+    await dataSource.destroy();
+    pools = new ReadPools({
+      databaseUrl,
+      statementTimeoutMs: 10_000,
+      readPoolSize: 1,
+      searchPoolSize: 1,
+    });
+  });
+
+  afterAll(async () => {
+    await pools?.onModuleDestroy();
+    await dropDatabase(databaseUrl);
+  });
+
+  const bothWays = <T>(
+    repository: {
+      searchByIndex(s: never, q: string, f: FeedFilters, rows: number): Promise<T[]>;
+      searchByFeed(s: never, q: string, f: FeedFilters, rows: number): Promise<T[]>;
+    },
+    q: string,
+    filters: FeedFilters,
+    rows: number,
+  ) =>
+    pools.withSession('searches', undefined, async (session) => {
+      const byIndex = await articles.inSearchTransaction(session, () =>
+        repository.searchByIndex(session as never, q, filters, rows),
+      );
+      const byFeed = await articles.inSearchTransaction(session, () =>
+        repository.searchByFeed(session as never, q, filters, rows),
+      );
+      return { byIndex, byFeed };
+    });
+
+  const cases: Array<[string, string, (all: Array<{ sortAt: Date; id: string }>) => FeedFilters]> =
+    [
+      ['a common word', 'harbour', () => ({ after: null })],
+      ['a rarer word', 'strike', () => ({ after: null })],
+      ['a phrase', '"dockers walk"', () => ({ after: null })],
+      ['a word and a source', 'harbour', () => ({ source: 'source-1', after: null })],
+      [
+        'a word and dates',
+        'harbour',
+        () => ({
+          since: new Date(base + 5 * 3_600_000),
+          until: new Date(base + 20 * 3_600_000),
+          after: null,
+        }),
+      ],
+      ['a word from a cursor', 'harbour', (all) => ({ after: all[Math.floor(all.length / 3)] })],
+    ];
+
+  it.each(cases)('articles: %s', async (_name, q, filtersOf) => {
+    const first = await bothWays(articles, q, { after: null }, 100);
+    const filters = filtersOf(first.byFeed);
+    const { byIndex, byFeed } = await bothWays(articles, q, filters, 5);
+
+    expect(byFeed.length).toBeGreaterThan(0);
+    expect(byIndex.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
+  });
+
+  it.each(cases)('events: %s', async (_name, q, filtersOf) => {
+    const first = await bothWays(events, q, { after: null }, 100);
+    const filters = filtersOf(first.byFeed);
+    const { byIndex, byFeed } = await bothWays(events, q, filters, 2);
+
+    expect(byIndex.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
+  });
+
+  it('counts matches up to the cap through the index', async () => {
+    const counts = await pools.withSession('searches', undefined, (session) =>
+      articles.inSearchTransaction(session, async () => [
+        await articles.countMatchesUpTo(session, 'harbour', 1_000),
+        await articles.countMatchesUpTo(session, 'harbour', 10),
+        await articles.countMatchesUpTo(session, '"dockers walk"', 1_000),
+        await articles.countMatchesUpTo(session, 'nowhere', 1_000),
+      ]),
+    );
+    expect(counts).toEqual([60, 10, 12, 0]);
+  });
+});
