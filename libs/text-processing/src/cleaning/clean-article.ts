@@ -1,12 +1,14 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
-import { parseDateText } from './dates';
+import { dateNearHeadline, parseDateText } from './dates';
 import { analyzeLines, extractFromDump } from './dump-extract';
 import type { LineFeatures } from './dump-extract';
 import type * as HtmlExtractModule from './html-extract';
+import type { HtmlMetadata } from './html-metadata';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
+import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
 import { detectLanguage } from './language';
 import { templateLineKey } from './template';
-import { decodeTitleEntities, headlineLike, splitOutletFromTitle, squashed } from './title';
+import { chooseHtmlTitle, headlineLike, squashed } from './title';
 import { garbageRatio, joinParagraphs, normalizeLine, normalizedLines } from './text-normalize';
 import { dateFromUrl } from './url-date';
 import { normalizeUrl, siteDomain } from './urls';
@@ -117,7 +119,12 @@ function languageSample(lines: readonly string[]): string {
   return (long.length > 0 ? long : lines).join('\n');
 }
 
-function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Extracted | string {
+function fromText(
+  raw: RawArticle,
+  text: string,
+  template: SourceTemplate | undefined,
+  fieldParams: Readonly<FieldParams>,
+): Extracted | string {
   if (text.length > CLEANING_LIMITS.maxTextChars) {
     return `text larger than ${CLEANING_LIMITS.maxTextChars} characters`;
   }
@@ -160,7 +167,12 @@ function fromText(raw: RawArticle, text: string, template?: SourceTemplate): Ext
   };
 }
 
-function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Extracted | string {
+function fromHtml(
+  raw: RawArticle,
+  html: string,
+  template: SourceTemplate | undefined,
+  fieldParams: Readonly<FieldParams>,
+): Extracted | string {
   if (html.length > CLEANING_LIMITS.maxHtmlChars) {
     return `HTML larger than ${CLEANING_LIMITS.maxHtmlChars} characters`;
   }
@@ -174,7 +186,12 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
   ) {
     return `HTML nested deeper than ${CLEANING_LIMITS.maxNestingDepth} levels`;
   }
-  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
+  const extraction = htmlExtract().extractFromHtml(
+    prepared.html,
+    prepared.jsonLd,
+    raw.receivedAt,
+    fieldParams,
+  );
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();
   let paragraphs = extraction.paragraphs;
@@ -200,8 +217,16 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
     author ??= dump.author;
     publishedAt ??= dump.publishedAt;
   }
+  const title = htmlTitle(metadata, raw.url, pageLines, fieldParams);
+  const shownDate = (): string | null =>
+    title === null
+      ? null
+      : dateNearHeadline(pageLines, headlineIndex(pageLines, title), raw.receivedAt);
+  publishedAt = fieldParams.visibleDateFirst
+    ? (shownDate() ?? publishedAt)
+    : (publishedAt ?? shownDate());
   return {
-    title: htmlTitle(metadata.title, metadata.siteName, raw.url, pageLines),
+    title,
     author,
     publishedAt,
     siteName: metadata.siteName,
@@ -212,17 +237,25 @@ function fromHtml(raw: RawArticle, html: string, template?: SourceTemplate): Ext
   };
 }
 
-/** The page's title without an "- Outlet" part that names the site, and unescaped. */
+/** Where the headline stands among the page's lines (-1 when it is not printed on its own). */
+function headlineIndex(lines: readonly string[], title: string): number {
+  const key = squashed(title);
+  return key.length === 0 ? -1 : lines.findIndex((line) => squashed(line) === key);
+}
+
+/** The page's headline: `<h1>` or metadata, without an "- Outlet" part that names the site. */
 function htmlTitle(
-  title: string | null,
-  siteName: string | null,
+  metadata: HtmlMetadata,
   url: string | null,
   pageLines: readonly string[],
+  params: Readonly<FieldParams>,
 ): string | null {
-  if (title === null) return null;
-  const decoded = decodeTitleEntities(title);
   const mastheads = (): ReadonlySet<string> => new Set(pageLines.map(squashed));
-  return splitOutletFromTitle(decoded, { siteName, url, pageLines: mastheads }).headline || decoded;
+  return chooseHtmlTitle(
+    metadata.titleCandidates,
+    { siteName: metadata.siteName, url, pageLines: mastheads },
+    params,
+  );
 }
 
 function clientLanguage(value: string | null): string | null {
@@ -241,7 +274,11 @@ function nonEmpty(value: string | null): string | null {
  * Turns a scraped page (HTML or a plain-text dump) or an already clean article into its body text
  * and fields. Synchronous and pure; the optional template carries the source's known boilerplate.
  */
-export function cleanArticle(raw: RawArticle, template?: SourceTemplate): CleaningOutcome {
+export function cleanArticle(
+  raw: RawArticle,
+  template?: SourceTemplate,
+  fieldParams: Readonly<FieldParams> = DEFAULT_FIELD_PARAMS,
+): CleaningOutcome {
   const html = raw.html !== null && raw.html.trim().length > 0 ? raw.html : null;
   const text = raw.text !== null && raw.text.trim().length > 0 ? raw.text : null;
   const body = html ?? text;
@@ -251,7 +288,10 @@ export function cleanArticle(raw: RawArticle, template?: SourceTemplate): Cleani
     return rejected('binary or undecodable body (control characters or invalid UTF-8)');
   }
 
-  const extracted = html !== null ? fromHtml(raw, html, template) : fromText(raw, body, template);
+  const extracted =
+    html !== null
+      ? fromHtml(raw, html, template, fieldParams)
+      : fromText(raw, body, template, fieldParams);
   if (typeof extracted === 'string') return rejected(extracted);
 
   const title = nonEmpty(raw.title) ?? extracted.title;

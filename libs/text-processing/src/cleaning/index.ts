@@ -1,5 +1,7 @@
 export * from './cleaning.types';
 export { cleanArticle, CLEANING_LIMITS } from './clean-article';
+export { DEFAULT_FIELD_PARAMS } from './field-params';
+export type { FieldParams } from './field-params';
 export {
   templateLineKey,
   normalizeTemplateLine,
