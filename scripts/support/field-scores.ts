@@ -1,7 +1,7 @@
 /**
  * Field scoring on the modern page set (../shared/eval/pages-modern-dev.jsonl.gz), as its README
- * says: title exact after folding whitespace, quotes and case; author right when one name contains
- * the other after folding; `publishedAt` right when its UTC date is within one day of the truth's.
+ * says: title exact after folding whitespace, quotes and case; author right when one contains the
+ * other after folding (also the list separators: "A, B and C" is "A, B, C"); `publishedAt` right when its UTC date is within one day of the truth's.
  * Each field is scored on the pages whose truth has it, per form (HTML, dump). Dumps are scored on
  * the pages whose dump holds the article (raw dump recall of the truth's shingles ≥ 0.90).
  *
@@ -82,10 +82,17 @@ export function titleMatches(predicted: string | null, truth: string): boolean {
   return predicted !== null && foldField(predicted) === foldField(truth);
 }
 
+/** A list of names folded too: "A, B and C", "A; B & C" and "A, B, C" are one list. */
+function foldAuthors(text: string): string {
+  return foldField(text)
+    .replace(/\s*(?:;|&|,?\s\band\b)\s*/g, ', ')
+    .replace(/\s*,\s*/g, ', ');
+}
+
 export function authorMatches(predicted: string | null, truth: string): boolean {
   if (predicted === null) return false;
-  const a = foldField(predicted);
-  const b = foldField(truth);
+  const a = foldAuthors(predicted);
+  const b = foldAuthors(truth);
   return a.length > 0 && b.length > 0 && (a.includes(b) || b.includes(a));
 }
 

@@ -1,4 +1,5 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
+import { authorNearHeadline, withoutOutletNames } from './author';
 import { dateNearHeadline, parseDateText } from './dates';
 import { analyzeLines, extractFromDump } from './dump-extract';
 import type { LineFeatures } from './dump-extract';
@@ -152,7 +153,7 @@ function fromText(
   }
   const dump = extractFromDump(
     lines,
-    { receivedAt: raw.receivedAt, language, knownTitle, template, url: raw.url },
+    { receivedAt: raw.receivedAt, language, knownTitle, template, url: raw.url, fieldParams },
     features,
   );
   return {
@@ -222,6 +223,9 @@ function fromHtml(
     title === null
       ? null
       : dateNearHeadline(pageLines, headlineIndex(pageLines, title), raw.receivedAt);
+  const headlineAt = title === null ? -1 : headlineIndex(pageLines, title);
+  author ??= authorNearHeadline(pageLines, headlineAt);
+  author = withoutOutletNames(author, outletKeys(metadata.siteName, raw.url));
   publishedAt = fieldParams.visibleDateFirst
     ? (shownDate() ?? publishedAt)
     : (publishedAt ?? shownDate());
@@ -235,6 +239,14 @@ function fromHtml(
     templateKeys: keysOf(pageLines),
     canonicalCandidates: [metadata.canonicalUrl, metadata.ogUrl],
   };
+}
+
+/** The outlet's names (og:site_name, the domain's labels), squashed. */
+function outletKeys(siteName: string | null, url: string | null): string[] {
+  const keys = siteName !== null ? [squashed(siteName)] : [];
+  const domain = siteDomain(url);
+  if (domain !== null) keys.push(squashed(domain.split('.').slice(0, -1).join('')));
+  return keys.filter((key) => key.length > 0);
 }
 
 /** Where the headline stands among the page's lines (-1 when it is not printed on its own). */

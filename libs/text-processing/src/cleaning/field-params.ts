@@ -10,13 +10,28 @@ export interface FieldParams {
   modifiedDateFallback: boolean;
   /** The date printed by the headline wins over the metadata's (else it only fills a gap). */
   visibleDateFirst: boolean;
-  /** Longest opening line of a dump still read as its headline. */
+  /** Longest line of a dump still read as its headline. */
   dumpHeadlineMaxWords: number;
+  /** Weight of a dump line's agreement with the URL's slug in the headline score. */
+  dumpSlugWeight: number;
+  /** Weight of a date or byline line right under a dump line in the headline score. */
+  dumpMetaWeight: number;
+  /** Weight of a dump line printed twice (the document title over the page's h1). */
+  dumpRepeatWeight: number;
+  /** Weight of a dump line that repeats the dump's first line (the document title). */
+  dumpFirstLineWeight: number;
+  /** Score from which a dump line beats the dump's first line as its headline. */
+  dumpTitleMinScore: number;
 }
 
 export const DEFAULT_FIELD_PARAMS: Readonly<FieldParams> = {
   h1Agreement: 0.6,
   modifiedDateFallback: true,
   visibleDateFirst: true,
-  dumpHeadlineMaxWords: 30,
+  dumpHeadlineMaxWords: 40,
+  dumpSlugWeight: 4,
+  dumpMetaWeight: 2,
+  dumpTitleMinScore: 3,
+  dumpRepeatWeight: 1,
+  dumpFirstLineWeight: 2,
 };

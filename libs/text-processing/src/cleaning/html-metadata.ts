@@ -83,7 +83,6 @@ const AUTHOR_META = [
   'byl',
   'dc.creator',
   'dcterms.creator',
-  'citation_author',
 ];
 /** Elements that hold a byline on article pages (schema.org microdata, rel=author, class names). */
 const BYLINE_SELECTOR = [
@@ -96,7 +95,11 @@ const BYLINE_SELECTOR = [
   '[class*="post-author"]',
   '[class*="entry-author"]',
   '[class*="article-author"]',
+  'a[href*="/author/"]',
+  'a[href*="/authors/"]',
 ].join(',');
+/** "Roy, Aniruddha": citation metadata writes the family name first. */
+const FAMILY_NAME_FIRST = /^([\p{L}'’ -]{2,40}),\s*([\p{L}'’. -]{2,40})$/u;
 const PUBLISHED_ELEMENT =
   '[itemprop="datePublished"],time[pubdate],time[class*="publish"],[class*="published"] time[datetime]';
 
@@ -312,9 +315,11 @@ export function readMetadata(
   }
 
   // Structured fields first; each must name a person (not the outlet, a desk or a handle).
+  const citation = metaContent(meta, ['citation_author']);
   const authorCandidates: Array<() => string | null> = [
     () => (article !== null ? jsonLdAuthorNames(resolved(article['author'], jsonLd)) : null),
     () => metaContent(meta, AUTHOR_META),
+    () => (citation !== null ? citation.replace(FAMILY_NAME_FIRST, '$2 $1') : null),
     () => (page !== null ? jsonLdAuthorNames(resolved(page['author'], jsonLd)) : null),
   ];
   let author: string | null = null;

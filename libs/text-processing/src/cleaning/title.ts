@@ -240,3 +240,36 @@ export function chooseHtmlTitle(
   });
   return fuller ?? first;
 }
+
+const SLUG_SEPARATOR = /[-_+]+|%20/;
+const SLUG_EXTENSION = /\.(?:s?html?|php|aspx?|jsp)$/i;
+const MIN_SLUG_WORDS = 3;
+
+/**
+ * The words of the page's slug: the last path segment of the URL that reads as words
+ * ("/2025/09/04/top-nutrition-trends-for-fall/" → top, nutrition, trends, for, fall), or none.
+ */
+export function slugWords(url: string | null | undefined): string[] {
+  if (!url) return [];
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return [];
+  }
+  const segments = path.split('/').filter((segment) => segment.length > 0);
+  for (let index = segments.length - 1; index >= 0; index -= 1) {
+    const words = segments[index]
+      .replace(SLUG_EXTENSION, '')
+      .split(SLUG_SEPARATOR)
+      .map((word) => word.toLowerCase())
+      .filter((word) => /^\p{L}+$/u.test(word) || /^\d{1,4}$/.test(word));
+    if (words.length >= MIN_SLUG_WORDS) return words.slice(0, 40);
+  }
+  return [];
+}
+
+/** How much a line agrees with the slug (Dice overlap of word stems); 0 without a slug. */
+export function slugAgreement(line: string, slug: readonly string[]): number {
+  return slug.length === 0 ? 0 : titleAgreement(line, slug.join(' '));
+}
