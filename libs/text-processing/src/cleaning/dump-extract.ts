@@ -601,13 +601,14 @@ export function extractFromDump(
     url: options.url ?? null,
     pageLines: () => new Set(features.slice(1).map((line) => squashed(line.text))),
   });
-  // A dump opens with the document's title: without an outlet part to cut, it is kept whole.
+  // A dump opens with the document's title: without an outlet part to cut, it is kept whole. A
+  // furniture line ("Skip to content") opens a page's visible text instead, unless the URL names it.
   const opening = features[0];
   const headTitle =
     head.outlet !== null
       ? head.headline
       : opening !== undefined &&
-          !opening.furniture &&
+          (!opening.furniture || slugAgreement(opening.text, slugWords(options.url)) >= 0.5) &&
           headlineLike(opening.text, opening.words, options.receivedAt)
         ? opening.text
         : null;
