@@ -163,21 +163,34 @@ function share(items: ReadonlyArray<Verdicts>, field: Field): { right: number; o
   return { right, of };
 }
 
-/** The candidate parameter sets cross-validation chooses from (the defaults first). */
-export function parameterGrid(): FieldParams[] {
-  const grid: FieldParams[] = [DEFAULT_FIELD_PARAMS];
-  for (const h1Agreement of [0.4, 0.6, 0.8]) {
-    for (const dumpHeadlineMaxWords of [20, 30]) {
-      const params = { ...DEFAULT_FIELD_PARAMS, h1Agreement, dumpHeadlineMaxWords };
-      if (
-        params.h1Agreement !== DEFAULT_FIELD_PARAMS.h1Agreement ||
-        params.dumpHeadlineMaxWords !== DEFAULT_FIELD_PARAMS.dumpHeadlineMaxWords
-      ) {
-        grid.push(params);
-      }
-    }
+/** Every combination of the given values, each over the defaults. */
+function combinations(
+  values: Partial<Record<keyof FieldParams, readonly unknown[]>>,
+): FieldParams[] {
+  let grid: FieldParams[] = [{ ...DEFAULT_FIELD_PARAMS }];
+  for (const [key, options] of Object.entries(values)) {
+    grid = grid.flatMap((params) => (options ?? []).map((value) => ({ ...params, [key]: value })));
   }
   return grid;
+}
+
+/**
+ * The parameter sets cross-validation chooses from, per form (the HTML rules' parameters for
+ * HTML, the dump rules' for dumps).
+ */
+export function parameterGrid(form: Form): FieldParams[] {
+  return form === 'html'
+    ? combinations({
+        h1Agreement: [0.4, 0.5, 0.6, 0.7],
+        modifiedDateFallback: [true, false],
+        visibleDateFirst: [true, false],
+      })
+    : combinations({
+        dumpSlugWeight: [4, 6, 8],
+        dumpMetaWeight: [1, 2],
+        dumpRepeatWeight: [0, 1, 3],
+        dumpFirstLineWeight: [0, 2, 4],
+      });
 }
 
 export interface FieldScore {
@@ -188,37 +201,64 @@ export interface FieldScore {
   heldOut: number;
 }
 
+/** The option with the best sum of the three fields' rates over the rows `use` keeps. */
+function bestOption(table: readonly Verdicts[][], use: (index: number) => boolean): number {
+  let best = 0;
+  let bestScore = -1;
+  table.forEach((rows, option) => {
+    const training = rows.filter((_, index) => use(index));
+    const total = FIELDS.reduce((sum, field) => {
+      const { right, of } = share(training, field);
+      return sum + (of > 0 ? right / of : 0);
+    }, 0);
+    if (total > bestScore + 1e-9) {
+      bestScore = total;
+      best = option;
+    }
+  });
+  return best;
+}
+
+/** The parameters that differ from the defaults, as "name=value" ("defaults" when none). */
+function describe(params: FieldParams): string {
+  const changed = (Object.keys(params) as Array<keyof FieldParams>)
+    .filter((key) => params[key] !== DEFAULT_FIELD_PARAMS[key])
+    .map((key) => `${key}=${String(params[key])}`);
+  return changed.length > 0 ? changed.join(',') : 'defaults';
+}
+
+export interface FormScores {
+  scores: FieldScore[];
+  /** Per fold, the parameters chosen on the other folds. */
+  foldChoices: string[];
+  /** The parameters the whole set chooses (what the defaults should be). */
+  wholeChoice: string;
+}
+
 /**
- * Whole-set score of the default parameters and the k-fold held-out score (the fold's parameters
- * chosen by the other folds' sum over all three fields), per field.
+ * Whole-set score of the default parameters and the k-fold held-out score (each fold scored with
+ * the parameters the other folds chose by their sum over the three fields), per field.
  */
-export function scoreFields(pages: readonly ModernPage[], form: Form): FieldScore[] {
+export function scoreFields(pages: readonly ModernPage[], form: Form): FormScores {
   const scored = form === 'dump' ? pages.filter(dumpHoldsArticle) : [...pages];
-  const grid = process.argv.includes('--no-cv') ? [DEFAULT_FIELD_PARAMS] : parameterGrid();
+  const grid = [
+    DEFAULT_FIELD_PARAMS,
+    ...(process.argv.includes('--no-cv') ? [] : parameterGrid(form)),
+  ];
   const table: Verdicts[][] = grid.map((params) =>
     scored.map((page) => verdicts(page, extract(page, form, params))),
   );
   const fold = (index: number): number => index % FOLDS;
   const heldOut: Verdicts[] = [];
+  const foldChoices: string[] = [];
   for (let k = 0; k < FOLDS; k += 1) {
-    let best = 0;
-    let bestScore = -1;
-    table.forEach((rows, option) => {
-      const training = rows.filter((_, index) => fold(index) !== k);
-      const total = FIELDS.reduce((sum, field) => {
-        const { right, of } = share(training, field);
-        return sum + (of > 0 ? right / of : 0);
-      }, 0);
-      if (total > bestScore + 1e-9) {
-        bestScore = total;
-        best = option;
-      }
-    });
+    const best = bestOption(table, (index) => fold(index) !== k);
+    foldChoices.push(describe(grid[best]));
     table[best].forEach((row, index) => {
       if (fold(index) === k) heldOut.push(row);
     });
   }
-  return FIELDS.map((field) => {
+  const scores = FIELDS.map((field) => {
     const whole = share(table[0], field);
     const held = share(heldOut, field);
     return {
@@ -229,6 +269,7 @@ export function scoreFields(pages: readonly ModernPage[], form: Form): FieldScor
       heldOut: held.right / Math.max(1, held.of),
     };
   });
+  return { scores, foldChoices, wholeChoice: describe(grid[bestOption(table, () => true)]) };
 }
 
 export function formatFieldScores(scores: readonly FieldScore[]): string {
@@ -248,7 +289,11 @@ export function printFieldScores(): void {
     return;
   }
   for (const form of ['html', 'dump'] as const) {
-    console.log(formatFieldScores(scoreFields(pages, form)));
+    const { scores, foldChoices, wholeChoice } = scoreFields(pages, form);
+    console.log(formatFieldScores(scores));
+    console.log(
+      `fields ${form} parameters: whole set ${wholeChoice}; folds ${foldChoices.join(' | ')}`,
+    );
   }
 }
 

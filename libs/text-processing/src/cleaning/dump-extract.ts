@@ -507,6 +507,10 @@ function announcedListEnd(lines: readonly ClassifiedLine[], run: Run): number {
 /** Lines looked at for a title when no body was found to stand under it. */
 const TITLE_SEARCH_LINES = 40;
 
+/** A sentence's end, also inside quotes or brackets: no headline ends so. */
+const CLOSED_LINE = /[.:;]["”’')\]]*$/u;
+/** Longest line in the body's first lines that still reads as its headline when it reads as prose. */
+const MAX_PROSE_HEADLINE_WORDS = 25;
 /** Lines of the body's start still looked at for the headline. */
 const TITLE_INTO_BODY = 2;
 /** A date line or a "By ..." line within this many lines under a headline. */
@@ -552,8 +556,8 @@ function pickTitle(
   head.forEach((line, index) => {
     if (line.words < 3 || line.words > params.dumpHeadlineMaxWords || line.text.length > 300)
       return;
-    if (line.furniture || line.glued || line.truncated || line.text.endsWith('.')) return;
-    if (index >= bodyStart && /[:;]$/.test(line.text)) return;
+    if (line.furniture || line.glued || line.truncated || CLOSED_LINE.test(line.text)) return;
+    if (index >= bodyStart && (line.prose ? line.words > MAX_PROSE_HEADLINE_WORDS : false)) return;
     if (BYLINE.test(line.text)) return;
     let score = 0;
     if ((counts.get(line.comparable) ?? 0) >= 2) score += params.dumpRepeatWeight;

@@ -25,13 +25,13 @@ export interface FieldParams {
 }
 
 export const DEFAULT_FIELD_PARAMS: Readonly<FieldParams> = {
-  h1Agreement: 0.6,
+  h1Agreement: 0.4,
   modifiedDateFallback: true,
   visibleDateFirst: true,
   dumpHeadlineMaxWords: 40,
-  dumpSlugWeight: 4,
-  dumpMetaWeight: 2,
+  dumpSlugWeight: 6,
+  dumpMetaWeight: 1,
   dumpTitleMinScore: 3,
-  dumpRepeatWeight: 1,
-  dumpFirstLineWeight: 2,
+  dumpRepeatWeight: 0,
+  dumpFirstLineWeight: 0,
 };
