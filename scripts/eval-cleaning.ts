@@ -4,7 +4,8 @@
  * Then a speed section at the issue's target sizes: a 5 KB dump and a ~200 KB HTML page (median
  * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms). The `dates` lines count the pages dated only by
  * the day in their URL (`dateFromUrl`, the last fallback) and check that day against the page's own
- * date where the page has one (its date cleaned without the URL).
+ * date where the page has one (its date cleaned without the URL). The `fields` lines score title,
+ * author and date on the modern pages (scripts/support/field-scores.ts).
  * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts
  *          [--worst N] [--speed-only]
  */
@@ -14,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { cleanArticle, dateFromUrl } from '../libs/text-processing/src/cleaning';
 import type { RawArticle } from '../libs/text-processing/src/cleaning';
 import { type EvalPage, pageAsPosted, pageTitleCase, titleSummary } from './eval-titles';
+import { printFieldScores } from './support/field-scores';
 
 interface PageScore {
   key: string;
@@ -232,6 +234,8 @@ function main(): void {
   }
   for (const form of ['html', 'dump'] as const) console.log(dateSummary(pages, form, scores[form]));
   speedSection(pages);
+  // Title, author and date on the modern pages, with the held-out score of their parameters.
+  printFieldScores();
 }
 
 main();
