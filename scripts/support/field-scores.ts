@@ -186,7 +186,7 @@ export function parameterGrid(form: Form): FieldParams[] {
         visibleDateFirst: [true, false],
       })
     : combinations({
-        dumpSlugWeight: [4, 6, 8],
+        dumpSlugWeight: [4, 8, 12],
         dumpMetaWeight: [1, 2],
         dumpRepeatWeight: [0, 1, 3],
         dumpFirstLineWeight: [0, 2, 4],
