@@ -22,7 +22,7 @@ COPY --from=production-dependencies --chown=node:node /app/node_modules ./node_m
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 USER node
-# Every service drains in-flight work on SIGTERM and exits 0 (SPEC.md); node runs as PID 1 via the
+# Every service drains in-flight work on SIGTERM and exits 0 (docs/contract.md); node runs as PID 1 via the
 # exec-form CMD below, so the signal reaches it directly.
 STOPSIGNAL SIGTERM
 

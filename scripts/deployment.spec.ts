@@ -498,6 +498,51 @@ function dockerignoreProblems({ dockerignore }: DeploymentFiles): string[] {
     .map((entry) => `.dockerignore: does not leave out ${entry}`);
 }
 
+/**
+ * `npm run infra` gives `npm start` on the host what its defaults point at: the broker and the
+ * database, healthy, on the ports and database name of the default AMQP_URL / DATABASE_URL.
+ */
+function infraProblems({ compose, packageScripts }: DeploymentFiles): string[] {
+  const problems: string[] = [];
+  const command = (packageScripts.infra ?? '').trim().split(/\s+/);
+  const upAt = command.join(' ').startsWith('docker compose up') ? 3 : -1;
+  if (upAt < 0) problems.push('package.json infra: does not run docker compose up');
+  else {
+    const flags = command.slice(upAt).filter((word) => word.startsWith('-'));
+    const services = command.slice(upAt).filter((word) => !word.startsWith('-'));
+    if (!flags.includes('-d') || !flags.includes('--wait')) {
+      problems.push('package.json infra: does not run detached and --wait for health checks');
+    }
+    if ([...services].sort().join(' ') !== 'postgres rabbitmq') {
+      problems.push(
+        `package.json infra: starts "${services.join(' ')}", not rabbitmq and postgres`,
+      );
+    }
+  }
+  const defaults = loadConfig(storeEnvSchema, {});
+  const needs: Array<[string, URL]> = [
+    ['rabbitmq', new URL(defaults.AMQP_URL)],
+    ['postgres', new URL(defaults.DATABASE_URL)],
+  ];
+  for (const [name, url] of needs) {
+    const service = compose.services[name];
+    if (!service?.healthcheck?.test) problems.push(`${name}: no healthcheck for --wait`);
+    const port = url.port || (name === 'rabbitmq' ? '5672' : '5432');
+    const published = (service?.ports ?? []).map(String);
+    const onHost = published.some((mapping) => {
+      const parts = mapping.split(':');
+      return parts.at(-1) === port && parts.at(-2) === port;
+    });
+    if (!onHost) problems.push(`${name}: does not publish ${port}, which the default URL uses`);
+  }
+  const database = environmentOf(compose.services.postgres ?? {}).POSTGRES_DB;
+  const defaultDatabase = needs[1][1].pathname.replace(/^\//, '');
+  if (database !== defaultDatabase) {
+    problems.push(`postgres: POSTGRES_DB is ${database}, not the default ${defaultDatabase}`);
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------- the tests
 
 describe('deployment files agree with the code', () => {
@@ -533,6 +578,10 @@ describe('deployment files agree with the code', () => {
 
   it('.dockerignore leaves local build state out of the context', () => {
     expect(dockerignoreProblems(files)).toEqual([]);
+  });
+
+  it('npm run infra starts a healthy broker and database where the default URLs point', () => {
+    expect(infraProblems(files)).toEqual([]);
   });
 
   it('the health controller serves GET /health/ready and every app mounts it without a prefix', () => {
@@ -742,6 +791,24 @@ describe('each deployment check notices a broken file', () => {
             ),
           )),
         /store: ENV SERVICE is not read/,
+      ],
+      [
+        'an infra script that starts everything',
+        infraProblems,
+        (f) => (f.packageScripts.infra = 'docker compose up -d --wait'),
+        /package.json infra: starts "", not rabbitmq and postgres/,
+      ],
+      [
+        'an infra script that does not wait',
+        infraProblems,
+        (f) => (f.packageScripts.infra = 'docker compose up -d rabbitmq postgres'),
+        /--wait/,
+      ],
+      [
+        'an unpublished database port',
+        infraProblems,
+        (f) => delete service(f, 'postgres').ports,
+        /postgres: does not publish 5432/,
       ],
       [
         'node_modules in the build context',

@@ -1,20 +1,34 @@
 /**
- * Scores the cleaning library on the development half of the page-extraction set
- * (../shared/eval/pages-dev.jsonl.gz): 4-word shingle precision / recall / F1 per input form.
+ * Scores the cleaning library on the development halves of both page-extraction sets
+ * (../shared/eval/pages-dev.jsonl.gz, pages-modern-dev.jsonl.gz): 4-word shingle precision /
+ * recall / F1 per set and input form, by site-grouped 5-fold cross-validation. Per set × form:
+ * the rules alone (nothing learned: whole set = held out; on HTML, Readability with its filters:
+ * the product), the line model trained on every page on the whole set (dumps: the committed one,
+ * the product), and held out: each fold's pages cleaned with a line model trained on the other
+ * folds only (both sets' pages; its smoothing chosen on those training pages). Modern dumps are
+ * scored only where the raw dump holds ≥ 90% of the truth's shingles; HTML on all pages.
  * Then a speed section at the issue's target sizes: a 5 KB dump and a ~200 KB HTML page (median
  * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms). The `dates` lines count the pages dated only by
  * the day in their URL (`dateFromUrl`, the last fallback) and check that day against the page's own
  * date where the page has one (its date cleaned without the URL). The `fields` lines score title,
  * author and date on the modern pages (scripts/support/field-scores.ts).
  * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts
- *          [--worst N] [--speed-only]
+ *          [--worst N] [--speed-only] [--form html|dump]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { cleanArticle, dateFromUrl } from '../libs/text-processing/src/cleaning';
-import type { RawArticle } from '../libs/text-processing/src/cleaning';
+import type { CleaningOptions, LineModel, RawArticle } from '../libs/text-processing/src/cleaning';
 import { type EvalPage, pageAsPosted, pageTitleCase, titleSummary } from './eval-titles';
+import {
+  EVAL_DIRECTORY,
+  FOLDS,
+  type FoldedPage,
+  PAGE_SETS,
+  type PageForm,
+  averagedF1,
+  loadSet,
+  precisionRecall,
+} from './support/cleaning-data';
+import { trainLineModel, trainingPages } from './support/line-training';
 import { printFieldScores } from './support/field-scores';
 
 interface PageScore {
@@ -27,9 +41,6 @@ interface PageScore {
   publishedAt: string | null;
 }
 
-const DATA_FILE = join(__dirname, '..', '..', 'shared', 'eval', 'pages-dev.jsonl.gz');
-const TOKEN = /[\p{L}\p{N}\p{M}_]+/gu;
-const SHINGLE_SIZE = 4;
 const TIMING_RUNS = 3;
 const SPEED_DUMP_CHARS = 5_000;
 const SPEED_HTML_MIN_CHARS = 150_000;
@@ -38,38 +49,6 @@ const SPEED_DUMP_RUNS = 20;
 const SPEED_HTML_RUNS = 5;
 const TARGET_DUMP_MS = 1;
 const TARGET_HTML_MS = 15;
-
-function shingles(text: string): Map<string, number> {
-  const tokens = text.match(TOKEN) ?? [];
-  const counts = new Map<string, number>();
-  for (let index = 0; index + SHINGLE_SIZE <= tokens.length; index += 1) {
-    const shingle = tokens.slice(index, index + SHINGLE_SIZE).join(' ');
-    counts.set(shingle, (counts.get(shingle) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/** The benchmark's definition: multiset overlap; empty-vs-empty is perfect, no overlap is zero. */
-function precisionRecall(truth: string, predicted: string): { precision: number; recall: number } {
-  const truthShingles = shingles(truth);
-  const predictedShingles = shingles(predicted);
-  let truePositives = 0;
-  let predictedTotal = 0;
-  let truthTotal = 0;
-  for (const count of truthShingles.values()) truthTotal += count;
-  for (const [shingle, count] of predictedShingles) {
-    predictedTotal += count;
-    truePositives += Math.min(count, truthShingles.get(shingle) ?? 0);
-  }
-  const falsePositives = predictedTotal - truePositives;
-  const falseNegatives = truthTotal - truePositives;
-  if (falsePositives === 0 && falseNegatives === 0) return { precision: 1, recall: 1 };
-  if (truePositives === 0) return { precision: 0, recall: 0 };
-  return {
-    precision: truePositives / (truePositives + falsePositives),
-    recall: truePositives / (truePositives + falseNegatives),
-  };
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -118,15 +97,21 @@ function speedSection(pages: readonly EvalPage[]): void {
   );
 }
 
-function scoreForm(pages: readonly EvalPage[], form: 'html' | 'dump'): PageScore[] {
-  return pages.map((page) => {
+function scoreForm(
+  pages: readonly EvalPage[],
+  form: PageForm,
+  optionsOf: (index: number) => CleaningOptions = () => ({}),
+  timingRuns = TIMING_RUNS,
+): PageScore[] {
+  return pages.map((page, index) => {
     const article = pageAsPosted(page, form);
+    const options = optionsOf(index);
     // CPU time of the best of a few runs: the machine may be shared, wall time is noisy.
     let ms = Number.POSITIVE_INFINITY;
-    let outcome = cleanArticle(article);
-    for (let run = 0; run < TIMING_RUNS; run += 1) {
+    let outcome = cleanArticle(article, undefined, options);
+    for (let run = 0; run < timingRuns; run += 1) {
       const started = process.cpuUsage();
-      outcome = cleanArticle(article);
+      outcome = cleanArticle(article, undefined, options);
       const used = process.cpuUsage(started);
       ms = Math.min(ms, (used.user + used.system) / 1000);
     }
@@ -144,20 +129,32 @@ function scoreForm(pages: readonly EvalPage[], form: 'html' | 'dump'): PageScore
   });
 }
 
-function summarize(form: string, scores: readonly PageScore[], worst: number): void {
-  const precision = scores.reduce((total, score) => total + score.precision, 0) / scores.length;
-  const recall = scores.reduce((total, score) => total + score.recall, 0) / scores.length;
-  const f1 = (2 * precision * recall) / (precision + recall || 1);
-  const ms = median(scores.map((score) => score.ms));
+function figures(scores: readonly PageScore[]): string {
+  const { precision, recall, f1 } = averagedF1(scores);
+  return `P=${precision.toFixed(3)} R=${recall.toFixed(3)} F1=${f1.toFixed(3)}`;
+}
+
+interface FormScores {
+  /** What the product gives (dumps: the committed line model; HTML: Readability and its filters). */
+  product: readonly PageScore[];
+  rules: readonly PageScore[];
+  /** The learned model trained on every page: the committed one for dumps, one trained here for HTML. */
+  whole: readonly PageScore[];
+  heldOut: readonly PageScore[];
+}
+
+function summarize(name: string, scores: FormScores, worst: number): void {
+  const ms = median(scores.product.map((score) => score.ms));
+  const gap = averagedF1(scores.whole).f1 - averagedF1(scores.heldOut).f1;
   console.log(
-    `${form.padEnd(5)} pages=${scores.length} P=${precision.toFixed(3)} R=${recall.toFixed(3)} F1=${f1.toFixed(3)} median_ms=${ms.toFixed(2)}`,
+    `${name.padEnd(12)} pages=${scores.whole.length} rules ${figures(scores.rules)} | model whole ${figures(scores.whole)} | held-out ${figures(scores.heldOut)} | whole-held=${gap.toFixed(3)} median_ms=${ms.toFixed(2)}`,
   );
-  const ranked = [...scores].sort(
+  const ranked = [...scores.heldOut].sort(
     (a, b) => Math.min(a.precision, a.recall) - Math.min(b.precision, b.recall),
   );
   for (const score of ranked.slice(0, worst)) {
     console.log(
-      `  P=${score.precision.toFixed(2)} R=${score.recall.toFixed(2)} ${score.ms.toFixed(1)}ms ${score.key.slice(0, 8)} ${score.url}`,
+      `  held-out P=${score.precision.toFixed(2)} R=${score.recall.toFixed(2)} ${score.key.slice(0, 8)} ${score.url}`,
     );
   }
 }
@@ -204,36 +201,96 @@ function dateSummary(
   ].join('\n');
 }
 
+interface FormModels {
+  dump: LineModel | null;
+  html: LineModel | null;
+}
+
+/**
+ * Line models per form: `folds[f]` trained on every fold but f (both sets' pages), `whole` on all
+ * pages. The committed dump model is the product's; the HTML path has none by default, so its
+ * whole-set model is trained here.
+ */
+function trainModels(
+  pages: readonly FoldedPage[],
+  forms: readonly PageForm[],
+): { folds: FormModels[]; whole: FormModels } {
+  const folds: FormModels[] = Array.from({ length: FOLDS }, () => ({ dump: null, html: null }));
+  const whole: FormModels = { dump: null, html: null };
+  for (const form of forms) {
+    const training = trainingPages(pages, form);
+    for (let fold = 0; fold < FOLDS; fold += 1) {
+      const trainOn = training.filter((page) => page.page.fold !== fold);
+      const model = trainLineModel(trainOn, form);
+      folds[fold][form] = model;
+      console.log(
+        `fold ${fold} ${form}: trained on ${trainOn.length} pages, held out ${training.length - trainOn.length}; bias=${model.bias} switch_cost=${model.switchCost}`,
+      );
+    }
+    if (form === 'html') whole.html = trainLineModel(training, form);
+  }
+  return { folds, whole };
+}
+
 function main(): void {
-  if (!existsSync(DATA_FILE)) {
+  const sets = PAGE_SETS.map((set) => ({ set, pages: loadSet(set) }));
+  const dev = sets.find((entry) => entry.set.name === 'dev')?.pages ?? null;
+  if (sets.every((entry) => entry.pages === null)) {
     console.log(
-      `eval-cleaning: ${DATA_FILE} not found, skipping (the eval data lives outside the repo).`,
+      `eval-cleaning: no page sets in ${EVAL_DIRECTORY}, skipping (the eval data lives outside the repo).`,
     );
     return;
   }
   const worstFlag = process.argv.indexOf('--worst');
   const worst = worstFlag >= 0 ? Number(process.argv[worstFlag + 1] ?? 10) : 0;
-  const pages = gunzipSync(readFileSync(DATA_FILE))
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .map((line) => JSON.parse(line) as EvalPage);
+  const allPages = sets.flatMap((entry) => entry.pages ?? []);
   // One warm-up pass so module-level compilation does not count against the first pages.
-  for (const page of pages.slice(0, 5)) cleanArticle(pageAsPosted(page, 'html'));
+  for (const page of allPages.slice(0, 5)) cleanArticle(pageAsPosted(page, 'html'));
   if (process.argv.includes('--speed-only')) {
-    speedSection(pages);
+    speedSection(dev ?? allPages);
     return;
   }
-  const scores = { html: scoreForm(pages, 'html'), dump: scoreForm(pages, 'dump') };
-  summarize('html', scores.html, worst);
-  summarize('dump', scores.dump, worst);
+  const formFlag = process.argv.indexOf('--form');
+  const forms: PageForm[] =
+    formFlag >= 0 ? [process.argv[formFlag + 1] === 'html' ? 'html' : 'dump'] : ['html', 'dump'];
+  const models = trainModels(allPages, forms);
+  const productScores = new Map<string, PageScore[]>();
+  for (const { set, pages } of sets) {
+    if (pages === null) {
+      console.log(`${set.name}: ${set.file} not found, skipped`);
+      continue;
+    }
+    for (const form of forms) {
+      const scored = form === 'dump' ? pages.filter((page) => page.dumpScored) : pages;
+      const product = scoreForm(scored, form);
+      const rules =
+        form === 'dump' ? scoreForm(scored, form, () => ({ lineModel: null }), 0) : product;
+      const whole =
+        form === 'dump'
+          ? product
+          : scoreForm(scored, form, () => ({ htmlLineModel: models.whole.html }), 0);
+      const heldOut = scoreForm(
+        scored,
+        form,
+        (index) => ({
+          lineModel: models.folds[scored[index].fold].dump,
+          htmlLineModel: models.folds[scored[index].fold].html,
+        }),
+        0,
+      );
+      summarize(`${set.name} ${form}`, { product, rules, whole, heldOut }, worst);
+      if (set.name === 'dev') productScores.set(form, product);
+    }
+  }
+  if (dev === null || forms.length < 2) return;
+  const scores = { html: productScores.get('html') ?? [], dump: productScores.get('dump') ?? [] };
   // Titles against each page's own headline (`npm run eval:titles` adds ECB+ and lists the misses).
   for (const form of ['html', 'dump'] as const) {
-    const cases = pages.map((page, index) => pageTitleCase(page, scores[form][index].title));
+    const cases = dev.map((page, index) => pageTitleCase(page, scores[form][index].title));
     console.log(titleSummary(`title ${form}`, cases));
   }
-  for (const form of ['html', 'dump'] as const) console.log(dateSummary(pages, form, scores[form]));
-  speedSection(pages);
+  for (const form of ['html', 'dump'] as const) console.log(dateSummary(dev, form, scores[form]));
+  speedSection(dev);
   // Title, author and date on the modern pages, with the held-out score of their parameters.
   printFieldScores();
 }

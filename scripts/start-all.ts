@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { checkDependenciesOrExit } from './support/preflight';
 import { SERVICE_NODE_ARGS } from './support/service-node-args';
 
 /**
- * `npm start`: runs ingest, normalizer and store side by side from the build, restarts one that
- * dies, and on Ctrl-C / SIGTERM stops all three gracefully. Replicas: run `npm run start:<name>`
- * again with other ports (see README).
+ * `npm start`: checks that RabbitMQ and Postgres answer, then runs ingest, normalizer and store
+ * side by side from the build, restarts one that dies, and on Ctrl-C / SIGTERM stops all three
+ * gracefully. Replicas: run `npm run start:<name>` again with other ports (see README).
  */
 const services = ['ingest', 'normalizer', 'store'] as const;
 const running = new Map<string, ChildProcess>();
@@ -36,6 +37,9 @@ function stop(signal: NodeJS.Signals): void {
   for (const child of running.values()) child.kill(signal === 'SIGINT' ? 'SIGTERM' : signal);
 }
 
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-for (const service of services) start(service);
+// Checked again here for `node dist/scripts/start-all.js` run without `npm start`'s prestart.
+void checkDependenciesOrExit().then(() => {
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  for (const service of services) start(service);
+});

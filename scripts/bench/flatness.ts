@@ -13,7 +13,7 @@
  * EXPLAIN the decision's statements against it afterwards; drop it by hand when done.
  *
  * BENCH_FLAT_DATES picks how the stored events are dated (see `DateModel`): `steady` (default)
- * or `spread` (the model of the runs before 2026-12-05, kept to compare with them).
+ * or `spread` (every size over 700 days, kept to compare with figures measured that way).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -81,7 +81,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
  *   the size of the store.
  * - `spread`: every size spread over 700 days, dates independent of creation order, the probes
  *   dated by the generator: at 10k the stream is a hundred times sparser than at 1M, so the ratio
- *   also counts the denser window (the figures of `docs/performance.md` items 1–9).
+ *   also counts the denser window (docs/decisions/flatness-model.md).
  */
 type DateModel = 'steady' | 'spread';
 

@@ -134,7 +134,7 @@ function extract(page: ModernPage, form: Form, params: FieldParams): Extracted {
     receivedAt: RECEIVED_AT,
     ...(form === 'html' ? { html: page.html } : { text: page.dump }),
   });
-  const outcome = cleanArticle(raw, undefined, params);
+  const outcome = cleanArticle(raw, undefined, { fieldParams: params });
   if (outcome.kind !== 'article') return { title: null, author: null, publishedAt: null };
   const { title, author, publishedAt } = outcome.article;
   return { title, author, publishedAt };

@@ -2,7 +2,7 @@
  * Node flags per service, the same wherever a service is started (Dockerfile CMD,
  * `npm run start:<name>`, `npm start`, the bench). The normalizer's heap is capped so V8 collects
  * before its RSS grows: it holds at most a prefetch window of articles, and one DOM at a time,
- * yet grew to 200–260 MB uncapped (docs/performance.md); capped it stays near 155 MB.
+ * yet V8 let it pass 200 MB uncapped (docs/decisions/normalizer-memory.md).
  */
 export const SERVICE_NODE_ARGS: Record<'ingest' | 'normalizer' | 'store', readonly string[]> = {
   ingest: [],

@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * An isolated RabbitMQ vhost and Postgres database for one test file: the services keep the
- * exchange and queue names of SPEC.md, and runs never see each other's data.
+ * exchange and queue names of docs/contract.md, and runs never see each other's data.
  */
 export class TestInfrastructure {
   readonly suffix = randomBytes(4).toString('hex');

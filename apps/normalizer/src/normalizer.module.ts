@@ -66,12 +66,15 @@ export class NormalizerModule {
   }
 }
 
-/** Worker threads run the build output; from TypeScript sources (ts-node, Jest) cleaning stays inline. */
+/**
+ * Worker threads run the build output; from TypeScript sources (ts-node, Jest) cleaning stays
+ * inline, without the cleaning budget (nothing can stop the main thread from outside).
+ */
 function articlePreparer(config: NormalizerConfig): ArticlePreparer {
   const script = join(__dirname, 'processing', 'article-preparation.worker.js');
-  if (config.NORMALIZER_CLEANING_THREADS === 0 || !__filename.endsWith('.js'))
-    return new InlineArticlePreparer();
+  if (!__filename.endsWith('.js')) return new InlineArticlePreparer();
   return new WorkerArticlePreparer(script, config.NORMALIZER_CLEANING_THREADS, {
-    maxOldGenerationSizeMb: 96,
+    resourceLimits: { maxOldGenerationSizeMb: 96 },
+    budgetMs: config.NORMALIZER_CLEANING_BUDGET_MS,
   });
 }

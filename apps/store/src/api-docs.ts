@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ingestApiPaths } from '@newsflow/contracts';
 
-/** GET /docs (UI) and /docs/json: the store's API and ingest's, in one OpenAPI document. */
-export function setUpApiDocs(app: INestApplication): void {
+/** The store's API and ingest's, in one OpenAPI document (also written to docs/openapi.json). */
+export function buildApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('newsflow')
     .setDescription(
@@ -16,5 +16,11 @@ export function setUpApiDocs(app: INestApplication): void {
   for (const [path, operations] of Object.entries(ingestApiPaths())) {
     document.paths[path] = { ...document.paths[path], ...operations };
   }
+  return document;
+}
+
+/** GET /docs (UI) and /docs/json. */
+export function setUpApiDocs(app: INestApplication): void {
+  const document = buildApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }

@@ -14,7 +14,7 @@ const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
 
-/** Settings every service shares (SPEC.md defaults). */
+/** Settings every service shares (defaults of docs/contract.md). */
 export const sharedEnvSchema = z.object({
   AMQP_URL: amqpUrl,
   LOG_LEVEL: logLevel,
@@ -57,15 +57,21 @@ export type IngestConfig = z.infer<typeof ingestEnvSchema>;
 export const normalizerEnvSchema = sharedEnvSchema.extend({
   NORMALIZER_PORT: port(3001),
   DATABASE_URL: databaseUrl,
-  /** 16 rather than 64 cut the peak RSS from 309 to 249 MB at no throughput cost (docs/performance.md). */
+  /** Kept small: it bounds the articles in memory and a decision batch (docs/decisions/normalizer-memory.md). */
   AMQP_PREFETCH: positiveInt(16, 10_000),
   AMQP_CONFIRM_WINDOW: positiveInt(256, 10_000),
   DATABASE_POOL_SIZE: positiveInt(10, 1000),
   /**
    * Worker threads that clean articles, so the main thread's awaits (decision queries, publisher
-   * confirms) do not queue behind cleaning; 0 cleans on the main thread.
+   * confirms) do not queue behind cleaning. At least 1: the cleaning budget is enforced by
+   * terminating a worker, which the main thread could not do to itself.
    */
-  NORMALIZER_CLEANING_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  NORMALIZER_CLEANING_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+  /**
+   * Wall-clock time one article may clean in a worker; past it the worker is replaced and the
+   * article retried once as its visible text, then rejected (`processing-timeout`).
+   */
+  NORMALIZER_CLEANING_BUDGET_MS: positiveInt(2000, 600_000),
 });
 export type NormalizerConfig = z.infer<typeof normalizerEnvSchema>;
 

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './load-config';
 import { ingestEnvSchema, normalizerEnvSchema, storeEnvSchema } from './env-schemas';
 
 describe('loadConfig', () => {
-  it('applies the defaults of SPEC.md when nothing is set', () => {
+  it('applies the defaults of docs/contract.md when nothing is set', () => {
     expect(loadConfig(ingestEnvSchema, {})).toMatchObject({
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       INGEST_PORT: 3000,
@@ -53,6 +53,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(storeEnvSchema, { STORE_BATCH_SIZE: '0' })).toThrow(/STORE_BATCH_SIZE/);
     expect(() => loadConfig(storeEnvSchema, { STORE_BATCH_WAIT_MS: '-1' })).toThrow(
       /STORE_BATCH_WAIT_MS/,
+    );
+  });
+
+  it('gives cleaning a 2 s budget in at least one worker thread', () => {
+    expect(loadConfig(normalizerEnvSchema, {})).toMatchObject({
+      NORMALIZER_CLEANING_THREADS: 1,
+      NORMALIZER_CLEANING_BUDGET_MS: 2000,
+    });
+    // The budget is enforced by terminating a worker: the main thread cannot stop itself.
+    expect(() => loadConfig(normalizerEnvSchema, { NORMALIZER_CLEANING_THREADS: '0' })).toThrow(
+      /NORMALIZER_CLEANING_THREADS/,
+    );
+    expect(() => loadConfig(normalizerEnvSchema, { NORMALIZER_CLEANING_BUDGET_MS: '0' })).toThrow(
+      /NORMALIZER_CLEANING_BUDGET_MS/,
     );
   });
 

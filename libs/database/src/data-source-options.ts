@@ -57,7 +57,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       // No JIT compilation: newsflow's statements are index look-ups and small batches that run in
       // milliseconds, but the planner's cost estimates of their `= ANY(array)` look-ups grow with
       // the tables (the more so before autovacuum has analyzed them), and past `jit_above_cost`
-      // each spent 50–500 ms compiling itself (docs/performance.md, "JIT" and "Flatness").
+      // each spent 50–500 ms compiling itself (docs/decisions/jit-off.md).
       options: '-c jit=off',
     },
   };

@@ -14,7 +14,7 @@ export interface ServeOptions {
 
 /**
  * Listens, and on SIGTERM/SIGINT stops taking work, lets what is in flight finish (bounded by
- * `shutdownTimeoutMs`), closes every connection and exits 0, as SPEC.md asks of every service.
+ * `shutdownTimeoutMs`), closes every connection and exits 0, as docs/contract.md promises of every service.
  */
 export async function serveUntilSignalled(
   app: INestApplication,

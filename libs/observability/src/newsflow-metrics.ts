@@ -103,6 +103,12 @@ export const rejectionsTotal = new Counter({
   labelNames: ['reason'] as const,
 });
 
+export const cleaningTimeoutsTotal = new Counter({
+  name: 'newsflow_normalizer_cleaning_timeouts_total',
+  help: 'Articles whose cleaning ran past NORMALIZER_CLEANING_BUDGET_MS (the worker was replaced), by mode: page (then tried as its visible text) or visible-text (then rejected)',
+  labelNames: ['mode'] as const,
+});
+
 export const eventsCreatedTotal = new Counter({
   name: 'newsflow_events_created_total',
   help: 'Events started by a new story',

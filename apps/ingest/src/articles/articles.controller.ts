@@ -35,7 +35,7 @@ export class ArticlesController {
   @ApiConsumes('application/json', 'text/plain', 'text/html')
   @ApiBody({
     description:
-      'SPEC.md: { id?, url?, source?, title?, author?, publishedAt?, language?, text?, html? }',
+      'docs/contract.md: { id?, url?, source?, title?, author?, publishedAt?, language?, text?, html? }',
   })
   @ApiResponse({
     status: 202,

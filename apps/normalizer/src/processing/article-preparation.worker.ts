@@ -4,14 +4,21 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { PreparationReply, PreparationTask } from './worker-article-preparer';
-import { prepareArticle } from './article-preparation';
+import { prepareArticle, warmUpPreparation } from './article-preparation';
 
 parentPort?.on('message', (task: PreparationTask) => {
   let reply: PreparationReply;
   try {
-    reply = { id: task.id, prepared: prepareArticle(task.articleId, task.raw, task.template) };
+    reply = {
+      id: task.id,
+      prepared: prepareArticle(task.articleId, task.raw, task.template, task.mode),
+    };
   } catch (error) {
     reply = { id: task.id, error: error instanceof Error ? error.message : String(error) };
   }
   parentPort?.postMessage(reply);
 });
+
+// Load the HTML path and compile the hot code before the pool starts timing this worker's tasks.
+warmUpPreparation();
+parentPort?.postMessage({ ready: true } satisfies PreparationReply);

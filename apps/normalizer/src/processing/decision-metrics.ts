@@ -46,5 +46,6 @@ export function rejectionCategoryOf(reason: string): string {
   if (text.startsWith('binary')) return 'binary-body';
   if (text.startsWith('error page')) return 'error-page';
   if (text.startsWith('no article text')) return 'no-article-text';
+  if (text.startsWith('processing-timeout')) return 'processing-timeout';
   return 'other';
 }

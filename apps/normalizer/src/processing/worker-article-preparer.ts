@@ -1,44 +1,85 @@
 import { Worker } from 'node:worker_threads';
 import type { OnApplicationShutdown } from '@nestjs/common';
+import { cleaningTimeoutsTotal } from '@newsflow/observability';
 import type { RawArticle, SourceTemplate } from '@newsflow/text-processing';
-import { ArticlePreparer, type PreparedArticle } from './article-preparation';
+import { ArticlePreparer, type PreparationMode, type PreparedArticle } from './article-preparation';
 
 export interface PreparationTask {
   id: number;
   articleId: string;
   raw: RawArticle;
   template: SourceTemplate | undefined;
+  mode: PreparationMode;
 }
 
 export type PreparationReply =
-  { id: number; prepared: PreparedArticle } | { id: number; error: string };
+  | { id: number; prepared: PreparedArticle }
+  | { id: number; error: string }
+  /** Sent once by a new worker when its modules are loaded and warm: the budget starts after. */
+  | { ready: true };
 
-interface InFlight {
+export interface WorkerPoolOptions {
+  resourceLimits: { maxOldGenerationSizeMb: number };
+  /** Wall-clock time one article may hold a worker before the worker is terminated. */
+  budgetMs: number;
+}
+
+/** The reason an article ends with when neither its page nor the page's visible text cleans in time. */
+export const PROCESSING_TIMEOUT = 'processing-timeout';
+
+interface Task extends PreparationTask {
   resolve: (prepared: PreparedArticle) => void;
   reject: (error: Error) => void;
 }
 
 interface PoolWorker {
   worker: Worker;
-  inFlight: Map<number, InFlight>;
+  /** Posted to this worker, in the order it runs them; the first is running. */
+  running: Task[];
+  /** Tasks are posted only once the worker said it is ready (a task's budget is not its start-up). */
+  ready: boolean;
+  /** Set when the pool ends the worker itself (a task over budget, shutdown). */
+  retired: boolean;
+  /** The running task's budget, and the moment it is half spent (a spare worker starts then). */
+  timer: NodeJS.Timeout | null;
+  halfTimer: NodeJS.Timeout | null;
+  lastError: Error | null;
 }
 
 /**
- * Prepares articles in a small pool of worker threads, each task to the least busy one. A worker
- * that dies (a page that exhausts its heap, say) fails only its own tasks — they go down the
- * message's retry path like any other error — and is replaced.
+ * A second task waits inside each worker, so the worker does not idle for a round trip through
+ * the main thread between articles; more would only lengthen what a terminated worker hands back.
+ */
+const TASKS_PER_WORKER = 2;
+
+/**
+ * Prepares articles in a small pool of worker threads. Each article has a wall-clock budget from
+ * the moment its worker starts on it; past it the worker is terminated and replaced, the tasks
+ * waiting behind it go back to the front of the queue, and the article is tried once more as the
+ * page's visible text (the cheap path dumps take). If that is over budget too, the article ends
+ * `rejected` with reason `processing-timeout`: an answer, not an error, so it is not retried (a page
+ * over budget once is over budget again). A worker that dies on its own (a page that exhausts its
+ * heap, say) fails only the task it was running, which goes down the message's retry path like any
+ * other error.
  */
 export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicationShutdown {
   private readonly workers: PoolWorker[] = [];
+  private readonly queue: Task[] = [];
+  /**
+   * A worker started when a task has spent half its budget, so that one over budget is replaced
+   * at once rather than after a worker's start-up (~0.5 s); kept warm until one is replaced.
+   */
+  private spare: PoolWorker | null = null;
   private nextId = 1;
   private closing = false;
 
   constructor(
     private readonly script: string,
     size: number,
-    private readonly resourceLimits: { maxOldGenerationSizeMb: number },
+    private readonly options: WorkerPoolOptions,
   ) {
     super();
+    if (size < 1) throw new Error('the worker pool needs at least one worker');
     for (let index = 0; index < size; index++) this.workers.push(this.spawn());
   }
 
@@ -47,43 +88,142 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
     raw: RawArticle,
     template: SourceTemplate | undefined,
   ): Promise<PreparedArticle> {
-    const target = this.workers.reduce((least, candidate) =>
-      candidate.inFlight.size < least.inFlight.size ? candidate : least,
-    );
-    const id = this.nextId++;
+    if (this.closing) return Promise.reject(new Error('article preparation pool is shut down'));
     return new Promise<PreparedArticle>((resolve, reject) => {
-      target.inFlight.set(id, { resolve, reject });
-      const task: PreparationTask = { id, articleId, raw, template };
-      target.worker.postMessage(task);
+      const id = this.nextId++;
+      this.queue.push({ id, articleId, raw, template, mode: 'page', resolve, reject });
+      this.dispatch();
     });
   }
 
   /** The last shutdown phase: the consumer has drained (in Nest's dispose) and needs no more cleaning. */
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+    const error = new Error('article preparation pool is shut down');
+    for (const task of this.queue.splice(0)) task.reject(error);
+    const spare = this.spare;
+    this.spare = null;
+    await Promise.all(
+      [...this.workers, ...(spare !== null ? [spare] : [])].map((entry) => {
+        entry.retired = true;
+        this.stopTimer(entry);
+        for (const task of entry.running.splice(0)) task.reject(error);
+        return entry.worker.terminate();
+      }),
+    );
+  }
+
+  /** Hands queued tasks to the least busy workers with room. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let target: PoolWorker | null = null;
+      for (const entry of this.workers) {
+        if (!entry.ready || entry.running.length >= TASKS_PER_WORKER) continue;
+        if (target === null || entry.running.length < target.running.length) target = entry;
+      }
+      if (target === null) return;
+      const task = this.queue.shift() as Task;
+      target.running.push(task);
+      const message: PreparationTask = {
+        id: task.id,
+        articleId: task.articleId,
+        raw: task.raw,
+        template: task.template,
+        mode: task.mode,
+      };
+      target.worker.postMessage(message);
+      if (target.running.length === 1) this.startTimer(target);
+    }
+  }
+
+  private startTimer(entry: PoolWorker): void {
+    this.stopTimer(entry);
+    entry.timer = setTimeout(() => this.overBudget(entry), this.options.budgetMs);
+    entry.halfTimer = setTimeout(() => {
+      entry.halfTimer = null;
+      if (this.spare === null && !this.closing) this.spare = this.spawn();
+    }, this.options.budgetMs / 2);
+  }
+
+  private stopTimer(entry: PoolWorker): void {
+    if (entry.timer !== null) clearTimeout(entry.timer);
+    if (entry.halfTimer !== null) clearTimeout(entry.halfTimer);
+    entry.timer = null;
+    entry.halfTimer = null;
+  }
+
+  /** The running task took its whole budget: end the worker, requeue what waited behind it. */
+  private overBudget(entry: PoolWorker): void {
+    entry.timer = null;
+    const [slow, ...waiting] = entry.running.splice(0);
+    this.replace(entry);
+    this.queue.unshift(...waiting);
+    if (slow !== undefined) {
+      cleaningTimeoutsTotal.inc({ mode: slow.mode });
+      if (slow.mode === 'page') this.queue.push({ ...slow, mode: 'visible-text' });
+      else {
+        slow.resolve({
+          kind: 'rejected',
+          reason: `${PROCESSING_TIMEOUT}: cleaning took longer than ${this.options.budgetMs} ms, as HTML and as its visible text`,
+        });
+      }
+    }
+    this.dispatch();
+  }
+
+  private replace(entry: PoolWorker): void {
+    entry.retired = true;
+    this.stopTimer(entry);
+    void entry.worker.terminate();
+    if (entry === this.spare) this.spare = null;
+    const index = this.workers.indexOf(entry);
+    if (index < 0 || this.closing) return;
+    this.workers[index] = this.spare ?? this.spawn();
+    this.spare = null;
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(this.script, { resourceLimits: this.resourceLimits });
-    const entry: PoolWorker = { worker, inFlight: new Map() };
+    const worker = new Worker(this.script, { resourceLimits: this.options.resourceLimits });
+    const entry: PoolWorker = {
+      worker,
+      running: [],
+      ready: false,
+      retired: false,
+      timer: null,
+      halfTimer: null,
+      lastError: null,
+    };
     worker.on('message', (reply: PreparationReply) => {
-      const task = entry.inFlight.get(reply.id);
-      if (!task) return;
-      entry.inFlight.delete(reply.id);
+      if (entry.retired) return;
+      if ('ready' in reply) {
+        entry.ready = true;
+        this.dispatch();
+        return;
+      }
+      const index = entry.running.findIndex((task) => task.id === reply.id);
+      if (index < 0) return;
+      const [task] = entry.running.splice(index, 1);
+      if (index === 0) {
+        if (entry.running.length > 0) this.startTimer(entry);
+        else this.stopTimer(entry);
+      }
       if ('error' in reply) task.reject(new Error(reply.error));
       else task.resolve(reply.prepared);
+      this.dispatch();
     });
-    const fail = (error: Error) => {
-      for (const task of entry.inFlight.values()) task.reject(error);
-      entry.inFlight.clear();
-    };
-    worker.on('error', fail);
+    worker.on('error', (error: Error) => {
+      entry.lastError = error;
+    });
     worker.on('exit', (code) => {
-      fail(new Error(`article preparation worker exited with code ${code}`));
-      if (this.closing) return;
-      const index = this.workers.indexOf(entry);
-      if (index >= 0) this.workers[index] = this.spawn();
+      if (entry.retired) return;
+      // Died on its own: the running task is the likely cause and fails; the others run elsewhere.
+      const [failed, ...waiting] = entry.running.splice(0);
+      this.replace(entry);
+      this.queue.unshift(...waiting);
+      failed?.reject(
+        entry.lastError ?? new Error(`article preparation worker exited with code ${code}`),
+      );
+      this.dispatch();
     });
     // The pool must not keep the process alive on its own.
     worker.unref();

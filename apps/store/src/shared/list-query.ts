@@ -19,7 +19,7 @@ const instant = z
     return date;
   });
 
-/** `?source=&since=&until=&q=&limit=&cursor=` of both feeds (SPEC.md). */
+/** `?source=&since=&until=&q=&limit=&cursor=` of both feeds (docs/contract.md). */
 export const listQuerySchema = z.strictObject({
   source: text(512).optional(),
   since: instant.optional(),

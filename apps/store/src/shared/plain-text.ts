@@ -3,7 +3,7 @@ const TAG = /<[/!?]?[a-zA-Z!?][^>]*>?/g;
 const TAG_OPENER = /<(?=[/!?a-zA-Z])/g;
 
 /**
- * `text` and `title` are plain text (SPEC.md). The cleaner already drops the page's markup, but a
+ * `text` and `title` are plain text (docs/contract.md). The cleaner already drops the page's markup, but a
  * page may spell markup as text (`&lt;script&gt;`), which decodes to a real tag. The store keeps no
  * tag a browser would run if a reader pasted the text into HTML: tags go, stray openers become `‹`.
  */

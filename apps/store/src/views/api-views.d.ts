@@ -1,5 +1,5 @@
 /**
- * The JSON shapes the store's REST API serves (SPEC.md), shared by the server (`toArticleView`,
+ * The JSON shapes the store's REST API serves (docs/contract.md), shared by the server (`toArticleView`,
  * `toEventView`) and the dashboard's browser client, which is compiled on its own: a declaration
  * file with no imports is the one form both compilations can read without emitting anything.
  */

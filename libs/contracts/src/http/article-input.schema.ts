@@ -16,7 +16,7 @@ const webUrl = plainString(8192).refine((value) => {
   }
 }, 'must be an absolute http(s) URL');
 
-/** One article as a client may post it (SPEC.md): everything optional but its text or HTML. */
+/** One article as a client may post it (docs/contract.md): everything optional but its text or HTML. */
 export const articleInputSchema = z
   .object({
     id: z.uuid().optional(),

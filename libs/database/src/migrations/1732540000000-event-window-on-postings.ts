@@ -5,9 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * kept equal to the event's by the decision writes, and the index of a term's latest postings
  * includes it: the candidate read checks the time window of the events it ranks from the postings
  * it has just read (index-only), instead of looking each ranked event up (a few hundred per
- * article in a large store). Which events are candidates does not change. (An index on the
- * events' dates for those look-ups was measured first: the check on the postings costs a third
- * less of the candidate read at 1M stored articles, docs/performance.md.)
+ * article in a large store). Which events are candidates does not change
+ * (docs/decisions/batch-overlay.md).
  */
 export class EventWindowOnPostings1732540000000 implements MigrationInterface {
   name = 'EventWindowOnPostings1732540000000';

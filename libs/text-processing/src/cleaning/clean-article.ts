@@ -1,8 +1,15 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
 import { authorNearHeadline, withoutOutletNames } from './author';
 import { dateNearHeadline, parseDateText } from './dates';
-import { analyzeLines, extractFromDump } from './dump-extract';
+import {
+  analyzeLines,
+  dumpLineVectors,
+  extractFromDump,
+  htmlLineVectors,
+  learnedHtmlParagraphs,
+} from './dump-extract';
 import type { LineFeatures } from './dump-extract';
+import type { LineModel } from './line-model';
 import type * as HtmlExtractModule from './html-extract';
 import type { HtmlMetadata } from './html-metadata';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
@@ -20,6 +27,12 @@ export const CLEANING_LIMITS = {
   maxContentHtmlChars: 3_000_000,
   maxTextChars: 2_000_000,
   maxNestingDepth: 1_500,
+  /**
+   * Readability's cost grows with depth × size (it measures each container's whole subtree, up
+   * every level); real pages nest 15-50 deep. Deeper pages skip it: the line classifier reads the
+   * page's text blocks, as it does when Readability finds nothing.
+   */
+  maxReadabilityDepth: 128,
   minArticleChars: 80,
   maxGarbageRatio: 0.02,
   garbageSampleChars: 65_536,
@@ -120,19 +133,82 @@ function languageSample(lines: readonly string[]): string {
   return (long.length > 0 ? long : lines).join('\n');
 }
 
+/** Options of `cleanArticle` for measuring: the learned line model to use (null: the rules alone). */
+export interface CleaningOptions {
+  lineModel?: LineModel | null;
+  /** A learned line model for the HTML path; none by default (Readability and its filters). */
+  htmlLineModel?: LineModel | null;
+  /** The field rules' parameters (default `DEFAULT_FIELD_PARAMS`). */
+  fieldParams?: Readonly<FieldParams>;
+}
+
+function textLines(
+  raw: RawArticle,
+  text: string,
+  template?: SourceTemplate,
+): {
+  lines: string[];
+  knownTitle: string | null;
+  language: string | null;
+  features: LineFeatures[];
+} {
+  const lines = unwrapLines(normalizedLines(text));
+  const knownTitle = raw.title !== null ? normalizeLine(raw.title) || null : null;
+  const language = detectLanguage(languageSample(lines));
+  return { lines, knownTitle, language, features: analyzeLines(lines, language, template) };
+}
+
+/**
+ * The lines of a posted text dump with the learned classifier's feature vectors, or null when the
+ * text is passed through whole (already clean). For training the line model.
+ */
+export function dumpTrainingLines(
+  raw: RawArticle,
+): { texts: string[]; vectors: Float64Array; ruleSelected: boolean[] } | null {
+  if (raw.text === null || raw.text.length > CLEANING_LIMITS.maxTextChars) return null;
+  const { lines, knownTitle, language, features } = textLines(raw, raw.text);
+  if (alreadyClean(features)) return null;
+  return dumpLineVectors(
+    lines,
+    { receivedAt: raw.receivedAt, language, knownTitle, url: raw.url },
+    features,
+  );
+}
+
+/** The lines of a posted HTML page with the HTML line model's feature vectors, for training it. */
+export function htmlTrainingLines(
+  raw: RawArticle,
+): { texts: string[]; vectors: Float64Array } | null {
+  if (raw.html === null || raw.html.length > CLEANING_LIMITS.maxHtmlChars) return null;
+  const prepared = stripNonContent(raw.html);
+  if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) return null;
+  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt);
+  const pageLines = extraction.pageLines();
+  return htmlLineVectors(
+    pageLines,
+    {
+      receivedAt: raw.receivedAt,
+      language: extraction.metadata.language ?? detectLanguage(languageSample(pageLines)),
+      knownTitle: extraction.metadata.title,
+      url: raw.url,
+    },
+    {
+      readabilityParagraphs: extraction.paragraphs,
+      linkShares: extraction.pageLinkShares(),
+    },
+  );
+}
+
 function fromText(
   raw: RawArticle,
   text: string,
   template: SourceTemplate | undefined,
-  fieldParams: Readonly<FieldParams>,
+  options: CleaningOptions,
 ): Extracted | string {
   if (text.length > CLEANING_LIMITS.maxTextChars) {
     return `text larger than ${CLEANING_LIMITS.maxTextChars} characters`;
   }
-  const lines = unwrapLines(normalizedLines(text));
-  const knownTitle = raw.title !== null ? normalizeLine(raw.title) || null : null;
-  const language = detectLanguage(languageSample(lines));
-  const features = analyzeLines(lines, language, template);
+  const { lines, knownTitle, language, features } = textLines(raw, text, template);
   if (alreadyClean(features)) {
     const paragraphs = features.map((line) => line.text);
     let title = knownTitle;
@@ -153,7 +229,15 @@ function fromText(
   }
   const dump = extractFromDump(
     lines,
-    { receivedAt: raw.receivedAt, language, knownTitle, template, url: raw.url, fieldParams },
+    {
+      receivedAt: raw.receivedAt,
+      language,
+      knownTitle,
+      template,
+      url: raw.url,
+      lineModel: options.lineModel,
+      fieldParams: options.fieldParams,
+    },
     features,
   );
   return {
@@ -172,7 +256,7 @@ function fromHtml(
   raw: RawArticle,
   html: string,
   template: SourceTemplate | undefined,
-  fieldParams: Readonly<FieldParams>,
+  options: CleaningOptions,
 ): Extracted | string {
   if (html.length > CLEANING_LIMITS.maxHtmlChars) {
     return `HTML larger than ${CLEANING_LIMITS.maxHtmlChars} characters`;
@@ -181,21 +265,33 @@ function fromHtml(
   if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) {
     return `HTML content larger than ${CLEANING_LIMITS.maxContentHtmlChars} characters after removing scripts and styles`;
   }
-  if (
-    maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth) >
-    CLEANING_LIMITS.maxNestingDepth
-  ) {
+  const depth = maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth);
+  if (depth > CLEANING_LIMITS.maxNestingDepth) {
     return `HTML nested deeper than ${CLEANING_LIMITS.maxNestingDepth} levels`;
   }
-  const extraction = htmlExtract().extractFromHtml(
-    prepared.html,
-    prepared.jsonLd,
-    raw.receivedAt,
+  const fieldParams = options.fieldParams ?? DEFAULT_FIELD_PARAMS;
+  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt, {
+    readability: depth <= CLEANING_LIMITS.maxReadabilityDepth,
     fieldParams,
-  );
+  });
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();
-  let paragraphs = extraction.paragraphs;
+  const learned =
+    options.htmlLineModel === undefined || options.htmlLineModel === null
+      ? null
+      : learnedHtmlParagraphs(
+          pageLines,
+          {
+            receivedAt: raw.receivedAt,
+            language: metadata.language ?? detectLanguage(languageSample(pageLines)),
+            knownTitle: metadata.title,
+            template,
+            url: raw.url,
+            lineModel: options.htmlLineModel,
+          },
+          { readabilityParagraphs: extraction.paragraphs, linkShares: extraction.pageLinkShares() },
+        );
+  let paragraphs = learned ?? extraction.paragraphs;
   let author = metadata.author;
   let publishedAt = metadata.publishedAt;
   const readabilityChars = paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
@@ -204,7 +300,7 @@ function fromHtml(
       (paragraph) => !template.boilerplateKeys.has(templateLineKey(paragraph)),
     );
   }
-  if (readabilityChars < 200) {
+  if (learned === null && readabilityChars < 200) {
     // Readability found (almost) nothing: the line classifier gets the whole page.
     const dump = extractFromDump(pageLines, {
       receivedAt: raw.receivedAt,
@@ -212,6 +308,8 @@ function fromHtml(
       knownTitle: metadata.title,
       template,
       url: raw.url,
+      lineModel: options.lineModel,
+      fieldParams,
     });
     const dumpChars = dump.paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
     if (dumpChars > readabilityChars) paragraphs = dump.paragraphs;
@@ -219,11 +317,8 @@ function fromHtml(
     publishedAt ??= dump.publishedAt;
   }
   const title = htmlTitle(metadata, raw.url, pageLines, fieldParams);
-  const shownDate = (): string | null =>
-    title === null
-      ? null
-      : dateNearHeadline(pageLines, headlineIndex(pageLines, title), raw.receivedAt);
   const headlineAt = title === null ? -1 : headlineIndex(pageLines, title);
+  const shownDate = (): string | null => dateNearHeadline(pageLines, headlineAt, raw.receivedAt);
   author ??= authorNearHeadline(pageLines, headlineAt);
   author = withoutOutletNames(author, outletKeys(metadata.siteName, raw.url));
   publishedAt = fieldParams.visibleDateFirst
@@ -289,7 +384,7 @@ function nonEmpty(value: string | null): string | null {
 export function cleanArticle(
   raw: RawArticle,
   template?: SourceTemplate,
-  fieldParams: Readonly<FieldParams> = DEFAULT_FIELD_PARAMS,
+  options: CleaningOptions = {},
 ): CleaningOutcome {
   const html = raw.html !== null && raw.html.trim().length > 0 ? raw.html : null;
   const text = raw.text !== null && raw.text.trim().length > 0 ? raw.text : null;
@@ -301,9 +396,7 @@ export function cleanArticle(
   }
 
   const extracted =
-    html !== null
-      ? fromHtml(raw, html, template, fieldParams)
-      : fromText(raw, body, template, fieldParams);
+    html !== null ? fromHtml(raw, html, template, options) : fromText(raw, body, template, options);
   if (typeof extracted === 'string') return rejected(extracted);
 
   const title = nonEmpty(raw.title) ?? extracted.title;

@@ -27,6 +27,14 @@ import {
   splitOutletFromTitle,
   squashed,
 } from './title';
+import {
+  DEFAULT_LINE_MODEL,
+  lineMargins,
+  lineVectors,
+  smoothLines,
+  withHtmlFeatures,
+} from './line-model';
+import type { LineModel } from './line-model';
 
 /** `data`: a row of a table of figures (results, standings) that belongs to the article around it. */
 export type LineKind = 'prose' | 'data' | 'heading' | 'short' | 'boilerplate';
@@ -61,6 +69,8 @@ export interface DumpOptions {
   /** The page's address: its domain tells the outlet's name in a "Headline - Outlet" first line. */
   url?: string | null;
   fieldParams?: Readonly<FieldParams>;
+  /** The learned line classifier; null keeps the rule classifier's choice (default: the trained model). */
+  lineModel?: LineModel | null;
 }
 
 const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
@@ -80,12 +90,16 @@ function wordCount(text: string, words: readonly string[], language: string | nu
   return words.length;
 }
 
-function isProse(text: string, words: readonly string[], language: string | null): boolean {
+function isProse(
+  text: string,
+  words: readonly string[],
+  language: string | null,
+  density: number,
+): boolean {
   const endsSentence = SENTENCE_END.test(text);
   if (!hasStopWordList(language)) {
     return (text.length >= 40 && endsSentence) || text.length >= 150;
   }
-  const density = stopWordDensity(words, language);
   if (words.length >= 8 && density >= 0.15 && (endsSentence || words.length >= 20)) return true;
   return words.length >= 5 && endsSentence && density >= 0.25;
 }
@@ -221,11 +235,15 @@ export interface LineFeatures {
   glued: boolean;
   truncated: boolean;
   furniture: boolean;
+  /** The source's template knows the line as boilerplate (learned from its other pages). */
+  inTemplate: boolean;
   endOfArticle: boolean;
   /** A "related stories" style rail header: a wall only when no paragraphs follow it closely. */
   rail: boolean;
   prose: boolean;
   words: number;
+  /** Share of the words that are function words (of the page language, else of any known one). */
+  stopDensity: number;
   /** Share of the line's tokens that contain a digit (table rows, scores, prices). */
   numericShare: number;
   comparable: string;
@@ -262,16 +280,19 @@ export function analyzeLines(
     }
     const inTemplate =
       template !== undefined && templateKey.length > 0 && template.boilerplateKeys.has(templateKey);
+    const stopDensity = stopWordDensity(words, language);
     features.push({
       text,
       group,
       glued,
       truncated: TRUNCATED.test(text) && !TRUNCATED_AFTER_SENTENCE.test(text),
       furniture: inTemplate || explicitBoilerplate(text),
+      inTemplate,
       endOfArticle: text.length < 160 && matchesAny(END_OF_ARTICLE_PATTERNS, text),
       rail: text.length < 160 && matchesAny(RAIL_PATTERNS, text),
-      prose: isProse(text, words, language),
+      prose: isProse(text, words, language, stopDensity),
       words: wordCount(text, words, language),
+      stopDensity,
       numericShare: numericShare(words),
       comparable: normalized,
       templateKey,
@@ -592,12 +613,22 @@ function headlineLineIndex(texts: readonly string[], title: string, bodyStart: n
   return texts.indexOf(title);
 }
 
-/** `analyzed`: the features of these lines when the caller already computed them. */
-export function extractFromDump(
+interface RuleChoice {
+  features: readonly LineFeatures[];
+  classified: ClassifiedLine[];
+  run: Run;
+  /** Per line: the rule classifier puts it in the body. */
+  selected: boolean[];
+  title: string | null;
+  head: { headline: string; outlet: string | null };
+  firstLine: string;
+}
+
+function ruleChoice(
   lines: readonly string[],
   options: DumpOptions,
   analyzed?: readonly LineFeatures[],
-): DumpExtraction {
+): RuleChoice {
   const features = analyzed ?? analyzeLines(lines, options.language, options.template);
   const firstLine = features[0]?.text ?? '';
   const head = splitOutletFromTitle(firstLine, {
@@ -626,16 +657,129 @@ export function extractFromDump(
   const run = withoutTeaserTail(classified, densestRun(classified));
   const listEnd = announcedListEnd(classified, run);
 
-  const paragraphs: string[] = [];
+  const selected = new Array<boolean>(classified.length).fill(false);
   for (let index = run.start; index <= run.end; index += 1) {
     const line = classified[index];
-    if (line.kind === 'prose' || line.kind === 'data') paragraphs.push(line.text);
-    else if (line.kind === 'heading' && nextProseWithin(classified, index, 2, run.end)) {
-      paragraphs.push(line.text);
-    }
+    selected[index] =
+      line.kind === 'prose' ||
+      line.kind === 'data' ||
+      (line.kind === 'heading' && nextProseWithin(classified, index, 2, run.end));
   }
-  for (let index = run.end + 1; index <= listEnd; index += 1) {
-    paragraphs.push(classified[index].text);
+  for (let index = run.end + 1; index <= listEnd; index += 1) selected[index] = true;
+  return { features, classified, run, selected, title, head, firstLine };
+}
+
+function vectorsOf(choice: RuleChoice): Float64Array {
+  const titleKey = choice.title !== null ? comparable(choice.title) : '';
+  return lineVectors(choice.features, choice.classified, choice.run, choice.selected, titleKey);
+}
+
+/**
+ * The feature vectors and texts of a dump's lines, as the learned classifier sees them
+ * (for training: `npm run train:cleaning`).
+ */
+export function dumpLineVectors(
+  lines: readonly string[],
+  options: DumpOptions,
+  analyzed?: readonly LineFeatures[],
+): { texts: string[]; vectors: Float64Array; ruleSelected: boolean[] } {
+  const choice = ruleChoice(lines, options, analyzed);
+  return {
+    texts: choice.features.map((line) => line.text),
+    vectors: vectorsOf(choice),
+    ruleSelected: choice.selected,
+  };
+}
+
+const MIN_LEARNED_BODY_CHARS = 200;
+
+/** What the HTML path knows of a page's lines beyond their text. */
+export interface HtmlLineInput {
+  /** The blocks Readability and its post-filters kept. */
+  readabilityParagraphs: readonly string[];
+  /** Per line, the share of its characters inside links. */
+  linkShares: readonly number[];
+}
+
+function htmlVectorsOf(choice: RuleChoice, input: HtmlLineInput): Float64Array {
+  const kept = new Set(input.readabilityParagraphs);
+  const readabilitySelected = choice.features.map((line) => kept.has(line.text));
+  return withHtmlFeatures(
+    vectorsOf(choice),
+    choice.features.length,
+    readabilitySelected,
+    input.linkShares,
+  );
+}
+
+/** The HTML page's lines with the learned classifier's feature vectors (for training). */
+export function htmlLineVectors(
+  lines: readonly string[],
+  options: DumpOptions,
+  input: HtmlLineInput,
+): { texts: string[]; vectors: Float64Array } {
+  const choice = ruleChoice(lines, options);
+  return { texts: choice.features.map((line) => line.text), vectors: htmlVectorsOf(choice, input) };
+}
+
+/**
+ * The article's paragraphs among an HTML page's lines by a learned classifier (the rules'
+ * verdicts and Readability's choice among its features), or null without a model (the default)
+ * or when it finds (almost) nothing.
+ */
+export function learnedHtmlParagraphs(
+  lines: readonly string[],
+  options: DumpOptions,
+  input: HtmlLineInput,
+): string[] | null {
+  const model = options.lineModel ?? null;
+  if (model === null || model.trees.length === 0 || lines.length === 0) return null;
+  const choice = ruleChoice(lines, options);
+  const { features, classified } = choice;
+  const margins = lineMargins(model, htmlVectorsOf(choice, input), features.length);
+  const learned = smoothLines(margins, model.bias, model.switchCost);
+  for (let index = 0; index < learned.length; index += 1) {
+    if (features[index].inTemplate) learned[index] = false;
+  }
+  if (selectedChars(classified, learned) < MIN_LEARNED_BODY_CHARS) return null;
+  const paragraphs: string[] = [];
+  for (let index = 0; index < classified.length; index += 1) {
+    if (learned[index]) paragraphs.push(classified[index].text);
+  }
+  return withoutIssuerBoilerplate(paragraphs);
+}
+
+function selectedChars(lines: readonly ClassifiedLine[], selected: readonly boolean[]): number {
+  let chars = 0;
+  for (let index = 0; index < lines.length; index += 1) {
+    if (selected[index]) chars += lines[index].text.length;
+  }
+  return chars;
+}
+
+/** `analyzed`: the features of these lines when the caller already computed them. */
+export function extractFromDump(
+  lines: readonly string[],
+  options: DumpOptions,
+  analyzed?: readonly LineFeatures[],
+): DumpExtraction {
+  const choice = ruleChoice(lines, options, analyzed);
+  const { features, classified, run, title, head, firstLine } = choice;
+  const model = options.lineModel === undefined ? DEFAULT_LINE_MODEL : options.lineModel;
+  let selected = choice.selected;
+  if (model !== null && model.trees.length > 0 && features.length > 0) {
+    const margins = lineMargins(model, vectorsOf(choice), features.length);
+    const learned = smoothLines(margins, model.bias, model.switchCost);
+    // The eval pages carry no source template: what the source's own pages teach is not the model's to overrule.
+    for (let index = 0; index < learned.length; index += 1) {
+      if (features[index].inTemplate) learned[index] = false;
+    }
+    // A page unlike any the model saw can leave it with (almost) nothing: the rules' body then stands.
+    if (selectedChars(classified, learned) >= MIN_LEARNED_BODY_CHARS) selected = learned;
+  }
+  const paragraphs: string[] = [];
+  for (let index = 0; index < classified.length; index += 1) {
+    if (selected[index]) paragraphs.push(classified[index].text);
   }
 
   // The date and byline printed with the headline come first.

@@ -104,6 +104,8 @@ export interface HtmlExtraction {
   metadata: HtmlMetadata;
   /** Lines of the whole page, for template keys and the text-dump fallback. */
   pageLines: () => string[];
+  /** Per page line, the share of its characters inside links. */
+  pageLinkShares: () => number[];
 }
 
 /** Flattens an element into text blocks, one per paragraph-level element. */
@@ -222,8 +224,15 @@ function trimEdges(blocks: string[]): string[] {
 
 const BODY_OPEN = /<body\b[^>]*>/i;
 const BODY_CLOSE = /<\/body\s*>/gi;
+const DOCTYPE = /<!doctype\b[^>]*>/gi;
 
-/** The source between `<body ...>` and the last `</body>`, or null when the page has no such pair. */
+/**
+ * The source between `<body ...>` and the last `</body>`, or null when the page has no such pair.
+ * A `<!DOCTYPE>` inside it (pasted content) is dropped, as the page's parse ignores it: re-parsed
+ * through linkedom's `innerHTML` setter it would leave the body holding only a doctype node that
+ * `appendChild` cannot move, and Readability's retry (`while (page.firstChild) move it`) would
+ * never end.
+ */
 function bodySource(html: string): string | null {
   const open = BODY_OPEN.exec(html);
   if (open === null) return null;
@@ -231,7 +240,7 @@ function bodySource(html: string): string | null {
   let close = -1;
   let match: RegExpExecArray | null;
   while ((match = BODY_CLOSE.exec(html)) !== null) close = match.index;
-  return close === -1 ? null : html.slice(open.index + open[0].length, close);
+  return close === -1 ? null : html.slice(open.index + open[0].length, close).replace(DOCTYPE, '');
 }
 
 type InnerHtmlSetter = (this: unknown, html: string) => void;
@@ -282,24 +291,42 @@ function withoutSerialization(document: DomDocument, reader: object, source: str
     return element;
   };
   (reader as { _fixRelativeUris?: () => void })._fixRelativeUris = () => undefined;
+  // Without a style attribute an element's display and visibility are empty: Readability's
+  // visibility test then needs only its attribute checks, not the CSSStyleDeclaration (a Map
+  // behind a Proxy) that reading `style` builds for every element in linkedom.
+  const visibility = reader as { _isProbablyVisible?: (node: DomElement) => boolean };
+  const isProbablyVisible = visibility._isProbablyVisible?.bind(reader);
+  if (isProbablyVisible !== undefined) {
+    visibility._isProbablyVisible = (node) =>
+      node.getAttribute('style') !== null
+        ? isProbablyVisible(node)
+        : node.getAttribute('hidden') === null &&
+          (node.getAttribute('aria-hidden') !== 'true' ||
+            (node.getAttribute('class') ?? '').includes('fallback-image'));
+  }
 }
 
 export function extractFromHtml(
   html: string,
   jsonLd: readonly string[],
   receivedAt: string,
-  fieldParams: Readonly<FieldParams> = DEFAULT_FIELD_PARAMS,
+  options: { readability: boolean; fieldParams?: Readonly<FieldParams> } = { readability: true },
 ): HtmlExtraction {
   const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
   const document = parsedDocument as DomDocument;
-  const metadata = readMetadata(document, jsonLd, receivedAt, fieldParams);
-  let pageLinesCache: string[] | null = null;
-  const pageLines = (): string[] => {
-    pageLinesCache ??= document.body !== null ? blocksOf(document.body, false) : [];
-    return pageLinesCache;
-  };
-  // Readability mutates the document, so the page lines are captured first when needed later.
-  const snapshot = pageLines();
+  const metadata = readMetadata(
+    document,
+    jsonLd,
+    receivedAt,
+    options.fieldParams ?? DEFAULT_FIELD_PARAMS,
+  );
+  // Readability mutates the document, so the page lines are captured first.
+  const pageBlocks = document.body !== null ? textBlocksOf(document.body, false) : [];
+  const snapshot = pageBlocks.map((block) => block.text);
+  const pageLinkShares = (): number[] => pageBlocks.map((block) => block.linkShare);
+  if (!options.readability) {
+    return { paragraphs: [], metadata, pageLines: () => snapshot, pageLinkShares };
+  }
   const reader = new Readability<DomNode>(parsedDocument, {
     serializer: (node: unknown): DomNode => node as DomNode,
     keepClasses: true,
@@ -329,5 +356,10 @@ export function extractFromHtml(
               .filter((block) => !isFurnitureBlock(block, title, receivedAt)),
           ),
         );
-  return { paragraphs, metadata, pageLines: () => snapshot };
+  return {
+    paragraphs,
+    metadata,
+    pageLines: () => snapshot,
+    pageLinkShares,
+  };
 }

@@ -123,6 +123,50 @@ const VOID_OR_SELF_CLOSING = new Set([
   'option',
 ]);
 
+/**
+ * An opening tag this long carries a flood of attributes (or a huge data-* value). linkedom keeps
+ * attributes in the element's child list, so each `firstChild` of such an element walks past all
+ * of them: Readability's loops over a body with thousands of attributes turn quadratic. Such a tag
+ * keeps only the attributes cleaning reads.
+ */
+const LONG_TAG = /<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^>]{4096,})>/g;
+const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?/g;
+const READ_ATTRIBUTES = new Set([
+  'class',
+  'id',
+  'style',
+  'hidden',
+  'aria-hidden',
+  'aria-modal',
+  'role',
+  'itemprop',
+  'itemtype',
+  'lang',
+  'dir',
+  'href',
+  'datetime',
+  'content',
+  'name',
+  'property',
+  'rel',
+  'type',
+]);
+
+function withoutAttributeFloods(html: string): string {
+  return html.replace(LONG_TAG, (_tag: string, name: string, attributes: string) => {
+    let kept = '';
+    const seen = new Set<string>();
+    for (const attribute of attributes.matchAll(ATTRIBUTE)) {
+      // The first of each name wins, as in the HTML parser.
+      const attributeName = attribute[1].toLowerCase();
+      if (!READ_ATTRIBUTES.has(attributeName) || seen.has(attributeName)) continue;
+      seen.add(attributeName);
+      kept += ` ${attribute[0]}`;
+    }
+    return `<${name}${kept}>`;
+  });
+}
+
 export interface PreparedHtml {
   html: string;
   jsonLd: string[];
@@ -338,7 +382,7 @@ export function stripNonContent(html: string, maxJsonLd = 20): PreparedHtml {
     SKIPPED_ELEMENT.lastIndex = end;
   }
   pieces.push(html.slice(cursor));
-  return { html: pieces.join(' '), jsonLd };
+  return { html: withoutAttributeFloods(pieces.join(' ')), jsonLd };
 }
 
 const NESTING_SEARCH = new Map<string, RegExp>();
