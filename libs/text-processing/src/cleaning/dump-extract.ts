@@ -152,7 +152,7 @@ function bestRunBetween(lines: readonly ClassifiedLine[], from: number, to: numb
 const EARLIER_RUN_SHARE = 0.25;
 const MIN_EARLIER_RUN_PARAGRAPHS = 3;
 
-export function densestRun(lines: readonly ClassifiedLine[]): Run {
+function densestRun(lines: readonly ClassifiedLine[]): Run {
   const runs: Run[] = [];
   let segmentStart = 0;
   for (let index = 0; index <= lines.length; index += 1) {
