@@ -10,7 +10,8 @@
  * Then a speed section at the issue's target sizes: a 5 KB dump and a ~200 KB HTML page (median
  * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms). The `dates` lines count the pages dated only by
  * the day in their URL (`dateFromUrl`, the last fallback) and check that day against the page's own
- * date where the page has one (its date cleaned without the URL).
+ * date where the page has one (its date cleaned without the URL). The `fields` lines score title,
+ * author and date on the modern pages (scripts/support/field-scores.ts).
  * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts
  *          [--worst N] [--speed-only] [--form html|dump]
  */
@@ -28,6 +29,7 @@ import {
   precisionRecall,
 } from './support/cleaning-data';
 import { trainLineModel, trainingPages } from './support/line-training';
+import { printFieldScores } from './support/field-scores';
 
 interface PageScore {
   key: string;
@@ -289,6 +291,8 @@ function main(): void {
   }
   for (const form of ['html', 'dump'] as const) console.log(dateSummary(dev, form, scores[form]));
   speedSection(dev);
+  // Title, author and date on the modern pages, with the held-out score of their parameters.
+  printFieldScores();
 }
 
 main();

@@ -120,3 +120,76 @@ export function personNames(byline: string | null): string | null {
   }
   return names.length > 0 ? names.slice(0, MAX_AUTHORS).join(', ') : null;
 }
+
+/** Lines after the headline searched for its byline, and lines before it. */
+const BYLINE_WINDOW = { after: 8, before: 3 } as const;
+const MAX_BYLINE_LINE = 120;
+/**
+ * "By Jane Doe", "September 1st, 2023 By Jane Doe", "News | Written by:Jane Doe", "Author: Jane
+ * Doe": the label opens the line or follows a separator or a date, never a word of a sentence
+ * ("a position held at the time by Bill Burns").
+ */
+const INLINE_BYLINE = /(?:^|[|·•,–—-]\s?|\d\s)(?:by|written by|words by|author)\b\s?:?\s?(\S.*)$/iu;
+const CLOSED_SENTENCE = /[.!?]["”’']?$/u;
+/** A label standing alone on the line above the name ("Written by", "Article by", "Author"). */
+const BYLINE_LABEL = /^(?:\p{L}+\s)?(?:by|author|authors|written by)\s*:?$/iu;
+/** A line that is only a person's name: 2–4 capitalised words. */
+const BARE_NAME = /^\p{Lu}[\p{L}'’.-]*(?:\s\p{Lu}[\p{L}'’.-]*){1,3}$/u;
+const HAS_DATE =
+  /\d{1,4}[-/.]\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
+
+function bylineAt(lines: readonly string[], index: number): string | null {
+  const line = lines[index];
+  if (line.length > MAX_BYLINE_LINE || CLOSED_SENTENCE.test(line)) return null;
+  const inline = INLINE_BYLINE.exec(line);
+  if (inline !== null) {
+    const name = personNames(inline[1]);
+    if (name !== null) return name;
+  }
+  if (!BARE_NAME.test(line)) return null;
+  const previous = lines[index - 1] ?? '';
+  const next = lines[index + 1] ?? '';
+  // A bare name is a byline only beside a date line or under a "Written by" label.
+  const beside =
+    BYLINE_LABEL.test(previous) ||
+    (previous.length <= MAX_BYLINE_LINE && HAS_DATE.test(previous)) ||
+    (next.length <= MAX_BYLINE_LINE && HAS_DATE.test(next));
+  return beside ? personNames(line) : null;
+}
+
+/**
+ * The byline printed with the headline: the nearest short line after it (then before it) that
+ * reads "By Jane Doe" (also inside a date line) or is a bare name beside a date line or under a
+ * "Written by" label.
+ */
+export function authorNearHeadline(lines: readonly string[], headlineIndex: number): string | null {
+  if (headlineIndex < 0 || headlineIndex >= lines.length) return null;
+  const last = Math.min(lines.length - 1, headlineIndex + BYLINE_WINDOW.after);
+  for (let index = headlineIndex + 1; index <= last; index += 1) {
+    const name = bylineAt(lines, index);
+    if (name !== null) return name;
+  }
+  const first = Math.max(0, headlineIndex - BYLINE_WINDOW.before);
+  for (let index = headlineIndex - 1; index >= first; index -= 1) {
+    const name = bylineAt(lines, index);
+    if (name !== null) return name;
+  }
+  return null;
+}
+
+/**
+ * Several names without the ones that name the outlet ("Benjamin Johnson, Atlas Van Lines" on
+ * atlasvanlines.com). A single name stays: on a personal site the domain is the author's name.
+ */
+export function withoutOutletNames(
+  names: string | null,
+  outletKeys: readonly string[],
+): string | null {
+  if (names === null || outletKeys.length === 0) return names;
+  const all = names.split(', ');
+  const kept = all.filter((name) => {
+    const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+    return !outletKeys.some((outlet) => key.length >= 3 && outlet.includes(key));
+  });
+  return kept.length > 0 ? kept.join(', ') : names;
+}

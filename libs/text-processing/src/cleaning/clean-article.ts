@@ -1,5 +1,6 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
-import { parseDateText } from './dates';
+import { authorNearHeadline, withoutOutletNames } from './author';
+import { dateNearHeadline, parseDateText } from './dates';
 import {
   analyzeLines,
   dumpLineVectors,
@@ -10,10 +11,12 @@ import {
 import type { LineFeatures } from './dump-extract';
 import type { LineModel } from './line-model';
 import type * as HtmlExtractModule from './html-extract';
+import type { HtmlMetadata } from './html-metadata';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
+import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
 import { detectLanguage } from './language';
 import { templateLineKey } from './template';
-import { decodeTitleEntities, headlineLike, splitOutletFromTitle, squashed } from './title';
+import { chooseHtmlTitle, headlineLike, squashed } from './title';
 import { garbageRatio, joinParagraphs, normalizeLine, normalizedLines } from './text-normalize';
 import { dateFromUrl } from './url-date';
 import { normalizeUrl, siteDomain } from './urls';
@@ -135,6 +138,8 @@ export interface CleaningOptions {
   lineModel?: LineModel | null;
   /** A learned line model for the HTML path; none by default (Readability and its filters). */
   htmlLineModel?: LineModel | null;
+  /** The field rules' parameters (default `DEFAULT_FIELD_PARAMS`). */
+  fieldParams?: Readonly<FieldParams>;
 }
 
 function textLines(
@@ -231,6 +236,7 @@ function fromText(
       template,
       url: raw.url,
       lineModel: options.lineModel,
+      fieldParams: options.fieldParams,
     },
     features,
   );
@@ -263,8 +269,10 @@ function fromHtml(
   if (depth > CLEANING_LIMITS.maxNestingDepth) {
     return `HTML nested deeper than ${CLEANING_LIMITS.maxNestingDepth} levels`;
   }
+  const fieldParams = options.fieldParams ?? DEFAULT_FIELD_PARAMS;
   const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt, {
     readability: depth <= CLEANING_LIMITS.maxReadabilityDepth,
+    fieldParams,
   });
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();
@@ -301,14 +309,23 @@ function fromHtml(
       template,
       url: raw.url,
       lineModel: options.lineModel,
+      fieldParams,
     });
     const dumpChars = dump.paragraphs.reduce((total, paragraph) => total + paragraph.length, 0);
     if (dumpChars > readabilityChars) paragraphs = dump.paragraphs;
     author ??= dump.author;
     publishedAt ??= dump.publishedAt;
   }
+  const title = htmlTitle(metadata, raw.url, pageLines, fieldParams);
+  const headlineAt = title === null ? -1 : headlineIndex(pageLines, title);
+  const shownDate = (): string | null => dateNearHeadline(pageLines, headlineAt, raw.receivedAt);
+  author ??= authorNearHeadline(pageLines, headlineAt);
+  author = withoutOutletNames(author, outletKeys(metadata.siteName, raw.url));
+  publishedAt = fieldParams.visibleDateFirst
+    ? (shownDate() ?? publishedAt)
+    : (publishedAt ?? shownDate());
   return {
-    title: htmlTitle(metadata.title, metadata.siteName, raw.url, pageLines),
+    title,
     author,
     publishedAt,
     siteName: metadata.siteName,
@@ -319,17 +336,33 @@ function fromHtml(
   };
 }
 
-/** The page's title without an "- Outlet" part that names the site, and unescaped. */
+/** The outlet's names (og:site_name, the domain's labels), squashed. */
+function outletKeys(siteName: string | null, url: string | null): string[] {
+  const keys = siteName !== null ? [squashed(siteName)] : [];
+  const domain = siteDomain(url);
+  if (domain !== null) keys.push(squashed(domain.split('.').slice(0, -1).join('')));
+  return keys.filter((key) => key.length > 0);
+}
+
+/** Where the headline stands among the page's lines (-1 when it is not printed on its own). */
+function headlineIndex(lines: readonly string[], title: string): number {
+  const key = squashed(title);
+  return key.length === 0 ? -1 : lines.findIndex((line) => squashed(line) === key);
+}
+
+/** The page's headline: `<h1>` or metadata, without an "- Outlet" part that names the site. */
 function htmlTitle(
-  title: string | null,
-  siteName: string | null,
+  metadata: HtmlMetadata,
   url: string | null,
   pageLines: readonly string[],
+  params: Readonly<FieldParams>,
 ): string | null {
-  if (title === null) return null;
-  const decoded = decodeTitleEntities(title);
   const mastheads = (): ReadonlySet<string> => new Set(pageLines.map(squashed));
-  return splitOutletFromTitle(decoded, { siteName, url, pageLines: mastheads }).headline || decoded;
+  return chooseHtmlTitle(
+    metadata.titleCandidates,
+    { siteName: metadata.siteName, url, pageLines: mastheads },
+    params,
+  );
 }
 
 function clientLanguage(value: string | null): string | null {

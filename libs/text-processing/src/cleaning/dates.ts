@@ -141,3 +141,43 @@ export function datelineDate(paragraph: string, receivedAt: string): string | nu
   if (match === null) return null;
   return parseDateText(match[1], receivedAt);
 }
+
+const MAX_STAMP_LINE = 120;
+/** Lines after the headline searched for its date line, and lines before it. */
+export const HEADLINE_DATE_WINDOW = { after: 8, before: 3 } as const;
+
+/** The first date chrono is sure of in a short line ("By Jane Doe - Mar 27, 2024 · 5 min read"). */
+function dateInShortLine(line: string, reference: Date): string | null {
+  if (line.length < 6 || line.length > MAX_STAMP_LINE || !HAS_DIGIT.test(line)) return null;
+  if (!MONTH_OR_DIGIT.test(line)) return null;
+  for (const result of chrono.parse(line, { instant: reference, timezone: 'UTC' })) {
+    const date = certainDate(result, reference);
+    if (date !== null) return date;
+  }
+  return null;
+}
+
+/**
+ * The date printed with the headline: the first short line after it (then just before it) that
+ * holds a date ("Updated Dec 18, 2025 · 12 min read", "September 1st, 2023 By Jane Doe"). This is
+ * the date the page shows its readers, which can differ from the one in its metadata.
+ */
+export function dateNearHeadline(
+  lines: readonly string[],
+  headlineIndex: number,
+  receivedAt: string,
+): string | null {
+  if (headlineIndex < 0 || headlineIndex >= lines.length) return null;
+  const reference = referenceDate(receivedAt);
+  const last = Math.min(lines.length - 1, headlineIndex + HEADLINE_DATE_WINDOW.after);
+  for (let index = headlineIndex + 1; index <= last; index += 1) {
+    const date = dateInShortLine(lines[index], reference);
+    if (date !== null) return date;
+  }
+  const first = Math.max(0, headlineIndex - HEADLINE_DATE_WINDOW.before);
+  for (let index = headlineIndex - 1; index >= first; index -= 1) {
+    const date = dateInShortLine(lines[index], reference);
+    if (date !== null) return date;
+  }
+  return null;
+}

@@ -12,13 +12,21 @@ import {
   withoutIssuerBoilerplate,
   matchesAny,
 } from './boilerplate-patterns';
-import { personNames } from './author';
-import { datelineDate, dateOnlyLine } from './dates';
+import { authorNearHeadline, personNames } from './author';
+import { dateNearHeadline, datelineDate, dateOnlyLine } from './dates';
 import { hasStopWordList, isUnspacedScript, stopWordDensity, wordsOf } from './language';
 import { templateKeyOfNormalized, templateLineKey } from './template';
 import { joinTokens, normalizedWords } from './tokens';
 import type { SourceTemplate } from './cleaning.types';
-import { headlineLike, isStampLine, splitOutletFromTitle, squashed } from './title';
+import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
+import {
+  headlineLike,
+  isStampLine,
+  slugAgreement,
+  slugWords,
+  splitOutletFromTitle,
+  squashed,
+} from './title';
 import {
   DEFAULT_LINE_MODEL,
   lineMargins,
@@ -60,6 +68,7 @@ export interface DumpOptions {
   template?: SourceTemplate;
   /** The page's address: its domain tells the outlet's name in a "Headline - Outlet" first line. */
   url?: string | null;
+  fieldParams?: Readonly<FieldParams>;
   /** The learned line classifier; null keeps the rule classifier's choice (default: the trained model). */
   lineModel?: LineModel | null;
 }
@@ -519,14 +528,29 @@ function announcedListEnd(lines: readonly ClassifiedLine[], run: Run): number {
 /** Lines looked at for a title when no body was found to stand under it. */
 const TITLE_SEARCH_LINES = 40;
 
+/** A sentence's end, also inside quotes or brackets: no headline ends so. */
+const CLOSED_LINE = /[.:;]["”’')\]]*$/u;
+/** Longest line in the body's first lines that still reads as its headline when it reads as prose. */
+const MAX_PROSE_HEADLINE_WORDS = 25;
+/** Lines of the body's start still looked at for the headline. */
+const TITLE_INTO_BODY = 2;
+/** A date line or a "By ..." line within this many lines under a headline. */
+const TITLE_META_LINES = 3;
+
 function pickTitle(
   features: readonly LineFeatures[],
   body: Run,
   headTitle: string | null,
-  receivedAt: string,
+  options: DumpOptions,
 ): string | null {
-  // The headline stands above the body; a text whose body starts on its first line has none.
-  const regionEnd = body.end >= body.start ? body.start : TITLE_SEARCH_LINES;
+  const { receivedAt } = options;
+  const params = options.fieldParams ?? DEFAULT_FIELD_PARAMS;
+  // The headline stands above the body; a text whose body starts on its first line has none. The
+  // body's first lines are looked at too: the run often starts at the headline itself.
+  const found = body.end >= body.start;
+  const bodyStart = found ? body.start : TITLE_SEARCH_LINES;
+  const regionEnd = found && body.start > 0 ? body.start + TITLE_INTO_BODY : bodyStart;
+  const regionStart = Math.max(0, bodyStart - TITLE_SEARCH_LINES);
   const head = features.slice(0, Math.min(features.length, regionEnd));
   const counts = new Map<string, number>();
   for (const line of features) {
@@ -534,23 +558,59 @@ function pickTitle(
       counts.set(line.comparable, (counts.get(line.comparable) ?? 0) + 1);
   }
   const headKey = headTitle !== null ? comparable(headTitle) : null;
+  const slug = slugWords(options.url);
+  // Under the headline: its date or byline.
+  const metaBelow = (index: number): boolean => {
+    for (
+      let next = index + 1;
+      next <= index + TITLE_META_LINES && next < features.length;
+      next += 1
+    ) {
+      const text = features[next].text;
+      if (text.length > 200) return false;
+      if (BYLINE.test(text) || dateOnlyLine(text, receivedAt) !== null) return true;
+    }
+    return false;
+  };
   let best: string | null = null;
   let bestScore = -1;
   head.forEach((line, index) => {
-    if (line.words < 3 || line.words > 40 || line.text.length > 300) return;
-    if (line.furniture || line.glued || line.truncated || line.text.endsWith('.')) return;
+    if (line.words < 3 || line.words > params.dumpHeadlineMaxWords || line.text.length > 300)
+      return;
+    if (line.furniture || line.glued || line.truncated || CLOSED_LINE.test(line.text)) return;
+    if (index >= bodyStart && (line.prose ? line.words > MAX_PROSE_HEADLINE_WORDS : false)) return;
+    if (BYLINE.test(line.text)) return;
     let score = 0;
-    if ((counts.get(line.comparable) ?? 0) >= 2) score += 3;
-    if (headKey !== null && line.comparable === headKey && index > 0) score += 4;
-    score += index / Math.max(head.length, 1);
+    if ((counts.get(line.comparable) ?? 0) >= 2) score += params.dumpRepeatWeight;
+    if (headKey !== null && line.comparable === headKey && index > 0) {
+      score += params.dumpFirstLineWeight;
+    }
+    score += Math.min(1, index / Math.max(bodyStart, 1));
+    if (index >= regionStart) {
+      score += params.dumpSlugWeight * slugAgreement(line.text, slug);
+      if (
+        params.dumpMetaWeight > 0 &&
+        score + params.dumpMetaWeight > bestScore &&
+        metaBelow(index)
+      ) {
+        score += params.dumpMetaWeight;
+      }
+    }
     // The stamp test (a date parse) only for a line that would win.
     if (score > bestScore && !isStampLine(line.text, receivedAt)) {
       bestScore = score;
       best = line.text;
     }
   });
-  if (best !== null && bestScore >= 3) return best;
+  if (best !== null && bestScore >= params.dumpTitleMinScore) return best;
   return headTitle ?? best;
+}
+
+/** The headline's line: its last print above the body's first lines, else its first print. */
+function headlineLineIndex(texts: readonly string[], title: string, bodyStart: number): number {
+  const end = Math.min(texts.length - 1, bodyStart + TITLE_INTO_BODY);
+  for (let index = end; index >= 0; index -= 1) if (texts[index] === title) return index;
+  return texts.indexOf(title);
 }
 
 interface RuleChoice {
@@ -576,19 +636,22 @@ function ruleChoice(
     url: options.url ?? null,
     pageLines: () => new Set(features.slice(1).map((line) => squashed(line.text))),
   });
-  // A dump opens with the document's title: without an outlet part to cut, it is kept whole.
+  // A dump opens with the document's title: without an outlet part to cut, it is kept whole. A
+  // furniture line ("Skip to content") opens a page's visible text instead, unless the URL names it.
   const opening = features[0];
   const headTitle =
     head.outlet !== null
       ? head.headline
-      : opening !== undefined && headlineLike(opening.text, opening.words, options.receivedAt)
+      : opening !== undefined &&
+          (!opening.furniture || slugAgreement(opening.text, slugWords(options.url)) >= 0.5) &&
+          headlineLike(opening.text, opening.words, options.receivedAt)
         ? opening.text
         : null;
 
   // A first pass finds where the body starts; the title is then looked for above it.
   const firstPass = classifyDumpLines(features, options.knownTitle);
   const firstRun = densestRun(firstPass);
-  const title = options.knownTitle ?? pickTitle(features, firstRun, headTitle, options.receivedAt);
+  const title = options.knownTitle ?? pickTitle(features, firstRun, headTitle, options);
   const classified =
     title !== null && title !== options.knownTitle ? classifyDumpLines(features, title) : firstPass;
   const run = withoutTeaserTail(classified, densestRun(classified));
@@ -719,7 +782,10 @@ export function extractFromDump(
     if (selected[index]) paragraphs.push(classified[index].text);
   }
 
-  let publishedAt: string | null = null;
+  // The date and byline printed with the headline come first.
+  const texts = features.map((line) => line.text);
+  const headlineAt = title === null ? -1 : headlineLineIndex(texts, title, run.start);
+  let publishedAt: string | null = dateNearHeadline(texts, headlineAt, options.receivedAt);
   const searchStart = Math.max(0, run.start - MAX_DATE_SEARCH_LINES);
   const searchEnd = Math.min(classified.length, run.end + 4);
   for (let index = searchStart; index < searchEnd && publishedAt === null; index += 1) {
@@ -738,7 +804,8 @@ export function extractFromDump(
   return {
     paragraphs: withoutIssuerBoilerplate(paragraphs),
     title,
-    author: findAuthor(classified, run, options.receivedAt),
+    author:
+      authorNearHeadline(texts, headlineAt) ?? findAuthor(classified, run, options.receivedAt),
     publishedAt,
     siteName,
     language: options.language,

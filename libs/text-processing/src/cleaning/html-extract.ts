@@ -10,7 +10,9 @@ import {
   withoutIssuerBoilerplate,
 } from './boilerplate-patterns';
 import { personNames } from './author';
-import { dateOnlyLine, parseDateText, timestampLine } from './dates';
+import { dateOnlyLine, timestampLine } from './dates';
+import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
+import { type HtmlMetadata, readMetadata } from './html-metadata';
 import { normalizeLine } from './text-normalize';
 
 /** The slice of the DOM this module relies on (the project compiles without the DOM lib). */
@@ -90,21 +92,12 @@ const LINK_HEADLINE_MIN_WORDS = 4;
 const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
 const ADDRESS_OR_PRICE = /:\/\/|\bwww\.|[$€£¥₹]\s?\d|\d\s?(?:€|£|eur|usd|gbp)\b/i;
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
-const ARTICLE_TYPE = /(?:Article|BlogPosting|Report|Posting)$/;
 const MAX_ELEMENTS = 60000;
 /** Below this Readability retries with looser rules, re-parsing the page each time; our own
  * fallback (the line classifier) already covers a short result. */
 const READABILITY_MIN_CHARS = 250;
 
-export interface HtmlMetadata {
-  title: string | null;
-  author: string | null;
-  publishedAt: string | null;
-  siteName: string | null;
-  language: string | null;
-  canonicalUrl: string | null;
-  ogUrl: string | null;
-}
+export type { HtmlMetadata } from './html-metadata';
 
 export interface HtmlExtraction {
   paragraphs: string[];
@@ -113,163 +106,6 @@ export interface HtmlExtraction {
   pageLines: () => string[];
   /** Per page line, the share of its characters inside links. */
   pageLinkShares: () => number[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function firstString(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim() || null;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = firstString(item);
-      if (found !== null) return found;
-    }
-  }
-  if (isRecord(value)) return firstString(value['name']);
-  return null;
-}
-
-function authorNames(value: unknown): string | null {
-  const items = Array.isArray(value) ? value : [value];
-  const names: string[] = [];
-  for (const item of items) {
-    const name =
-      typeof item === 'string' ? item : isRecord(item) ? firstString(item['name']) : null;
-    if (name !== null && name.length > 1 && name.length < 80 && !/^https?:/.test(name)) {
-      names.push(name.trim());
-    }
-  }
-  return names.length > 0 ? names.slice(0, 4).join(', ') : null;
-}
-
-function collectJsonLdObjects(
-  value: unknown,
-  found: Record<string, unknown>[],
-  depth: number,
-): void {
-  if (depth > 6 || found.length > 50) return;
-  if (Array.isArray(value)) {
-    for (const item of value) collectJsonLdObjects(item, found, depth + 1);
-    return;
-  }
-  if (!isRecord(value)) return;
-  found.push(value);
-  if (value['@graph'] !== undefined) collectJsonLdObjects(value['@graph'], found, depth + 1);
-}
-
-function articleJsonLd(blocks: readonly string[]): Record<string, unknown> | null {
-  const objects: Record<string, unknown>[] = [];
-  for (const block of blocks) {
-    try {
-      collectJsonLdObjects(JSON.parse(block) as unknown, objects, 0);
-    } catch {
-      // Broken JSON-LD is common; the other metadata sources still apply.
-    }
-  }
-  return (
-    objects.find((object) => {
-      const type = object['@type'];
-      const types = Array.isArray(type) ? type : [type];
-      return types.some((item) => typeof item === 'string' && ARTICLE_TYPE.test(item));
-    }) ?? null
-  );
-}
-
-type MetaTags = ReadonlyMap<string, string>;
-const CANONICAL = 'link[rel="canonical"]';
-
-/** Every <meta> of the page by property, name or itemprop (first wins), in one query. */
-function metaTagsOf(document: DomDocument): MetaTags {
-  const tags = new Map<string, string>();
-  const elements = document.querySelectorAll('meta');
-  for (let index = 0; index < elements.length; index += 1) {
-    const element = elements[index];
-    const content = element.getAttribute('content')?.trim();
-    if (!content) continue;
-    for (const attribute of ['property', 'name', 'itemprop']) {
-      const key = element.getAttribute(attribute)?.trim().toLowerCase();
-      if (key && !tags.has(key)) tags.set(key, content);
-    }
-  }
-  return tags;
-}
-
-function metaContent(tags: MetaTags, names: readonly string[]): string | null {
-  for (const name of names) {
-    const content = tags.get(name.toLowerCase());
-    if (content !== undefined) return normalizeLine(content);
-  }
-  return null;
-}
-
-function readMetadata(
-  document: DomDocument,
-  jsonLd: readonly string[],
-  receivedAt: string,
-): HtmlMetadata {
-  const article = articleJsonLd(jsonLd);
-  const meta = metaTagsOf(document);
-  const publisher = article !== null ? article['publisher'] : undefined;
-  const titleElement = document.querySelector('title');
-  const title =
-    (article !== null ? firstString(article['headline']) : null) ??
-    metaContent(meta, ['og:title', 'twitter:title']) ??
-    (titleElement?.textContent ? normalizeLine(titleElement.textContent) : null);
-
-  // Thunks: the <time> query walks the whole body, and is rarely needed.
-  const dateCandidates: Array<() => string | null> = [
-    () => (article !== null ? firstString(article['datePublished']) : null),
-    () =>
-      metaContent(meta, [
-        'article:published_time',
-        'datePublished',
-        'pubdate',
-        'publishdate',
-        'publish-date',
-        'date',
-        'dc.date',
-        'dc.date.issued',
-        'dcterms.created',
-        'sailthru.date',
-        'parsely-pub-date',
-        'og:published_time',
-      ]),
-    () => (article !== null ? firstString(article['dateCreated']) : null),
-    () => document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null,
-  ];
-  let publishedAt: string | null = null;
-  for (const candidate of dateCandidates) {
-    const text = candidate();
-    if (text !== null) publishedAt = parseDateText(text, receivedAt);
-    if (publishedAt !== null) break;
-  }
-
-  // Structured fields first; each must name a person (not the outlet) to count.
-  const author =
-    personNames(article !== null ? authorNames(article['author']) : null) ??
-    personNames(metaContent(meta, ['author', 'article:author', 'parsely-author', 'byl']));
-
-  const languageAttribute =
-    document.documentElement?.getAttribute('lang') ??
-    metaContent(meta, ['og:locale', 'content-language', 'language']);
-  const languageMatch =
-    languageAttribute !== null ? /^([a-zA-Z]{2})(?:[-_]|$)/.exec(languageAttribute) : null;
-
-  // Usually in the head: the body is only walked when it is not there.
-  const canonicalLink =
-    document.head?.querySelector(CANONICAL) ?? document.querySelector(CANONICAL);
-  const canonical = canonicalLink?.getAttribute('href') ?? null;
-  return {
-    title,
-    author,
-    publishedAt,
-    siteName: metaContent(meta, ['og:site_name', 'application-name']) ?? firstString(publisher),
-    language: languageMatch !== null ? languageMatch[1].toLowerCase() : null,
-    canonicalUrl: canonical,
-    ogUrl: metaContent(meta, ['og:url']),
-  };
 }
 
 /** Flattens an element into text blocks, one per paragraph-level element. */
@@ -474,11 +310,16 @@ export function extractFromHtml(
   html: string,
   jsonLd: readonly string[],
   receivedAt: string,
-  options: { readability: boolean } = { readability: true },
+  options: { readability: boolean; fieldParams?: Readonly<FieldParams> } = { readability: true },
 ): HtmlExtraction {
   const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
   const document = parsedDocument as DomDocument;
-  const metadata = readMetadata(document, jsonLd, receivedAt);
+  const metadata = readMetadata(
+    document,
+    jsonLd,
+    receivedAt,
+    options.fieldParams ?? DEFAULT_FIELD_PARAMS,
+  );
   // Readability mutates the document, so the page lines are captured first.
   const pageBlocks = document.body !== null ? textBlocksOf(document.body, false) : [];
   const snapshot = pageBlocks.map((block) => block.text);

@@ -9,6 +9,8 @@ export type { CleaningOptions } from './clean-article';
 export { DEFAULT_LINE_MODEL, HTML_LINE_FEATURE_NAMES, LINE_FEATURE_NAMES } from './line-model';
 export type { LineModel } from './line-model';
 export { cleanArticleAsVisibleText } from './visible-text';
+export { DEFAULT_FIELD_PARAMS } from './field-params';
+export type { FieldParams } from './field-params';
 export {
   templateLineKey,
   normalizeTemplateLine,

@@ -1,4 +1,5 @@
 import { dateOnlyLine, onlyDateWords, timestampLine } from './dates';
+import type { FieldParams } from './field-params';
 import { siteDomain } from './urls';
 
 /** What tells the outlet's name apart from the rest of a headline. */
@@ -13,7 +14,7 @@ export interface OutletHints {
   pageLines?: () => ReadonlySet<string>;
 }
 
-const SEPARATOR = /\s+(?:[|–—-]|::)\s+/gu;
+const SEPARATOR = /\s+(?:[|–—•·-]|::)\s+/gu;
 const MAX_OUTLET_CHARS = 40;
 const MAX_OUTLET_WORDS = 6;
 const MIN_NAME_CHARS = 3;
@@ -139,6 +140,15 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   lt: '<',
   gt: '>',
   nbsp: ' ',
+  bull: '•',
+  middot: '·',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
 };
 
 /** Structured data sometimes carries the headline still HTML-escaped ("&#8216;The Medium&#8217;"). */
@@ -152,4 +162,114 @@ export function decodeTitleEntities(title: string): string {
       return NAMED_ENTITIES[(name as string).toLowerCase()] ?? entity;
     },
   );
+}
+
+/** What an HTML page offers as its title, raw (entities may be left in structured data). */
+export interface TitleCandidates {
+  jsonLd: string | null;
+  og: string | null;
+  twitter: string | null;
+  document: string | null;
+  /** The page's first few `<h1>` texts. */
+  h1s: readonly string[];
+}
+
+const TITLE_WORD = /[\p{L}\p{N}]+/gu;
+/** Markdown heading marks left in a rendered title ("## Heading"). */
+const MARKDOWN_HEADING = /^#{1,6}\s+/;
+
+/** Word stems short enough that "Certifications" and "Certificates" meet. */
+const STEM_CHARS = 6;
+
+function titleWords(text: string): Set<string> {
+  const words = text.normalize('NFKC').toLowerCase().match(TITLE_WORD) ?? [];
+  return new Set(words.map((word) => word.slice(0, STEM_CHARS)));
+}
+
+/** Dice overlap of two titles' word sets: 1 for the same words, 0 for none shared. */
+export function titleAgreement(a: string, b: string): number {
+  const left = titleWords(a);
+  const right = titleWords(b);
+  if (left.size === 0 || right.size === 0) return 0;
+  let shared = 0;
+  for (const word of left) if (right.has(word)) shared += 1;
+  return (2 * shared) / (left.size + right.size);
+}
+
+function cleanTitle(title: string | null): string | null {
+  if (title === null) return null;
+  const text = decodeTitleEntities(title).replace(/\s+/g, ' ').replace(MARKDOWN_HEADING, '').trim();
+  return text.length > 0 ? text : null;
+}
+
+/**
+ * The page's headline. An `<h1>` that agrees with the metadata titles (shares most of their words
+ * once the outlet's name is cut from them) is the headline as printed; an `<h1>` that does not
+ * is the masthead, a section name or another story's. Without one, the first metadata title
+ * (JSON-LD headline, og:title, twitter:title, `<title>`) without its outlet part, unless another
+ * metadata title carries it in full (JSON-LD headlines are often cut at 110 characters).
+ */
+export function chooseHtmlTitle(
+  candidates: TitleCandidates,
+  hints: OutletHints,
+  params: Pick<FieldParams, 'h1Agreement'>,
+): string | null {
+  const metadata = [candidates.jsonLd, candidates.og, candidates.twitter, candidates.document]
+    .map(cleanTitle)
+    .filter((title): title is string => title !== null)
+    .map((title) => splitOutletFromTitle(title, hints).headline || title);
+  const h1s = candidates.h1s.map(cleanTitle).filter((title): title is string => title !== null);
+  let best: string | null = null;
+  let bestAgreement = 0;
+  for (const h1 of h1s) {
+    for (const title of metadata) {
+      const agreement = titleAgreement(h1, title);
+      if (agreement > bestAgreement) {
+        bestAgreement = agreement;
+        best = h1;
+      }
+    }
+  }
+  if (best !== null && bestAgreement >= params.h1Agreement) return best;
+  const [first, ...others] = metadata;
+  if (first === undefined) return h1s[0] ?? null;
+  const key = squashed(first);
+  const fuller = others.find((title) => {
+    const other = squashed(title);
+    return other.length > key.length && other.startsWith(key);
+  });
+  return fuller ?? first;
+}
+
+const SLUG_SEPARATOR = /[-_+]+|%20/;
+const SLUG_EXTENSION = /\.(?:s?html?|php|aspx?|jsp)$/i;
+const MIN_SLUG_WORDS = 3;
+
+/**
+ * The words of the page's slug: the last path segment of the URL that reads as words
+ * ("/2025/09/04/top-nutrition-trends-for-fall/" → top, nutrition, trends, for, fall), or none.
+ */
+export function slugWords(url: string | null | undefined): string[] {
+  if (!url) return [];
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return [];
+  }
+  const segments = path.split('/').filter((segment) => segment.length > 0);
+  for (let index = segments.length - 1; index >= 0; index -= 1) {
+    const words = segments[index]
+      .replace(SLUG_EXTENSION, '')
+      .split(SLUG_SEPARATOR)
+      .map((word) => word.toLowerCase())
+      .filter((word) => /^\p{L}+$/u.test(word) || /^\d{1,4}$/.test(word));
+    if (words.length >= MIN_SLUG_WORDS) return words.slice(0, 40);
+  }
+  return [];
+}
+
+/** How much a line agrees with the slug (Dice overlap of word stems); 0 without a slug. */
+export function slugAgreement(line: string, slug: readonly string[]): number {
+  return slug.length === 0 ? 0 : titleAgreement(line, slug.join(' '));
 }
