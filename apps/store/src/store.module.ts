@@ -18,6 +18,7 @@ import { SearchPlanner } from './articles/search-planner';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EventsController } from './events/events.controller';
 import { EventsQuery } from './events/events.query';
+import { FeedReader } from './reads/feed-reader';
 import { EventsRepository } from './events/events.repository';
 import { ProcessedFeedHandler } from './ingestion/processed-feed.handler';
 import { ProcessedFeedRepository } from './ingestion/processed-feed.repository';
@@ -67,6 +68,7 @@ export class StoreModule {
       providers: [
         ArticlesQuery,
         EventsQuery,
+        FeedReader,
         ArticlesRepository,
         EventsRepository,
         SearchPlanner,
