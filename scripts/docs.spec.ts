@@ -37,7 +37,10 @@ function linkProblem(file: string, target: string): string | null {
   }
   if (target.startsWith('#')) return null;
   const path = decodeURI(target.split('#')[0]);
-  const absolute = resolve(root, dirname(file), path);
+  // A leading slash is the repository's root, as a Git host renders it.
+  const absolute = path.startsWith('/')
+    ? resolve(root, `.${path}`)
+    : resolve(root, dirname(file), path);
   if (relative(root, absolute).startsWith('..')) {
     return `${file}: ${target} leaves the repository`;
   }
@@ -86,12 +89,15 @@ describe('docs', () => {
           'The contract: [SPEC.md](../shared/SPEC.md).',
           'See <https://example.org/x> and https://example.org/y.',
           '[gone](docs/no-such-page.md), [fine](docs/contract.md#guarantees), [here](#run-it)',
+          '[root](/docs/contract.md), [root gone](/docs/none.md), [up](/../shared/SPEC.md)',
           '```\ncurl http://localhost:3000/articles\n```',
         ].join('\n'),
       }),
     ).toEqual([
       'README.md: ../shared/SPEC.md leaves the repository',
       'README.md: docs/no-such-page.md does not exist',
+      'README.md: /docs/none.md does not exist',
+      'README.md: /../shared/SPEC.md leaves the repository',
       'README.md: https://example.org/x points outside the repository',
       'README.md: https://example.org/y points outside the repository',
     ]);
