@@ -1,29 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { ArticleView } from '../views/api-views';
-import type { FeedFilters } from '../shared/feed-filters';
+import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
 
 /** A row as the statements below select it: the view's fields, dates still as Date. */
-export interface ArticleRow {
-  id: string;
-  status: ArticleView['status'];
-  duplicateOf: string | null;
-  eventId: string | null;
-  reason: string | null;
-  url: string | null;
-  canonicalUrl: string | null;
-  source: string | null;
-  title: string | null;
-  author: string | null;
+export type ArticleRow = Omit<ArticleView, 'publishedAt' | 'receivedAt' | 'processedAt'> & {
   publishedAt: Date | null;
-  language: string | null;
-  text: string | null;
   receivedAt: Date;
   processedAt: Date;
   sortAt: Date;
-}
+};
 
-const COLUMNS = `a.id, a.status, a.duplicate_of AS "duplicateOf", a.event_id AS "eventId", a.reason,
+/** An article row's columns (alias `a`), as `ArticleRow` names them; event reads select them too. */
+export const ARTICLE_COLUMNS = `a.id, a.status, a.duplicate_of AS "duplicateOf", a.event_id AS "eventId", a.reason,
   a.url, a.canonical_url AS "canonicalUrl", a.source, a.title, a.author,
   a.published_at AS "publishedAt", a.language, a.text, a.received_at AS "receivedAt",
   a.processed_at AS "processedAt", a.sort_at AS "sortAt"`;
@@ -38,10 +27,10 @@ const FILTERS = `($1::text IS NULL OR a.source = $1)
   AND ($3::timestamptz IS NULL OR a.sort_at < $3)
   AND ($4::timestamptz IS NULL OR (a.sort_at, a.id) < ($4, $5::uuid))`;
 
-const SELECT_BY_ID = `SELECT ${COLUMNS} FROM articles a WHERE a.id = $1`;
+const SELECT_BY_ID = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1`;
 
 /** $6 = rows wanted. Walks (sort_at, id) or (source, sort_at, id) from the cursor. */
-const SELECT_FEED_PAGE = `SELECT ${COLUMNS} FROM articles a
+const SELECT_FEED_PAGE = `SELECT ${ARTICLE_COLUMNS} FROM articles a
   WHERE ${FILTERS}
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
@@ -60,11 +49,11 @@ const SELECT_SEARCH_BY_INDEX = `WITH matched AS MATERIALIZED (
     SELECT a.id, a.sort_at FROM articles a
     WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
     ORDER BY a.sort_at DESC, a.id DESC LIMIT $6)
-  SELECT ${COLUMNS} FROM matched m JOIN articles a ON a.id = m.id
+  SELECT ${ARTICLE_COLUMNS} FROM matched m JOIN articles a ON a.id = m.id
   ORDER BY a.sort_at DESC, a.id DESC`;
 
 /** A common search ($7): the feed walked newest first, each article tested, until $6 match. */
-const SELECT_SEARCH_BY_FEED = `SELECT ${COLUMNS} FROM articles a
+const SELECT_SEARCH_BY_FEED = `SELECT ${ARTICLE_COLUMNS} FROM articles a
   WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
@@ -80,19 +69,9 @@ const SELECT_TERM_STATISTICS = `SELECT s.most_common_elems::text::text[] AS lexe
 
 /** Plan settings for one transaction: `SET LOCAL` lasts until its COMMIT. */
 const BEGIN_INDEX_ONLY = `BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off`;
-const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
+export const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
 const COMMIT = 'COMMIT';
 const ROLLBACK = 'ROLLBACK';
-
-export function filterParameters(filters: FeedFilters): unknown[] {
-  return [
-    filters.source ?? null,
-    filters.since ?? null,
-    filters.until ?? null,
-    filters.after?.sortAt ?? null,
-    filters.after?.id ?? null,
-  ];
-}
 
 /** The store's article reads; the plan for a search is chosen by `ArticlesQuery`. */
 @Injectable()

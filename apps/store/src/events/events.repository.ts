@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventView } from '../views/api-views';
-import type { ArticleRow } from '../articles/articles.repository';
-import type { FeedFilters } from '../shared/feed-filters';
+import { ARTICLE_COLUMNS, type ArticleRow, USE_FEED_ORDER } from '../articles/articles.repository';
+import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
 
 export interface EventRow {
@@ -18,11 +18,6 @@ export interface EventRow {
 const COLUMNS = `e.id, e.title, e.article_count AS "articleCount", e.sources,
   e.first_published_at AS "firstPublishedAt", e.last_published_at AS "lastPublishedAt",
   e.updated_at AS "updatedAt", e.sort_at AS "sortAt"`;
-
-const ARTICLE_COLUMNS = `a.id, a.status, a.duplicate_of AS "duplicateOf", a.event_id AS "eventId",
-  a.reason, a.url, a.canonical_url AS "canonicalUrl", a.source, a.title, a.author,
-  a.published_at AS "publishedAt", a.language, a.text, a.received_at AS "receivedAt",
-  a.processed_at AS "processedAt", a.sort_at AS "sortAt"`;
 
 /**
  * $1..$5 as for articles (source, since, until, cursor). `@>` (not `= ANY`) so that a source
@@ -62,18 +57,6 @@ const SELECT_SEARCH_BY_FEED = `SELECT ${COLUMNS} FROM events e
     AND EXISTS (SELECT 1 FROM articles a
                 WHERE a.event_id = e.id AND a.search @@ websearch_to_tsquery('simple', $7))
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
-
-const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
-
-function filterParameters(filters: FeedFilters): unknown[] {
-  return [
-    filters.source ?? null,
-    filters.since ?? null,
-    filters.until ?? null,
-    filters.after?.sortAt ?? null,
-    filters.after?.id ?? null,
-  ];
-}
 
 @Injectable()
 export class EventsRepository {

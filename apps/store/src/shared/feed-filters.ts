@@ -7,3 +7,14 @@ export interface FeedFilters {
   until?: Date;
   after: FeedPosition | null;
 }
+
+/** $1..$5 of every feed statement: source, since, until, then the cursor's position. */
+export function filterParameters(filters: FeedFilters): unknown[] {
+  return [
+    filters.source ?? null,
+    filters.since ?? null,
+    filters.until ?? null,
+    filters.after?.sortAt ?? null,
+    filters.after?.id ?? null,
+  ];
+}
