@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { expectOneFirstCopyPerGroup } from './support/duplicate-groups';
 import { syntheticArticle } from './support/synthetic-articles';
-import { type StoredArticle, TestSystem, postJson, waitFor } from './support/test-system';
+import { TestSystem, postJson, waitFor } from './support/test-system';
 
 /**
  * Two normalizer replicas decide a flood of copies; one is killed (SIGKILL) while decisions are
@@ -69,17 +70,7 @@ describe('a normalizer replica killed mid-batch', () => {
     expect(decisions).toHaveLength(posts.length);
     expect(decisions.every((row) => Number(row.count) === 1)).toBe(true);
 
-    const byGroup = new Map<number, StoredArticle[]>();
-    for (const { group, article } of processed)
-      byGroup.set(group, [...(byGroup.get(group) ?? []), article]);
-    for (const [group, articles] of byGroup) {
-      const firsts = articles.filter((article) => article.status === 'stored');
-      expect({ group, firsts: firsts.length }).toEqual({ group, firsts: 1 });
-      for (const copy of articles.filter((article) => article.status === 'duplicate')) {
-        expect(copy.duplicateOf).toBe(firsts[0].id);
-        expect(copy.eventId).toBe(firsts[0].eventId);
-      }
-    }
+    expectOneFirstCopyPerGroup(processed);
     // Every event the normalizer recorded is one the store's articles point at, and no other.
     const [counts] = await system.infrastructure.query<{
       articles: string;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticArticle } from './support/synthetic-articles';
-import { type StoredArticle, TestSystem, postJson } from './support/test-system';
+import { expectOneFirstCopyPerGroup } from './support/duplicate-groups';
+import { TestSystem, postJson } from './support/test-system';
 
 const seeds = join(__dirname, 'fixtures', 'seeds');
 const seedTexts = [
@@ -79,18 +80,7 @@ describe('three normalizer replicas flooded with copies arriving together', () =
         article: await system.processedArticle(String(post.body.id), 60_000),
       })),
     );
-    const byGroup = new Map<number, StoredArticle[]>();
-    for (const { group, article } of processed)
-      byGroup.set(group, [...(byGroup.get(group) ?? []), article]);
-
-    for (const [group, articles] of byGroup) {
-      const firsts = articles.filter((article) => article.status === 'stored');
-      expect({ group, firsts: firsts.length }).toEqual({ group, firsts: 1 });
-      for (const copy of articles.filter((article) => article.status === 'duplicate')) {
-        expect(copy.duplicateOf).toBe(firsts[0].id);
-        expect(copy.eventId).toBe(firsts[0].eventId);
-      }
-    }
+    const byGroup = expectOneFirstCopyPerGroup(processed);
     const seedEvents = new Set(
       [...(byGroup.get(100) ?? []), ...(byGroup.get(101) ?? [])].map((article) => article.eventId),
     );
