@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ArticleReceivedV1 } from '@newsflow/contracts';
+import type { ArticleReceivedV1, OutgoingMessage } from '@newsflow/contracts';
 import { AmqpPublisher } from '@newsflow/messaging';
 import { normalizerArticleDurationSeconds } from '@newsflow/observability';
 import { ArticleProcessor } from './processing/article-processor';
@@ -26,12 +26,20 @@ export class NormalizerService {
   }
 }
 
-/** Article messages carry the article id; event messages their event id and version. */
-function messageIdOf(
-  message: { name: string; payload: { id: string; version?: number } },
-  articleId: string,
-): string {
-  return message.name.startsWith('event.')
-    ? `${message.payload.id}:${message.payload.version ?? 0}`
-    : articleId;
+/**
+ * Article outcomes carry the article id; a move `<articleId>:<version>`; event messages
+ * `<eventId>:<version>`: each revision its own id, so a consumer can dedupe on it.
+ */
+function messageIdOf(message: OutgoingMessage, articleId: string): string {
+  switch (message.name) {
+    case 'event.created.v1':
+    case 'event.updated.v1':
+      return `${message.payload.id}:${message.payload.version}`;
+    case 'event.merged.v1':
+      return `${message.payload.eventId}:${message.payload.version}`;
+    case 'article.moved.v1':
+      return `${message.payload.articleId}:${message.payload.version}`;
+    default:
+      return articleId;
+  }
 }

@@ -6,6 +6,8 @@ export * from './messages/article-duplicate';
 export * from './messages/article-rejected';
 export * from './messages/event-created';
 export * from './messages/event-updated';
+export * from './messages/event-merged';
+export * from './messages/article-moved';
 export * from './registry';
 export * from './http/article-input.schema';
 export * from './http/ingest-api.openapi';

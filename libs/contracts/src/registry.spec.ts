@@ -56,6 +56,27 @@ const validPayloads: { [N in MessageName]: MessagePayload<N> } = {
   'article.rejected.v1': { ...processedArticle, reason: 'no article text in the page' },
   'event.created.v1': eventSnapshot,
   'event.updated.v1': { ...eventSnapshot, version: 4 },
+  'event.merged.v1': {
+    eventId,
+    mergedInto: articleId,
+    articleIds: [articleId],
+    version: 5,
+    mergedAt: processedAt,
+  },
+  'article.moved.v1': {
+    articleId,
+    fromEventId: eventId,
+    toEventId: articleId,
+    version: 2,
+    reason: 'merge',
+    movedAt: processedAt,
+  },
+};
+
+/** Revisions name what they revise; every other message carries its own `id`. */
+const identifyingField: Partial<Record<MessageName, string>> = {
+  'event.merged.v1': 'eventId',
+  'article.moved.v1': 'articleId',
 };
 
 const messageNames = Object.keys(messageContracts) as MessageName[];
@@ -72,9 +93,10 @@ describe('message registry', () => {
   });
 
   it.each(messageNames)('validateMessage rejects %s with a wrongly typed id, naming it', (name) => {
-    const result = validateMessage(name, { ...validPayloads[name], id: 42 });
+    const idField = identifyingField[name] ?? 'id';
+    const result = validateMessage(name, { ...validPayloads[name], [idField]: 42 });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(/^id: /);
+    if (!result.ok) expect(result.error).toMatch(new RegExp(`^${idField}: `));
   });
 
   it('names every bad field, nested ones by their path', () => {

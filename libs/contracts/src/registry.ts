@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { articleDuplicateV1 } from './messages/article-duplicate';
+import { articleMovedV1 } from './messages/article-moved';
 import { articleNormalizedV1 } from './messages/article-normalized';
 import { articleReceivedV1 } from './messages/article-received';
 import { articleRejectedV1 } from './messages/article-rejected';
 import { eventCreatedV1 } from './messages/event-created';
+import { eventMergedV1 } from './messages/event-merged';
 import { eventUpdatedV1 } from './messages/event-updated';
 
 /** Every message newsflow sends, by its versioned name: the one place that ties a name to its payload. */
@@ -14,6 +16,8 @@ export const messageContracts = {
   [articleRejectedV1.name]: articleRejectedV1,
   [eventCreatedV1.name]: eventCreatedV1,
   [eventUpdatedV1.name]: eventUpdatedV1,
+  [eventMergedV1.name]: eventMergedV1,
+  [articleMovedV1.name]: articleMovedV1,
 } as const;
 
 export type MessageContracts = typeof messageContracts;
