@@ -9,5 +9,6 @@ export * from './messages/event-updated';
 export * from './messages/event-merged';
 export * from './messages/article-moved';
 export * from './registry';
+export * from './revisions/article-event-map';
 export * from './http/article-input.schema';
 export * from './http/ingest-api.openapi';
