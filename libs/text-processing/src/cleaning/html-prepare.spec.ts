@@ -109,6 +109,16 @@ describe('stripNonContent', () => {
     expect(prepared.html).toContain(GERMAN[0]);
   });
 
+  it('leaves custom elements named like furniture tags ("<nav-menu>", "<select-panel>") alone', () => {
+    const html = `<body><nav-menu><a href="/">Startseite</a></nav-menu>
+      <article><h1>Straßenbahn</h1>${paragraphs(GERMAN)}</article>
+      <select-panel><p>${FRENCH[0]}</p></select-panel><nav><a href="/b">Menü</a></nav></body>`;
+    const prepared = stripNonContent(html).html;
+    for (const text of GERMAN) expect(prepared).toContain(text);
+    expect(prepared).toContain(FRENCH[0]);
+    expect(prepared).not.toContain('Menü');
+  });
+
   it('drops form controls but keeps text around them', () => {
     const html = `<body><p>${FRENCH[2]}</p><select><option>Paris</option><option>Lyon</option></select>
       <button>S’abonner</button><textarea>Votre commentaire</textarea></body>`;

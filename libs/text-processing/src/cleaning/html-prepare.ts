@@ -9,7 +9,14 @@ const SKIPPED_TAGS =
   'script|style|svg|noscript|template|iframe|object|canvas|math|nav|aside|footer|select|button|textarea';
 /** Containers whose class or id may mark them as furniture (inline elements are left alone). */
 const CUTTABLE_TAGS = 'div|section|ul|ol|dl|form|header|table';
-const SKIPPED_ELEMENT = new RegExp(`<(${SKIPPED_TAGS}|${CUTTABLE_TAGS})\\b([^>]*)>|<!--`, 'gi');
+/**
+ * The name ends at a space, `/` or `>`: a custom element ("<nav-manager>", "<select-panel>") is not
+ * the tag its name starts with, and its end tag would never be found.
+ */
+const SKIPPED_ELEMENT = new RegExp(
+  `<(${SKIPPED_TAGS}|${CUTTABLE_TAGS})(?=[\\s/>])([^>]*)>|<!--`,
+  'gi',
+);
 const CUTTABLE_CONTAINERS = new Set(CUTTABLE_TAGS.split('|'));
 const CLASS_OR_ID = /\s(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 /** Page furniture that can nest inside itself, so its end is found by counting. */
