@@ -32,8 +32,8 @@ const EVENT_JSON = `jsonb_build_object('id', e.id, 'sequence', e.sequence, 'titl
  * Everything a batch needs from the committed state, as one row of JSON parts: the log entries
  * after the replica's sequence ($1) and their events' current rows; the outcomes of the batch's
  * ids ($2); the earliest fingerprint per canonical URL and per text hash of the batch's keys ($3:
- * rows `{ord, canonical_url, text_hash}`) and their events; the document counts of the batch's
- * terms ($4), of the entries' counted terms and of their events' terms.
+ * rows `{ord, canonical_url, text_hash}`) and their events; the document counts of the terms
+ * asked for ($4: those the replica does not track) and of the entries' events' terms.
  */
 const READ_COMMITTED_STATE = `
   WITH entries AS (
@@ -61,7 +61,6 @@ const READ_COMMITTED_STATE = `
     -- planner estimates of the union).
     (SELECT coalesce(jsonb_object_agg(q.term, f.document_count), '{}')
        FROM (SELECT unnest($4::text[]) AS term
-             UNION SELECT unnest(document_terms) FROM entries
              UNION SELECT jsonb_object_keys(e.terms) FROM event_clusters e
                     WHERE e.id IN (SELECT event_id FROM entries WHERE event_version IS NOT NULL)) q
        CROSS JOIN LATERAL (SELECT t.document_count FROM term_document_frequencies t

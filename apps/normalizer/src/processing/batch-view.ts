@@ -104,6 +104,7 @@ export interface EventWrite {
  */
 export class BatchEventRepository implements EventRepository {
   private readonly touched = new Map<string, TouchedEvent>();
+  private readonly heldStates = new Map<string, EventState | undefined>();
   private changes = new Map<string, EventChange>();
   private articleTerms: string[] | null = null;
   private created = 0;
@@ -172,7 +173,7 @@ export class BatchEventRepository implements EventRepository {
       .sort((first, second) => second[1] - first[1] || (first[0] < second[0] ? -1 : 1))
       .slice(0, query.limit);
     return chosen.flatMap(([id]) => {
-      const event = this.touched.get(id)?.event ?? this.memory.event(id)?.event;
+      const event = this.touched.get(id)?.event ?? this.held(id)?.event;
       return event ? [event] : [];
     });
   }
@@ -251,10 +252,20 @@ export class BatchEventRepository implements EventRepository {
     return { first: Date.parse(firstPublishedAt), last: Date.parse(lastPublishedAt) };
   }
 
+  /** A held event's row, built from the memory once per batch (the memory does not change meanwhile). */
+  private held(eventId: string): EventState | undefined {
+    let state = this.heldStates.get(eventId);
+    if (state === undefined && !this.heldStates.has(eventId)) {
+      state = this.memory.event(eventId);
+      this.heldStates.set(eventId, state);
+    }
+    return state;
+  }
+
   private async current(eventId: string): Promise<TouchedEvent | undefined> {
     const touched = this.touched.get(eventId);
     if (touched) return touched;
-    let stored = this.memory.event(eventId) ?? this.committedEvents.get(eventId);
+    let stored = this.held(eventId) ?? this.committedEvents.get(eventId);
     if (!stored) {
       this.readThroughs++;
       stored = (await this.readEvents([eventId])).get(eventId);

@@ -91,6 +91,8 @@ export class DecisionMemory {
   private termIds = new Map<string, number>();
   private termNames: string[] = [];
   private termsAfterCompaction = 0;
+  /** Events were evicted since the last compaction (their terms may be unused). */
+  private termsStale = false;
   /** Per term id: its document count, or -1 when not tracked (see `documentFrequency`). */
   private documentCounts = new Int32Array(1024).fill(-1);
 
@@ -241,15 +243,16 @@ export class DecisionMemory {
 
   /**
    * Drops fingerprints decided before `fingerprintsBefore` and events last changed before
-   * `eventsBefore` (epoch ms); the band index is rebuilt without them.
+   * `eventsBefore` (epoch ms); the band index is rebuilt without them. Their terms are dropped by
+   * the next `compactTermsIfGrown`.
    */
   evict(fingerprintsBefore: number, eventsBefore: number): void {
     for (const event of [...this.events.values()])
       if (event.updatedAt < eventsBefore) {
         this.unindex(event);
         this.events.delete(event.id);
+        this.termsStale = true;
       }
-    this.compactTerms();
     let first = 0;
     while (first < this.fingerprintCount && this.decidedAts[first] < fingerprintsBefore) first++;
     if (first === 0) return;
@@ -342,11 +345,13 @@ export class DecisionMemory {
   }
 
   /**
-   * Drops the terms no held event carries (those of past batches) once they outnumber the others:
-   * they are read again with the batch that needs them.
+   * Drops the terms no held event carries (those of past batches) once they outnumber the others,
+   * or after events were evicted: they are read again with the batch that needs them. Called
+   * between decisions only, so a term tracked when a batch starts stays tracked until it is decided.
    */
   compactTermsIfGrown(): void {
-    if (this.termNames.length > 2 * this.termsAfterCompaction + 65_536) this.compactTerms();
+    if (this.termsStale || this.termNames.length > 2 * this.termsAfterCompaction + 65_536)
+      this.compactTerms();
   }
 
   /** Keeps only the terms of the events held (with their counts), renumbered. */
@@ -379,6 +384,7 @@ export class DecisionMemory {
     this.termIds = ids;
     this.termNames = names;
     this.termsAfterCompaction = names.length;
+    this.termsStale = false;
     this.documentCounts = new Int32Array(Math.max(1024, names.length * 2)).fill(-1);
     this.documentCounts.set(counts);
   }

@@ -153,7 +153,6 @@ class FakeDecisionLog extends DecisionLog {
       frequencies: new Map(
         this.countsOf([
           ...terms,
-          ...entries.flatMap((row) => row.documentTerms ?? []),
           ...entries.flatMap((row) =>
             row.eventChanged
               ? [...(this.events.get(row.eventChanged)?.event.terms.keys() ?? [])]

@@ -110,6 +110,7 @@ export class DecisionService extends NormalizerState {
     }
     this.memory.lastSequence = position.lastSequence;
     this.trim(position.lastDecidedAt);
+    this.memory.compactTermsIfGrown();
     this.logger.log(
       { ...this.memory.statistics(), ms: Date.now() - started },
       'decision memory loaded',
@@ -166,19 +167,25 @@ export class DecisionService extends NormalizerState {
     const terms = termsOf(requests, this.options.parameters, hinted);
     for (let attempt = 1; ; attempt++) {
       try {
+        // Tracked counts follow every entry the memory applies: only the others are read. The
+        // memory drops terms only between transactions (`compactTermsIfGrown`), so what is
+        // tracked now still is when the batch is decided.
+        const untracked = terms.filter((term) => this.memory.documentFrequency(term) === undefined);
         const { decided, appended } = await this.log.inDecisionTransaction(async (log) => {
           const read = await log.read(
             this.memory.lastSequence,
             [...new Set(requests.map((request) => request.articleId))],
             exact,
-            terms,
+            untracked,
           );
           // Committed by others: applied now, whether or not this transaction commits.
           this.applyCommitted(read);
           this.memory.trackDocumentFrequencies(read.frequencies);
           // A term no document counted yet: tracked from 0, so this batch's counts land on it.
           this.memory.trackDocumentFrequencies(
-            terms.filter((term) => !read.frequencies.has(term)).map((term) => [term, 0] as const),
+            untracked
+              .filter((term) => !read.frequencies.has(term))
+              .map((term) => [term, 0] as const),
           );
           const decided = await decideBatch(
             requests,
@@ -195,6 +202,7 @@ export class DecisionService extends NormalizerState {
           return { decided, appended };
         });
         if (appended) this.applyOwn(decided, appended);
+        this.memory.compactTermsIfGrown();
         this.readThroughs += decided.readThroughs;
         this.untrackedTerms += decided.untrackedTerms;
         return decided.outcomes;
@@ -240,7 +248,6 @@ export class DecisionService extends NormalizerState {
     }
     this.memory.lastSequence = appended.lastSequence;
     this.trim(appended.decidedAt);
-    this.memory.compactTermsIfGrown();
   }
 }
 

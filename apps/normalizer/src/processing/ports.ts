@@ -71,8 +71,8 @@ export interface DecisionLogRead {
   /** Per exact key asked: the earliest committed fingerprints with that canonical URL / text hash. */
   exact: ExactMatches[];
   /**
-   * Committed document counts of the terms asked for, of the entries' counted terms and of their
-   * events' terms (absent: 0 documents).
+   * Committed document counts of the terms asked for and of the entries' events' terms (absent:
+   * 0 documents).
    */
   frequencies: Map<string, number>;
 }
