@@ -46,4 +46,5 @@ ENV STORE_PORT=3002
 EXPOSE 3002
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.STORE_PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/store/src/main.js"]
+# Heap capped so V8 collects before RSS nears the 256 MB limit (scripts/support/service-node-args.ts).
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "dist/apps/store/src/main.js"]

@@ -754,7 +754,7 @@ describe('each deployment check notices a broken file', () => {
           (f.dockerfile = dockerfileWith(
             readText('Dockerfile').replace('dist/apps/store/src/main.js', 'dist/main.js'),
           )),
-        /Dockerfile store: CMD "node dist\/main.js"/,
+        /Dockerfile store: CMD "node [^"]*dist\/main.js" does not run the build output/,
       ],
       [
         'a start script the image does not match',
