@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ArticleView } from '../views/api-views';
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
+import { PHRASE_BUDGET } from '../reads/search-plan';
+import type { FeedPosition } from '../shared/list-query';
 
 /** A row as the statements below select it: the view's fields, dates still as Date. */
 export type ArticleRow = Omit<ArticleView, 'publishedAt' | 'receivedAt' | 'processedAt'> & {
@@ -57,6 +59,28 @@ const SELECT_SEARCH_BY_FEED = `SELECT ${ARTICLE_COLUMNS} FROM articles a
   WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
+/** Postgres's text form of the parsed query: phrases show as `<->`. */
+const SELECT_PARSED_QUERY = `SELECT websearch_to_tsquery('simple', $1)::text AS query`;
+
+/** A phrase's candidates ($1, a tsquery of ANDs: no recheck) counted up to $2, as above. */
+const COUNT_CANDIDATES_UP_TO = `SELECT count(*)::int AS matches FROM (
+  SELECT 1 FROM articles a WHERE a.search @@ $1::tsquery LIMIT $2) m`;
+
+/** The newest $6 phrase candidates ($7) from the cursor: every candidate from the GIN index, sorted. */
+const SELECT_CANDIDATES_BY_INDEX = `SELECT a.id, a.sort_at AS "sortAt" FROM articles a
+  WHERE a.search @@ $7::tsquery AND ${FILTERS}
+  ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
+
+/** The next $6 articles of the feed from the cursor, whatever they hold (phrases of common words). */
+const SELECT_FEED_POSITIONS = `SELECT a.id, a.sort_at AS "sortAt" FROM articles a
+  WHERE ${FILTERS}
+  ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
+
+/** Of the articles $1, the newest $3 that match the search $2, each tested on its tsvector. */
+const SELECT_PHRASE_MATCHES = `SELECT ${ARTICLE_COLUMNS} FROM articles a
+  WHERE a.id = ANY ($1::uuid[]) AND a.search @@ websearch_to_tsquery('simple', $2)
+  ORDER BY a.sort_at DESC, a.id DESC LIMIT $3`;
+
 /**
  * Postgres's statistics of the search column: the most common lexemes (up to 10 × the statistics
  * target) and the share of sampled articles holding each; the last entries of the shares are
@@ -73,9 +97,11 @@ export const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable
 const COMMIT = 'COMMIT';
 const ROLLBACK = 'ROLLBACK';
 
-/** The store's article reads; the plan for a search is chosen by `ArticlesQuery`. */
+/** The store's article reads; the plan for a search is chosen by `SearchPlanner`. */
 @Injectable()
 export class ArticlesRepository {
+  readonly phraseBudget = PHRASE_BUDGET.articles;
+
   async byId(session: ReadSession, id: string): Promise<ArticleRow | null> {
     const [row] = await session.query<ArticleRow>(SELECT_BY_ID, [id]);
     return row ?? null;
@@ -125,6 +151,56 @@ export class ArticlesRepository {
   async countMatchesUpTo(session: ReadSession, q: string, cap: number): Promise<number> {
     const [row] = await session.query<{ matches: number }>(COUNT_MATCHES_UP_TO, [q, cap]);
     return row?.matches ?? 0;
+  }
+
+  async parsedQuery(session: ReadSession, q: string): Promise<string> {
+    const [row] = await session.query<{ query: string }>(SELECT_PARSED_QUERY, [q]);
+    return row?.query ?? '';
+  }
+
+  async countCandidatesUpTo(
+    session: ReadSession,
+    candidates: string,
+    cap: number,
+  ): Promise<number> {
+    const [row] = await session.query<{ matches: number }>(COUNT_CANDIDATES_UP_TO, [
+      candidates,
+      cap,
+    ]);
+    return row?.matches ?? 0;
+  }
+
+  async phraseCandidates(
+    session: ReadSession,
+    candidates: string,
+    by: 'index' | 'feed',
+    filters: FeedFilters,
+    budget: number,
+  ): Promise<FeedPosition[]> {
+    if (by === 'index') {
+      return session.query<FeedPosition>(SELECT_CANDIDATES_BY_INDEX, [
+        ...filterParameters(filters),
+        budget,
+        candidates,
+      ]);
+    }
+    await session.query(USE_FEED_ORDER);
+    return session.query<FeedPosition>(SELECT_FEED_POSITIONS, [
+      ...filterParameters(filters),
+      budget,
+    ]);
+  }
+
+  async phraseMatches(
+    session: ReadSession,
+    ids: string[],
+    q: string,
+    rows: number,
+  ): Promise<ArticleRow[]> {
+    // Key look-ups with the phrase tested on each row: never the GIN index, whose posting lists
+    // for common words cost more than the few rows tested.
+    await session.query(USE_FEED_ORDER);
+    return session.query<ArticleRow>(SELECT_PHRASE_MATCHES, [ids, q, rows]);
   }
 
   async searchByIndex(

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type ReadSession, ReadPools } from '../reads/read-pools';
 import {
+  mayHoldPhrase,
+  phraseCandidates,
+  type PlannedSearch,
   SEARCH_INDEX_CAP,
   searchIndexCap,
-  type SearchPlan,
   searchPlanFor,
   singleLexeme,
   TERM_STATISTICS_TTL_MS,
@@ -14,7 +16,9 @@ import { ArticlesRepository } from './articles.repository';
  * Chooses how a search is served (search-plan.ts). A word Postgres's own column statistics expect
  * in at least the cap's number of articles goes straight to the feed order: probing the index for it
  * would decode its whole posting list (every article's worth for the commonest words). Other
- * queries are probed: for a word outside the statistics the planner's estimate is a guess.
+ * queries are probed: for a word outside the statistics the planner's estimate is a guess. A
+ * phrase is probed by its candidates (its words ANDed), which the index answers without reading
+ * an article; its page then tests at most a budget of them (search-plan.ts, PHRASE_BUDGET).
  */
 @Injectable()
 export class SearchPlanner {
@@ -29,11 +33,18 @@ export class SearchPlanner {
   ) {}
 
   /** Runs inside `ArticlesRepository.inSearchTransaction`, whose settings the probe needs. */
-  async planFor(session: ReadSession, q: string): Promise<SearchPlan> {
+  async planFor(session: ReadSession, q: string): Promise<PlannedSearch> {
     const expected = this.expectedMatches(q);
     const cap = this.cap;
-    if (expected !== null && expected >= cap) return 'feed';
-    return searchPlanFor(await this.articles.countMatchesUpTo(session, q, cap), cap);
+    if (expected !== null && expected >= cap) return { plan: 'feed', phraseCandidates: null };
+    const candidates = mayHoldPhrase(q)
+      ? phraseCandidates(await this.articles.parsedQuery(session, q))
+      : null;
+    const matches =
+      candidates === null
+        ? await this.articles.countMatchesUpTo(session, q, cap)
+        : await this.articles.countCandidatesUpTo(session, candidates, cap);
+    return { plan: searchPlanFor(matches, cap), phraseCandidates: candidates };
   }
 
   /** Expected matches of `q` when it is one common word, else null; refreshes in the background. */

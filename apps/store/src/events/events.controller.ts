@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { abortedOnDisconnect } from '../reads/disconnect';
-import { parseListQuery } from '../shared/list-query';
+import { LIST_DESCRIPTION, parseListQuery } from '../shared/list-query';
 import { UuidPipe } from '../shared/uuid.pipe';
 import { EventsQuery } from './events.query';
 
@@ -12,7 +12,10 @@ export class EventsController {
   constructor(private readonly events: EventsQuery) {}
 
   @Get()
-  @ApiOperation({ summary: 'Events, newest first: ?source=&since=&until=&q=&limit=&cursor=' })
+  @ApiOperation({
+    summary: 'Events, newest first: ?source=&since=&until=&q=&limit=&cursor=',
+    description: LIST_DESCRIPTION,
+  })
   list(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
     return this.events.list(parseListQuery(query), abortedOnDisconnect(response));
   }

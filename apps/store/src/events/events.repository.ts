@@ -3,6 +3,8 @@ import type { EventView } from '../views/api-views';
 import { ARTICLE_COLUMNS, type ArticleRow, USE_FEED_ORDER } from '../articles/articles.repository';
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
+import { PHRASE_BUDGET } from '../reads/search-plan';
+import type { FeedPosition } from '../shared/list-query';
 
 export interface EventRow {
   id: string;
@@ -58,8 +60,33 @@ const SELECT_SEARCH_BY_FEED = `SELECT ${COLUMNS} FROM events e
                 WHERE a.event_id = e.id AND a.search @@ websearch_to_tsquery('simple', $7))
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
+/**
+ * The newest $6 events from the cursor holding a phrase candidate ($7, a tsquery of ANDs), the
+ * candidates found through the GIN index.
+ */
+const SELECT_CANDIDATES_BY_INDEX = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
+  WHERE e.id = ANY (ARRAY(
+      SELECT a.event_id FROM articles a
+      WHERE a.search @@ $7::tsquery AND a.event_id IS NOT NULL))
+    AND ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
+/** The next $6 events of the feed from the cursor, whatever their articles hold. */
+const SELECT_FEED_POSITIONS = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
+  WHERE ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
+/** Of the events $1, the newest $3 with an article that matches the search $2. */
+const SELECT_PHRASE_MATCHES = `SELECT ${COLUMNS} FROM events e
+  WHERE e.id = ANY ($1::uuid[])
+    AND EXISTS (SELECT 1 FROM articles a
+                WHERE a.event_id = e.id AND a.search @@ websearch_to_tsquery('simple', $2))
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $3`;
+
 @Injectable()
 export class EventsRepository {
+  readonly phraseBudget = PHRASE_BUDGET.events;
+
   async byId(session: ReadSession, id: string): Promise<EventRow | null> {
     const [row] = await session.query<EventRow>(SELECT_BY_ID, [id]);
     return row ?? null;
@@ -71,6 +98,39 @@ export class EventsRepository {
 
   async feedPage(session: ReadSession, filters: FeedFilters, rows: number): Promise<EventRow[]> {
     return session.query<EventRow>(SELECT_FEED_PAGE, [...filterParameters(filters), rows]);
+  }
+
+  async phraseCandidates(
+    session: ReadSession,
+    candidates: string,
+    by: 'index' | 'feed',
+    filters: FeedFilters,
+    budget: number,
+  ): Promise<FeedPosition[]> {
+    if (by === 'index') {
+      return session.query<FeedPosition>(SELECT_CANDIDATES_BY_INDEX, [
+        ...filterParameters(filters),
+        budget,
+        candidates,
+      ]);
+    }
+    await session.query(USE_FEED_ORDER);
+    return session.query<FeedPosition>(SELECT_FEED_POSITIONS, [
+      ...filterParameters(filters),
+      budget,
+    ]);
+  }
+
+  async phraseMatches(
+    session: ReadSession,
+    ids: string[],
+    q: string,
+    rows: number,
+  ): Promise<EventRow[]> {
+    // Key look-ups with the phrase tested on each row: never the GIN index, whose posting lists
+    // for common words cost more than the few rows tested.
+    await session.query(USE_FEED_ORDER);
+    return session.query<EventRow>(SELECT_PHRASE_MATCHES, [ids, q, rows]);
   }
 
   async searchByIndex(

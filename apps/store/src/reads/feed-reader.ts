@@ -2,8 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository';
 import { SearchPlanner } from '../articles/search-planner';
 import type { FeedFilters } from '../shared/feed-filters';
-import { type FeedPosition, type ListQuery, type Page, pageOf } from '../shared/list-query';
+import {
+  encodeCursor,
+  type FeedPosition,
+  type ListQuery,
+  type Page,
+  pageOf,
+} from '../shared/list-query';
 import { ReadPools, type ReadSession } from './read-pools';
+import type { PlannedSearch } from './search-plan';
 
 /** A newest-first feed (articles or events): its plain page and its search by either plan. */
 export interface FeedSource<Row extends FeedPosition> {
@@ -15,11 +22,31 @@ export interface FeedSource<Row extends FeedPosition> {
     rows: number,
   ): Promise<Row[]>;
   searchByFeed(session: ReadSession, q: string, filters: FeedFilters, rows: number): Promise<Row[]>;
+  /** How many candidates one page of a phrase search tests. */
+  readonly phraseBudget: number;
+  /** The next `budget` positions from the cursor that may hold the phrase. */
+  phraseCandidates(
+    session: ReadSession,
+    candidates: string,
+    by: 'index' | 'feed',
+    filters: FeedFilters,
+    budget: number,
+  ): Promise<FeedPosition[]>;
+  /** Of the rows `ids`, the newest `rows` that match `q`. */
+  phraseMatches(session: ReadSession, ids: string[], q: string, rows: number): Promise<Row[]>;
+}
+
+/** A search's rows, and where a phrase search stopped testing when its budget ran out. */
+export interface Found<Row> {
+  rows: Row[];
+  testedUpTo: FeedPosition | null;
 }
 
 /**
  * One page of a feed: a plain page on the reads pool, a search on the searches pool in one
- * transaction, by the plan its match count calls for (searches always match articles' text).
+ * transaction, by the plan its match count calls for (searches always match articles' text). A
+ * phrase page tests at most the source's budget of candidates: it may hold fewer rows than asked,
+ * none even, and still carry a cursor, after the last candidate it tested.
  */
 @Injectable()
 export class FeedReader {
@@ -42,20 +69,65 @@ export class FeedReader {
     };
     const rows = query.limit + 1;
     const q = query.q;
-    const found =
+    const found: Found<Row> =
       q === undefined
-        ? await this.pools.withSession('reads', signal, (session) =>
-            source.feedPage(session, filters, rows),
-          )
+        ? {
+            rows: await this.pools.withSession('reads', signal, (session) =>
+              source.feedPage(session, filters, rows),
+            ),
+            testedUpTo: null,
+          }
         : await this.pools.withSession('searches', signal, (session) =>
-            this.articles.inSearchTransaction(session, async (): Promise<Row[]> => {
-              const plan = await this.planner.planFor(session, q);
-              if (plan === 'none') return [];
-              return plan === 'index'
-                ? source.searchByIndex(session, q, filters, rows)
-                : source.searchByFeed(session, q, filters, rows);
-            }),
+            this.articles.inSearchTransaction(session, async () =>
+              this.search(
+                session,
+                source,
+                q,
+                await this.planner.planFor(session, q),
+                filters,
+                rows,
+              ),
+            ),
           );
-    return pageOf(found, query.limit, (row) => ({ sortAt: row.sortAt, id: row.id }));
+    const page = pageOf(found.rows, query.limit, (row) => ({ sortAt: row.sortAt, id: row.id }));
+    // A phrase page that ran out of its budget goes on after the last candidate it tested.
+    return page.nextCursor === null && found.testedUpTo !== null
+      ? { items: page.items, nextCursor: encodeCursor(found.testedUpTo) }
+      : page;
+  }
+
+  /** A search by a plan, inside `ArticlesRepository.inSearchTransaction`. */
+  async search<Row extends FeedPosition>(
+    session: ReadSession,
+    source: FeedSource<Row>,
+    q: string,
+    planned: PlannedSearch,
+    filters: FeedFilters,
+    rows: number,
+  ): Promise<Found<Row>> {
+    const { plan, phraseCandidates } = planned;
+    if (plan === 'none') return { rows: [], testedUpTo: null };
+    if (phraseCandidates === null) {
+      return {
+        rows:
+          plan === 'index'
+            ? await source.searchByIndex(session, q, filters, rows)
+            : await source.searchByFeed(session, q, filters, rows),
+        testedUpTo: null,
+      };
+    }
+    const budget = source.phraseBudget;
+    const tested = await source.phraseCandidates(session, phraseCandidates, plan, filters, budget);
+    if (tested.length === 0) return { rows: [], testedUpTo: null };
+    const matched = await source.phraseMatches(
+      session,
+      tested.map((position) => position.id),
+      q,
+      rows,
+    );
+    return {
+      rows: matched,
+      testedUpTo: tested.length === budget ? tested[tested.length - 1] : null,
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { SEARCH_INDEX_CAP, searchIndexCap, searchPlanFor, singleLexeme } from './search-plan';
+import {
+  mayHoldPhrase,
+  phraseCandidates,
+  SEARCH_INDEX_CAP,
+  searchIndexCap,
+  searchPlanFor,
+  singleLexeme,
+} from './search-plan';
 
 describe('searchPlanFor', () => {
   it('answers no match at once, few through the index, many through the feed order', () => {
@@ -29,5 +36,32 @@ describe('searchIndexCap', () => {
     expect(searchIndexCap(50_000)).toBe(1_118);
     expect(searchIndexCap(0)).toBe(100);
     expect(searchIndexCap(1e12)).toBe(50_000);
+  });
+});
+
+describe('mayHoldPhrase', () => {
+  it('leaves plain words alone and sends anything else to Postgres to parse', () => {
+    expect(mayHoldPhrase('harbour strike Zürich 2026')).toBe(false);
+    expect(mayHoldPhrase('"harbour strike"')).toBe(true);
+    expect(mayHoldPhrase('dock-workers')).toBe(true);
+    expect(mayHoldPhrase("o'neil")).toBe(true);
+  });
+});
+
+describe('phraseCandidates', () => {
+  it('makes every phrase operator an AND, quoted lexemes untouched', () => {
+    expect(phraseCandidates("'dockers' <-> 'walk'")).toBe("'dockers' & 'walk'");
+    expect(phraseCandidates("'foo-bar' <-> 'foo' <-> 'bar' | 'x' <2> 'y' & 'z'")).toBe(
+      "'foo-bar' & 'foo' & 'bar' | 'x' & 'y' & 'z'",
+    );
+    expect(phraseCandidates("'a<->b' <-> 'it''s'")).toBe("'a<->b' & 'it''s'");
+  });
+
+  it('is null without a phrase, with a negation, or for text it cannot read', () => {
+    expect(phraseCandidates("'harbour' & 'strike'")).toBeNull();
+    expect(phraseCandidates("'a' & 'b<->c'")).toBeNull();
+    expect(phraseCandidates("'dockers' <-> 'walk' & !'strike'")).toBeNull();
+    expect(phraseCandidates("'a' <-> 'b' # 'c'")).toBeNull();
+    expect(phraseCandidates('')).toBeNull();
   });
 });

@@ -21,6 +21,48 @@ export type SearchPlan = 'none' | 'index' | 'feed';
  */
 export const TERM_STATISTICS_TTL_MS = 60_000;
 
+/** How a search is served, and for a phrase the query that finds its candidates (else null). */
+export interface PlannedSearch {
+  plan: SearchPlan;
+  phraseCandidates: string | null;
+}
+
+/**
+ * How many candidates of a phrase search one page tests, newest first. A phrase has no bounded
+ * plan through a GIN index without positions: each candidate (an article holding all its words)
+ * is tested on its full tsvector. A page therefore tests at most this many candidates, and may
+ * come back short or empty with a cursor to go on from (docs/contract.md).
+ */
+export const PHRASE_BUDGET = { articles: 200, events: 50 } as const;
+
+/** Whether `websearch_to_tsquery` could make a phrase of `q`: anything but words and spaces. */
+export function mayHoldPhrase(q: string): boolean {
+  return !/^[\p{L}\p{N}\s]*$/u.test(q);
+}
+
+const TSQUERY_TOKEN = /'(?:[^']|'')*'(?::[*A-Da-d]+)?|<(?:-|\d+)>|[!&|()]|\s+/gy;
+
+/**
+ * The query that finds a phrase search's candidates: `tsquery` (Postgres's text form of the parsed
+ * query) with each phrase operator (`<->`, `<N>`) made an AND. Every article the phrase matches
+ * holds all its words, so the candidates are a superset, and the GIN index answers them without
+ * reading an article. Null when there is no phrase, when the text is not a tsquery this parser
+ * knows, or when the query also negates (`!'a' <-> 'b'` matches articles that hold `a`: no AND
+ * of words bounds it).
+ */
+export function phraseCandidates(tsquery: string): string | null {
+  const tokens: string[] = [];
+  TSQUERY_TOKEN.lastIndex = 0;
+  while (TSQUERY_TOKEN.lastIndex < tsquery.length) {
+    const match = TSQUERY_TOKEN.exec(tsquery);
+    if (!match) return null;
+    tokens.push(match[0]);
+  }
+  const isPhrase = (token: string) => token.startsWith('<');
+  if (!tokens.some(isPhrase) || tokens.includes('!')) return null;
+  return tokens.map((token) => (isPhrase(token) ? '&' : token)).join('');
+}
+
 export function searchPlanFor(matchesUpToCap: number, cap = SEARCH_INDEX_CAP): SearchPlan {
   if (matchesUpToCap === 0) return 'none';
   return matchesUpToCap < cap ? 'index' : 'feed';

@@ -31,6 +31,13 @@ export const listQuerySchema = z.strictObject({
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+/** The OpenAPI description of both lists' paging (docs/contract.md). */
+export const LIST_DESCRIPTION =
+  'Answers { items, nextCursor }: pass nextCursor as ?cursor= for the next page, until it is null. ' +
+  'A search with a phrase ("a b", or a hyphenated word) tests at most 200 candidate articles ' +
+  '(50 candidate events) per page, newest first: its page may hold fewer items than limit, or ' +
+  'none, and still carry a nextCursor.';
+
 export interface FeedPosition {
   sortAt: Date;
   id: string;

@@ -43,6 +43,11 @@ export interface EventDetailView extends EventView {
 
 /** One page of a newest-first list. */
 export interface Page<T> {
+  /**
+   * Up to `limit` items. A phrase search tests a bounded number of candidates per page, so its
+   * page may hold fewer, or none, while `nextCursor` is not null.
+   */
   items: T[];
+  /** The `cursor` of the next page; null only when there are no more items. */
   nextCursor: string | null;
 }
