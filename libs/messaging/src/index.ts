@@ -8,3 +8,4 @@ export * from './messaging.module';
 export * from './keep-error.filter';
 export * from './parking-lot';
 export * from './queue-metrics';
+export * from './group-commit-queue';

@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import {
   type BeforeApplicationShutdown,
   Injectable,
@@ -11,6 +10,7 @@ import {
   type SourceTemplate,
   isTemplateLine,
 } from '@newsflow/text-processing';
+import { GroupCommitQueue } from '@newsflow/messaging';
 import type { DataSource } from 'typeorm';
 import { TemplateMemory } from '../processing/ports';
 
@@ -132,11 +132,27 @@ export class PostgresTemplateMemory
 {
   private readonly logger = new Logger(PostgresTemplateMemory.name);
   private readonly cache = new Map<string, { template: SourceTemplate; loadedAt: number }>();
-  private pending: PendingPage[] = [];
-  private writing: Promise<void> | null = null;
-  private dropped = 0;
-  /** The writes run in the memory's own context, not in the trace of whichever article started them. */
-  private readonly ownContext = new AsyncResource('PostgresTemplateMemory');
+  /**
+   * Pages waiting to be written. One write at a time, of everything that waited meanwhile; the
+   * first page waits for the current I/O turn only (pages pushed in the same turn join it).
+   */
+  private readonly queue = new GroupCommitQueue<PendingPage>(
+    async (pages) => {
+      await this.writePages(pages);
+      return pages.map(() => undefined);
+    },
+    {
+      name: 'PostgresTemplateMemory',
+      maxItems: MAX_PENDING_PAGES,
+      maxWaitMs: 0,
+      maxPending: MAX_PENDING_PAGES,
+      onDrop: (_page, dropped) =>
+        this.logger.debug(
+          { dropped, pending: this.queue.pending },
+          'template memory behind: oldest pending page dropped',
+        ),
+    },
+  );
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
@@ -164,24 +180,13 @@ export class PostgresTemplateMemory
   }
 
   recordPage(source: string, lineKeys: readonly string[]): void {
-    if (this.pending.length >= MAX_PENDING_PAGES) {
-      this.pending.shift();
-      this.dropped += 1;
-      this.logger.debug(
-        { dropped: this.dropped, pending: this.pending.length },
-        'template memory behind: oldest pending page dropped',
-      );
-    }
-    this.pending.push({ source, keys: [...new Set(lineKeys)] });
-    if (this.writing === null) this.startWriting();
+    // Settles after the write; a page dropped from a full queue rejects (already logged).
+    this.queue.push({ source, keys: [...new Set(lineKeys)] }).catch(() => undefined);
   }
 
   /** Writes everything buffered so far (and whatever arrives meanwhile); never rejects. */
-  async flush(): Promise<void> {
-    while (this.writing !== null || this.pending.length > 0) {
-      if (this.writing === null) this.startWriting();
-      await this.writing;
-    }
+  flush(): Promise<void> {
+    return this.queue.flush();
   }
 
   /** Nest calls this on SIGTERM before the consumer drains: what is buffered is written now. */
@@ -195,28 +200,6 @@ export class PostgresTemplateMemory
    */
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.flush();
-  }
-
-  private startWriting(): void {
-    this.writing = this.ownContext
-      .runInAsyncScope(() => this.writeAll())
-      .then(() => {
-        this.writing = null;
-        // Pages pushed between the last look at the buffer and now would wait for the next one.
-        if (this.pending.length > 0) this.startWriting();
-      });
-  }
-
-  /** Never rejects (`writePages` logs its failures). */
-  private async writeAll(): Promise<void> {
-    // Started from an article's path: the article only pays for the push, the write runs on a
-    // later turn (pages pushed in the same turn join it).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const pages = this.pending;
-      this.pending = [];
-      await this.writePages(pages);
-    }
   }
 
   /** One statement per source; a failure is logged and loses those pages (best-effort data). */

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { GroupCommitQueue } from '@newsflow/messaging';
 import type { ClassifyParameters, ExactKeys } from '@newsflow/text-processing';
 import { type BatchDecisions, decideBatch, exactKeysOf, termsOf } from './decide-batch';
 import { DecisionMemory } from './decision-memory';
@@ -36,12 +37,6 @@ export interface DecisionServiceOptions {
   newEventId?: () => string;
 }
 
-interface PendingDecision {
-  request: DecisionRequest;
-  resolve: (outcome: DecisionOutcome) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * Owns the decision flow of one replica. Its memory (`DecisionMemory`) is loaded from the decision
  * log before the first decision; decisions queue in memory and whatever queued meanwhile is
@@ -55,9 +50,32 @@ interface PendingDecision {
 export class DecisionService extends NormalizerState {
   private readonly logger = new Logger(DecisionService.name);
   private readonly memory = new DecisionMemory();
-  private readonly pending: PendingDecision[] = [];
-  private draining = false;
+  /**
+   * Decisions wait here; whatever queued while a batch was decided is the next batch (one at a
+   * time: each batch starts from the memory the previous one left).
+   */
+  private readonly queue = new GroupCommitQueue<DecisionRequest, DecisionOutcome>(
+    async (requests) => {
+      await this.ready();
+      return this.decideInOneTransaction(requests);
+    },
+    {
+      name: 'DecisionService',
+      maxItems: MAX_DECISIONS_PER_TRANSACTION,
+      maxWaitMs: 0,
+      retryAlone: (error, articles) => {
+        // A failed load fails every decision waiting for it (the next decision loads again).
+        if (error === this.loadError) return false;
+        this.logger.warn(
+          { err: error, articles },
+          'batch decision failed; deciding its articles one by one',
+        );
+        return true;
+      },
+    },
+  );
   private loaded: Promise<void> | undefined;
+  private loadError: unknown;
   /** The log-clock hour the memory was last trimmed for. */
   private evictedHour = 0;
   /** Events read through to the store so far (outside the memory's window). */
@@ -77,6 +95,7 @@ export class DecisionService extends NormalizerState {
   ready(): Promise<void> {
     this.loaded ??= this.load().catch((error: unknown) => {
       this.loaded = undefined;
+      this.loadError = error;
       throw error;
     });
     return this.loaded;
@@ -87,10 +106,7 @@ export class DecisionService extends NormalizerState {
   }
 
   decide(request: DecisionRequest): Promise<DecisionOutcome> {
-    return new Promise<DecisionOutcome>((resolve, reject) => {
-      this.pending.push({ request, resolve, reject });
-      void this.drain();
-    });
+    return this.queue.push(request);
   }
 
   private async load(): Promise<void> {
@@ -115,48 +131,6 @@ export class DecisionService extends NormalizerState {
       { ...this.memory.statistics(), ms: Date.now() - started },
       'decision memory loaded',
     );
-  }
-
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.pending.length > 0) {
-        // Awaited first (even once loaded), so decisions asked for together form one batch.
-        const loading = await this.ready().then(
-          () => undefined,
-          (error: unknown) => error,
-        );
-        const batch = this.pending.splice(0, MAX_DECISIONS_PER_TRANSACTION);
-        if (loading !== undefined) {
-          for (const decision of batch) decision.reject(loading);
-          continue;
-        }
-        try {
-          const outcomes = await this.decideInOneTransaction(batch.map(({ request }) => request));
-          batch.forEach((decision, index) => decision.resolve(outcomes[index]));
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0].reject(error);
-            continue;
-          }
-          this.logger.warn(
-            { err: error, articles: batch.length },
-            'batch decision failed; deciding its articles one by one',
-          );
-          for (const decision of batch) {
-            try {
-              const [outcome] = await this.decideInOneTransaction([decision.request]);
-              decision.resolve(outcome);
-            } catch (alone) {
-              decision.reject(alone);
-            }
-          }
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
   }
 
   private async decideInOneTransaction(

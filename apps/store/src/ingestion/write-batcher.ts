@@ -1,7 +1,6 @@
-import { AsyncResource } from 'node:async_hooks';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import type { EventSnapshot } from '@newsflow/contracts';
-import { isTransientInfrastructureError } from '@newsflow/messaging';
+import { GroupCommitQueue, isTransientInfrastructureError } from '@newsflow/messaging';
 import type { ArticleRecord, ProcessedFeedWriter } from './processed-feed.repository';
 
 export interface WriteBatcherOptions {
@@ -28,8 +27,6 @@ export interface WriteBatcherLog {
 
 type Write = { kind: 'article'; article: ArticleRecord } | { kind: 'event'; event: EventSnapshot };
 
-type Pending = Write & { resolve: () => void; reject: (error: unknown) => void };
-
 /**
  * Gathers the rows of many processed-feed messages and writes them together: one multi-row upsert
  * per table in one transaction, then every message's promise resolves (so the transport acks it
@@ -46,48 +43,54 @@ type Pending = Write & { resolve: () => void; reject: (error: unknown) => void }
  * the retry/park path) while the others are stored.
  */
 export class WriteBatcher implements BeforeApplicationShutdown {
-  private buffer: Pending[] = [];
-  private bufferedChars = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private readonly writing = new Set<Promise<void>>();
-  private draining = false;
-  /**
-   * The context the batcher was made in (no message's): a batch's writes and logs belong to all
-   * of its messages, not to the trace of whichever one happened to start it.
-   */
-  private readonly ownContext = new AsyncResource('WriteBatcher');
+  private readonly queue: GroupCommitQueue<Write>;
 
   constructor(
     private readonly writer: ProcessedFeedWriter,
-    private readonly options: WriteBatcherOptions,
-    private readonly log: WriteBatcherLog,
-  ) {}
+    options: WriteBatcherOptions,
+    log: WriteBatcherLog,
+  ) {
+    this.queue = new GroupCommitQueue<Write>((batch) => this.write(batch), {
+      name: 'WriteBatcher',
+      maxItems: options.maxMessages,
+      maxWeight: options.maxChars,
+      weigh: (write) => (write.kind === 'article' ? textLength(write.article) : 0),
+      maxWaitMs: options.maxWaitMs,
+      // A full batch is written at once, even while another one is.
+      maxConcurrent: Number.POSITIVE_INFINITY,
+      retryAlone: (error, messages) => {
+        if (isTransientInfrastructureError(error)) return false;
+        log.warn({ err: error, messages }, 'batch write failed; writing its messages one by one');
+        return true;
+      },
+      commitAlone: (write) =>
+        write.kind === 'article'
+          ? this.writer.saveArticle(write.article)
+          : this.writer.saveEvent(write.event),
+    });
+  }
 
   /** Resolves once the article's row is committed (or was already there). */
   saveArticle(article: ArticleRecord): Promise<void> {
-    return this.enqueue({ kind: 'article', article });
+    return this.queue.push({ kind: 'article', article });
   }
 
   /** Resolves once the snapshot is committed, or an equal or newer one is. */
   saveEvent(event: EventSnapshot): Promise<void> {
-    return this.enqueue({ kind: 'event', event });
+    return this.queue.push({ kind: 'event', event });
   }
 
   /** Writes what is buffered now; resolves when every batch started so far has settled. */
-  async flush(): Promise<void> {
-    do {
-      this.startBatch();
-      await Promise.allSettled([...this.writing]);
-    } while (this.buffer.length > 0 || this.writing.size > 0);
+  flush(): Promise<void> {
+    return this.queue.flush();
   }
 
   /**
    * For shutdown: from now on nothing waits for company (the consumer has stopped taking
    * messages, those still in flight are written at once), and what is buffered is written now.
    */
-  async drain(): Promise<void> {
-    this.draining = true;
-    await this.flush();
+  drain(): Promise<void> {
+    return this.queue.drain();
   }
 
   /** Nest calls this on SIGTERM before it closes the consumer, which then waits for the writes. */
@@ -95,70 +98,10 @@ export class WriteBatcher implements BeforeApplicationShutdown {
     return this.drain();
   }
 
-  private enqueue(write: Write): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.buffer.push({ ...write, resolve, reject });
-      if (write.kind === 'article') this.bufferedChars += textLength(write.article);
-      if (
-        this.buffer.length >= this.options.maxMessages ||
-        this.bufferedChars >= this.options.maxChars
-      ) {
-        this.startBatch();
-      } else if (this.timer === null && this.writing.size === 0) {
-        const wait = this.draining ? 0 : this.options.maxWaitMs;
-        this.timer = setTimeout(() => this.startBatch(), wait);
-      }
-      // Otherwise a batch is being written: this one gathers until that write settles.
-    });
-  }
-
-  private startBatch(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.bufferedChars = 0;
-    const work = this.ownContext
-      .runInAsyncScope(() => this.write(batch))
-      .finally(() => {
-        this.writing.delete(work);
-        if (this.writing.size === 0) this.startBatch();
-      });
-    this.writing.add(work);
-  }
-
-  private async write(batch: Pending[]): Promise<void> {
+  private async write(batch: readonly Write[]): Promise<void[]> {
     const { articles, events } = rowsOf(batch);
-    try {
-      await this.writer.saveBatch(articles, events);
-    } catch (error) {
-      if (batch.length === 1 || isTransientInfrastructureError(error)) {
-        for (const pending of batch) pending.reject(error);
-        return;
-      }
-      this.log.warn(
-        { err: error, messages: batch.length },
-        'batch write failed; writing its messages one by one',
-      );
-      await this.writeOneByOne(batch);
-      return;
-    }
-    for (const pending of batch) pending.resolve();
-  }
-
-  private async writeOneByOne(batch: Pending[]): Promise<void> {
-    for (const pending of batch) {
-      try {
-        if (pending.kind === 'article') await this.writer.saveArticle(pending.article);
-        else await this.writer.saveEvent(pending.event);
-        pending.resolve();
-      } catch (error) {
-        pending.reject(error);
-      }
-    }
+    await this.writer.saveBatch(articles, events);
+    return batch.map(() => undefined);
   }
 }
 
