@@ -46,6 +46,18 @@ describe('cleanArticle on HTML', () => {
   });
 });
 
+describe('Readability on a page whose article sits in an "unlikely" container', () => {
+  it('keeps the article rather than the one promo box left after its first pass', () => {
+    const promo =
+      'Earn your degree in urban planning online. Our programme equips you with the technical skills and the analytical expertise to turn complex transport data into decisions, with flexible classes for working adults and a dedicated advisor from the first day.';
+    const html = `<html><head><title>Trams</title></head><body><h1>Trams</h1>
+      <div class="banner-row"><div class="col">${PROSE.map((text) => `<p>${text}</p>`).join('')}</div></div>
+      <div class="cta"><p>${promo}</p></div></body></html>`;
+    const { text } = article(raw({ html }));
+    for (const paragraph of PROSE) expect(text).toContain(paragraph);
+  });
+});
+
 describe('HTML pages without an article', () => {
   it('rejects script-only and error pages', () => {
     expect(cleanArticle(raw({ html: '<html><script>var a = 1;</script></html>' })).kind).toBe(

@@ -93,9 +93,12 @@ const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
 const ADDRESS_OR_PRICE = /:\/\/|\bwww\.|[$€£¥₹]\s?\d|\d\s?(?:€|£|eur|usd|gbp)\b/i;
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
 const MAX_ELEMENTS = 60000;
-/** Below this Readability retries with looser rules, re-parsing the page each time; our own
- * fallback (the line classifier) already covers a short result. */
-const READABILITY_MIN_CHARS = 250;
+/**
+ * Below this Readability retries with looser rules (re-parsing the page each time): its own
+ * default. A first pass that strips "unlikely" containers can leave one promo box of a few hundred
+ * characters as the best candidate while the article sits in containers it stripped.
+ */
+const READABILITY_MIN_CHARS = 500;
 
 export type { HtmlMetadata } from './html-metadata';
 

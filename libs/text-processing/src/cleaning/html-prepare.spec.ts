@@ -81,6 +81,15 @@ describe('stripNonContent', () => {
     expect(prepared).not.toContain('Teilen');
   });
 
+  it('never cuts a container holding most of the paragraph text, however many short ones the page has', () => {
+    const labels = Array.from({ length: 12 }, (_, index) => `<p>Teil ${index}</p>`).join('');
+    const html = `<body><section class="newsletter-hero"><article>${paragraphs(GERMAN)}</article></section>
+      <div class="newsletter-box"><p>Jetzt abonnieren</p></div>${labels}</body>`;
+    const prepared = stripNonContent(html).html;
+    for (const text of GERMAN) expect(prepared).toContain(text);
+    expect(prepared).not.toContain('Jetzt abonnieren');
+  });
+
   it('counts nested containers of the same tag and leaves an unclosed one in place', () => {
     const nested = `<body><div class="social"><div><div>Share</div></div><div>Tweet</div></div><p>${FRENCH[0]}</p></body>`;
     const prepared = stripNonContent(nested).html;

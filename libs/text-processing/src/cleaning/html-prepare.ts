@@ -221,29 +221,66 @@ function hasFurnitureHint(attributes: string): boolean {
   return values.length > 0 && isFurnitureHint(values);
 }
 
-/** Sorted positions of the article markers and of `<p>` tags, found once per page when needed. */
+/**
+ * Sorted positions of the article markers and of `<p>` tags, and the paragraphs' running text
+ * length, found once per page when needed.
+ */
 class MarkerIndex {
   private markers: number[] | null = null;
   private paragraphs: number[] = [];
+  /** `paragraphText[i]`: text characters (outside tags) of the paragraphs before the i-th. */
+  private paragraphText: number[] = [];
 
   constructor(private readonly html: string) {}
 
   /**
    * Whether [start, end) may not be cut: it holds the page's h1 or article-body marker, or a good
-   * share of its paragraphs (a wrapper around the article, whatever its class says).
+   * share of its paragraphs, by count or by text (a wrapper around the article, whatever its class
+   * says).
    */
   vetoes(start: number, end: number): boolean {
     if (this.markers === null) {
       this.markers = positions(this.html, ARTICLE_MARKER);
       this.paragraphs = positions(this.html, PARAGRAPH_TAG);
+      this.paragraphText = paragraphTextSums(this.html, this.paragraphs);
     }
     if (countWithin(this.markers, start, end) > 0) return true;
-    const paragraphs = countWithin(this.paragraphs, start, end);
+    const first = lowerBound(this.paragraphs, start);
+    const last = lowerBound(this.paragraphs, end);
+    const paragraphs = last - first;
+    if (paragraphs < MIN_VETO_PARAGRAPHS) return false;
+    const text = this.paragraphText[last] - this.paragraphText[first];
+    const pageText = this.paragraphText[this.paragraphs.length];
     return (
-      paragraphs >= MIN_VETO_PARAGRAPHS &&
-      paragraphs >= this.paragraphs.length * VETO_PARAGRAPH_SHARE
+      paragraphs >= this.paragraphs.length * VETO_PARAGRAPH_SHARE ||
+      text >= pageText * VETO_PARAGRAPH_SHARE
     );
   }
+}
+
+const PARAGRAPH_END = /<\/?[pP][\s>]/g;
+
+/**
+ * Running sums of the paragraphs' text length: each paragraph runs from its `<p>` to the next
+ * `<p>` or `</p>`, and its characters inside tags do not count. The spans do not overlap, so the
+ * page is read once.
+ */
+function paragraphTextSums(html: string, starts: readonly number[]): number[] {
+  const sums = [0];
+  for (const start of starts) {
+    PARAGRAPH_END.lastIndex = start + 2;
+    const end = PARAGRAPH_END.exec(html)?.index ?? html.length;
+    let text = 0;
+    let inTag = false;
+    for (let index = start; index < end; index += 1) {
+      const code = html.charCodeAt(index);
+      if (code === 60) inTag = true;
+      else if (code === 62) inTag = false;
+      else if (!inTag && code > 32) text += 1;
+    }
+    sums.push(sums[sums.length - 1] + text);
+  }
+  return sums;
 }
 
 function positions(html: string, pattern: RegExp): number[] {
