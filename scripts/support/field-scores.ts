@@ -182,6 +182,7 @@ export function parameterGrid(form: Form): FieldParams[] {
   return form === 'html'
     ? combinations({
         h1Agreement: [0.4, 0.5, 0.6, 0.7],
+        titleSlugMargin: [0, 0.2, 1],
         modifiedDateFallback: [true, false],
         visibleDateFirst: [true, false],
       })

@@ -37,7 +37,7 @@ const NAME_PARTICLES = new Set([
 const NAME_SUFFIXES = /^(?:jr\.?|sr\.?|ii|iii|iv)$/i;
 /** Words that make a "name" an organisation, a desk or a role. */
 const NOT_A_PERSON =
-  /^(?:news|press|media|staff|desk|bureau|agency|agencies|team|editors?|editorial|reporters?|writers?|correspondents?|contributors?|columnist|director|producer|service|network|times|post|daily|journal|tribune|herald|gazette|magazine|online|digital|international|associated|reuters|afp|ap|upi|bbc|cnn|cbs|nbc|abc|fox|ministry|ministries|government|police|office|department|university|institute|company|group|inc|ltd|llc|admin|administrator|guest|anonymous|the|a|an|of|and|for|to|in|on|at|with|is|are|was|our|your|this|that)$/i;
+  /^(?:news|press|media|staff|desk|bureau|agency|agencies|team|editors?|editorial|reporters?|writers?|correspondents?|contributors?|columnist|director|producer|service|network|times|post|daily|journal|tribune|herald|gazette|magazine|online|digital|international|associated|reuters|afp|ap|upi|bbc|cnn|cbs|nbc|abc|fox|ministry|ministries|government|police|office|department|university|institute|school|academy|college|foundation|society|association|council|center|centre|company|group|blog|lab|labs|studio|shop|store|club|hub|inc|ltd|llc|admin|administrator|guest|anonymous|the|a|an|of|and|for|to|in|on|at|with|is|are|was|our|your|this|that)$/i;
 /** A name token: capitalised word, initial, or hyphenated/apostrophised name ("O'Brien", "Jean-Luc"). */
 const NAME_TOKEN =
   /^(?:\p{Lu}\.?|\p{Lu}[\p{Ll}'’]*(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{Lu}[\p{Ll}'’]+)*\.?)$/u;
@@ -138,7 +138,10 @@ const BARE_NAME = /^\p{Lu}[\p{L}'’.-]*(?:\s\p{Lu}[\p{L}'’.-]*){1,3}$/u;
 const HAS_DATE =
   /\d{1,4}[-/.]\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 
-function bylineAt(lines: readonly string[], index: number): string | null {
+/** Longest line read as a role between a bare name and its date line. */
+const MAX_ROLE_LINE = 60;
+
+function bylineAt(lines: readonly string[], index: number, headline: number): string | null {
   const line = lines[index];
   if (line.length > MAX_BYLINE_LINE || CLOSED_SENTENCE.test(line)) return null;
   const inline = INLINE_BYLINE.exec(line);
@@ -146,14 +149,21 @@ function bylineAt(lines: readonly string[], index: number): string | null {
     const name = personNames(inline[1]);
     if (name !== null) return name;
   }
-  if (!BARE_NAME.test(line)) return null;
   const previous = lines[index - 1] ?? '';
-  const next = lines[index + 1] ?? '';
-  // A bare name is a byline only beside a date line or under a "Written by" label.
+  // Under a "Written by" label: the name, maybe followed by a role ("Jane Doe, Senior Editor").
+  if (BYLINE_LABEL.test(previous)) return personNames(line);
+  if (!BARE_NAME.test(line)) return null;
+  // A bare name is a byline only beside a date line: the next or previous line, or the one after
+  // next with a short line (a role) between ("Jane Doe" / "Senior Editor" / "May 3, 2025").
+  const dated = (at: number): boolean => {
+    const text = lines[at];
+    return text !== undefined && text.length <= MAX_BYLINE_LINE && HAS_DATE.test(text);
+  };
+  const between = lines[index + 1] ?? '';
   const beside =
-    BYLINE_LABEL.test(previous) ||
-    (previous.length <= MAX_BYLINE_LINE && HAS_DATE.test(previous)) ||
-    (next.length <= MAX_BYLINE_LINE && HAS_DATE.test(next));
+    dated(index - 1) ||
+    dated(index + 1) ||
+    (between.length <= MAX_ROLE_LINE && index + 1 !== headline && dated(index + 2));
   return beside ? personNames(line) : null;
 }
 
@@ -166,12 +176,30 @@ export function authorNearHeadline(lines: readonly string[], headlineIndex: numb
   if (headlineIndex < 0 || headlineIndex >= lines.length) return null;
   const last = Math.min(lines.length - 1, headlineIndex + BYLINE_WINDOW.after);
   for (let index = headlineIndex + 1; index <= last; index += 1) {
-    const name = bylineAt(lines, index);
+    const name = bylineAt(lines, index, headlineIndex);
     if (name !== null) return name;
   }
   const first = Math.max(0, headlineIndex - BYLINE_WINDOW.before);
   for (let index = headlineIndex - 1; index >= first; index -= 1) {
-    const name = bylineAt(lines, index);
+    const name = bylineAt(lines, index, headlineIndex);
+    if (name !== null) return name;
+  }
+  return null;
+}
+
+/** Lines of a page searched for an author card ("Written by" over a name) away from the headline. */
+const MAX_CARD_SEARCH_LINES = 2_000;
+
+/**
+ * An author card anywhere on the page: a line that is only a byline label ("Written by", "Article
+ * by", "Author") over a line that names a person.
+ */
+export function authorCard(lines: readonly string[]): string | null {
+  const last = Math.min(lines.length - 1, MAX_CARD_SEARCH_LINES);
+  for (let index = 1; index <= last; index += 1) {
+    const line = lines[index];
+    if (line.length > MAX_BYLINE_LINE || !BYLINE_LABEL.test(lines[index - 1])) continue;
+    const name = personNames(line);
     if (name !== null) return name;
   }
   return null;

@@ -1,5 +1,5 @@
 import type { CleanedArticle, CleaningOutcome, RawArticle, SourceTemplate } from './cleaning.types';
-import { authorNearHeadline, withoutOutletNames } from './author';
+import { authorCard, authorNearHeadline, personNames, withoutOutletNames } from './author';
 import { dateNearHeadline, parseDateText } from './dates';
 import {
   analyzeLines,
@@ -16,7 +16,7 @@ import { maxNestingDepth, stripNonContent } from './html-prepare';
 import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
 import { detectLanguage } from './language';
 import { templateLineKey } from './template';
-import { chooseHtmlTitle, headlineLike, squashed } from './title';
+import { chooseHtmlTitle, headlineLike, splitOutletFromTitle, squashed } from './title';
 import { garbageRatio, joinParagraphs, normalizeLine, normalizedLines } from './text-normalize';
 import { dateFromUrl } from './url-date';
 import { normalizeUrl, siteDomain } from './urls';
@@ -317,9 +317,12 @@ function fromHtml(
     publishedAt ??= dump.publishedAt;
   }
   const title = htmlTitle(metadata, raw.url, pageLines, fieldParams);
-  const headlineAt = title === null ? -1 : headlineIndex(pageLines, title);
-  const shownDate = (): string | null => dateNearHeadline(pageLines, headlineAt, raw.receivedAt);
-  author ??= authorNearHeadline(pageLines, headlineAt);
+  // A block's own line breaks (`<br>`) part the headline from its date and byline.
+  const lines = printedLines(pageLines);
+  const headlineAt = headlineIndex(lines, title, metadata.titleCandidates.h1s);
+  const shownDate = (): string | null => dateNearHeadline(lines, headlineAt, raw.receivedAt);
+  author ??= authorNearHeadline(lines, headlineAt) ?? authorCard(lines);
+  author ??= siteOwner(metadata, raw.url);
   author = withoutOutletNames(author, outletKeys(metadata.siteName, raw.url));
   publishedAt = fieldParams.visibleDateFirst
     ? (shownDate() ?? publishedAt)
@@ -344,10 +347,58 @@ function outletKeys(siteName: string | null, url: string | null): string[] {
   return keys.filter((key) => key.length > 0);
 }
 
-/** Where the headline stands among the page's lines (-1 when it is not printed on its own). */
-function headlineIndex(lines: readonly string[], title: string): number {
-  const key = squashed(title);
-  return key.length === 0 ? -1 : lines.findIndex((line) => squashed(line) === key);
+/** The page's blocks cut at their own line breaks, blank parts dropped. */
+function printedLines(blocks: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const block of blocks) {
+    if (!block.includes('\n')) {
+      lines.push(block);
+      continue;
+    }
+    for (const part of block.split('\n')) {
+      const line = part.trim();
+      if (line.length > 0) lines.push(line);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Where the headline stands among the page's lines (-1 when it is not printed on its own): the
+ * chosen title's line, else the first `<h1>`'s (the title came from metadata worded otherwise).
+ */
+function headlineIndex(
+  lines: readonly string[],
+  title: string | null,
+  h1s: readonly string[],
+): number {
+  const keys = [title, ...h1s]
+    .filter((text): text is string => text !== null)
+    .map(squashed)
+    .filter((key) => key.length > 0);
+  for (const key of keys) {
+    const index = lines.findIndex((line) => squashed(line) === key);
+    if (index >= 0) return index;
+  }
+  return -1;
+}
+
+/**
+ * On a personal site the outlet part of the document title is its author ("Go ahead, self-host
+ * Postgres | Pierce Freeman" on pierce.dev): a person's name whose first or last name is in the
+ * domain.
+ */
+function siteOwner(metadata: HtmlMetadata, url: string | null): string | null {
+  const domain = siteDomain(url);
+  const title = metadata.titleCandidates.document ?? metadata.titleCandidates.og;
+  if (domain === null || title === null) return null;
+  const outlet = splitOutletFromTitle(title, { siteName: metadata.siteName, url }).outlet;
+  const name = personNames(outlet);
+  if (name === null || name.includes(',')) return null;
+  const host = squashed(domain);
+  return name.split(' ').some((word) => word.length >= 4 && host.includes(squashed(word)))
+    ? name
+    : null;
 }
 
 /** The page's headline: `<h1>` or metadata, without an "- Outlet" part that names the site. */

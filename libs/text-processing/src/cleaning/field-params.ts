@@ -6,6 +6,8 @@
 export interface FieldParams {
   /** Word overlap (Dice) with a metadata title from which an `<h1>` is taken as the headline. */
   h1Agreement: number;
+  /** How much better an `<h1>` that disagrees with the metadata must agree with the URL's slug to win. */
+  titleSlugMargin: number;
   /** When a page states no publication date, its last-modified date stands for it. */
   modifiedDateFallback: boolean;
   /** The date printed by the headline wins over the metadata's (else it only fills a gap). */
@@ -26,6 +28,7 @@ export interface FieldParams {
 
 export const DEFAULT_FIELD_PARAMS: Readonly<FieldParams> = {
   h1Agreement: 0.4,
+  titleSlugMargin: 0.2,
   modifiedDateFallback: true,
   visibleDateFirst: true,
   dumpHeadlineMaxWords: 40,

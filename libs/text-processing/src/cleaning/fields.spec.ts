@@ -1,4 +1,4 @@
-import { authorNearHeadline, withoutOutletNames } from './author';
+import { authorCard, authorNearHeadline, withoutOutletNames } from './author';
 import { cleanedArticle as article, rawArticle as raw } from './cleaning.fixtures';
 import { dateNearHeadline } from './dates';
 import { DEFAULT_FIELD_PARAMS } from './field-params';
@@ -51,6 +51,59 @@ describe('chooseHtmlTitle', () => {
     expect(choose({ document: 'Trams &amp; buses &bull; City Daily' })).toBe('Trams & buses');
     expect(choose({ h1s: ['## Council expands tram network'] })).toBe(
       'Council expands tram network',
+    );
+  });
+
+  it('skips an <h1> that is a part of a metadata title beside the headline', () => {
+    // The blog's name leads the document title; og:title is the rest.
+    expect(
+      chooseHtmlTitle(
+        {
+          ...NO_CANDIDATES,
+          og: 'Small adventures with small language models',
+          document: 'Tram Notes: Small adventures with small language models',
+          h1s: ['Tram Notes', 'Small is the new large'],
+        },
+        { siteName: null, url: 'https://blog.example/small-adventures' },
+        DEFAULT_FIELD_PARAMS,
+      ),
+    ).toBe('Small adventures with small language models');
+    // A person's name trails the title on a personal site.
+    expect(
+      chooseHtmlTitle(
+        { ...NO_CANDIDATES, og: 'A brief intro to git • Ana Ruiz', h1s: ['Ana Ruiz'] },
+        {
+          siteName: null,
+          url: 'https://notes.example/posts/git',
+          pageLines: () => new Set(['anaruiz']),
+        },
+        DEFAULT_FIELD_PARAMS,
+      ),
+    ).toBe('A brief intro to git');
+  });
+
+  it('drops a label glued to the <h1> when the rest is the metadata title', () => {
+    expect(
+      choose({ og: 'Council expands tram network', h1s: ['Title:Council expands tram network'] }),
+    ).toBe('Council expands tram network');
+    expect(choose({ h1s: ['Update:Council expands tram network'] })).toBe(
+      'Update:Council expands tram network',
+    );
+  });
+
+  it('takes a lone <h1> that disagrees with the metadata when the slug names it', () => {
+    const candidates = {
+      ...NO_CANDIDATES,
+      og: 'Boost your commute with City Daily',
+      h1s: ['New tram lines open in the eastern districts'],
+    };
+    const at = (url: string): string | null =>
+      chooseHtmlTitle(candidates, { siteName: null, url }, DEFAULT_FIELD_PARAMS);
+    expect(at('https://citydaily.example/new-tram-lines-eastern-districts/')).toBe(
+      'New tram lines open in the eastern districts',
+    );
+    expect(at('https://citydaily.example/boost-your-commute/')).toBe(
+      'Boost your commute with City Daily',
     );
   });
 
@@ -115,6 +168,8 @@ describe('authorNearHeadline', () => {
     [['Council expands tram network', 'News | Written by:Jane Smith'], 'Jane Smith'],
     [['Council expands tram network', 'Jane Smith', 'March 10, 2025'], 'Jane Smith'],
     [['Council expands tram network', 'Written by', 'Jane Smith'], 'Jane Smith'],
+    [['Council expands tram network', 'by', 'Jane Smith, Senior Editor, City Daily'], 'Jane Smith'],
+    [['Council expands tram network', 'Jane Smith', 'Senior Editor', 'Mar 10, 2025'], 'Jane Smith'],
   ])('finds the byline in %j', (lines, expected) => {
     expect(authorNearHeadline(lines, 0)).toBe(expected);
   });
@@ -125,6 +180,19 @@ describe('authorNearHeadline', () => {
     [['Council expands tram network', 'By The Editorial Team']],
   ])('finds no byline in %j', (lines) => {
     expect(authorNearHeadline(lines, 0)).toBeNull();
+  });
+
+  it('does not read a section label above the headline as a name beside its date', () => {
+    const lines = ['Home', 'Marketing Strategy', 'Council expands tram network', 'March 10, 2025'];
+    expect(authorNearHeadline(lines, 2)).toBeNull();
+  });
+});
+
+describe('authorCard', () => {
+  it('reads a labelled name anywhere on the page, never a label alone', () => {
+    const lines = ['Council expands tram network', ...PROSE_PARAGRAPHS, 'Article by', 'Jane Smith'];
+    expect(authorCard(lines)).toBe('Jane Smith');
+    expect(authorCard(['Council expands tram network', 'Written by', 'Our Team'])).toBeNull();
   });
 });
 
@@ -165,6 +233,33 @@ describe('fields of an HTML page', () => {
     expect(result.title).toBe('Council expands tram network');
     expect(result.author).toBe('Jane Smith');
     expect(result.publishedAt).toBe('2025-03-10T00:00:00.000Z');
+  });
+
+  it('reads the byline and date a <br> parts from each other', () => {
+    const html = `<html><head><title>Council expands trams | City Daily</title></head>
+      <body><article><h1>Council expands tram network</h1>
+      <p class="meta">By<br><a href="/producers/jane">Jane Smith</a><br><br>March 10, 2025</p>
+      ${body}</article></body></html>`;
+    const result = article(raw({ html, url: 'https://citydaily.example/trams' }));
+    expect(result.author).toBe('Jane Smith');
+    expect(result.publishedAt).toBe('2025-03-10T00:00:00.000Z');
+  });
+
+  it('reads the owner of a personal site from the title, not an outlet', () => {
+    const page = (title: string): string =>
+      `<html><head><title>${title}</title></head><body><article>
+      <h1>Go ahead, self-host Postgres</h1>${body}</article></body></html>`;
+    const at = (title: string, url: string): string | null =>
+      article(raw({ html: page(title), url })).author;
+    expect(at('Go ahead, self-host Postgres | Pierce Freeman', 'https://pierce.dev/notes/pg')).toBe(
+      'Pierce Freeman',
+    );
+    expect(at('Go ahead, self-host Postgres | Paycom Blog', 'https://www.paycom.com/blog/pg')).toBe(
+      null,
+    );
+    expect(
+      at('Go ahead, self-host Postgres | Pierce Freeman', 'https://hosting.example/blog/pg'),
+    ).toBeNull();
   });
 
   it('reads citation metadata that writes the family name first', () => {

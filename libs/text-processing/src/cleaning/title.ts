@@ -202,23 +202,68 @@ function cleanTitle(title: string | null): string | null {
   return text.length > 0 ? text : null;
 }
 
+/** A separator between a title's parts, a colon included ("Blog Name: Headline"). */
+const PART_SEPARATOR = /^\s*(?:[|–—•·:-]|::)\s*/u;
+/** "Title:AlignMerge ...": one label word glued to the text by a colon, no space after it. */
+const GLUED_TITLE_LABEL = /^\p{L}{2,12}:(?=\p{L})/u;
+
+/**
+ * An `<h1>` that only names the site: og:site_name, or a part of a metadata title beside the
+ * headline: the trailing part, shorter than the rest ("Cory Dransfeldt" under "A brief intro to
+ * git • Cory Dransfeldt"), or the leading part when the rest is another metadata title
+ * ("Engora Data Blog" under "Engora Data Blog: Small adventures..." beside og:title "Small
+ * adventures...").
+ */
+function isMasthead(h1: string, rawTitles: readonly string[], hints: OutletHints): boolean {
+  const key = squashed(h1);
+  if (key.length === 0) return true;
+  if (hints.siteName !== null && squashed(hints.siteName) === key) return true;
+  const titleKeys = new Set(rawTitles.map(squashed));
+  const name = h1.toLowerCase();
+  return rawTitles.some((title) => {
+    if (title.length <= h1.length) return false;
+    const folded = title.toLowerCase();
+    if (folded.startsWith(name)) {
+      const separator = PART_SEPARATOR.exec(title.slice(h1.length));
+      return (
+        separator !== null && titleKeys.has(squashed(title.slice(h1.length + separator[0].length)))
+      );
+    }
+    if (!folded.endsWith(name)) return false;
+    const before = title.slice(0, title.length - h1.length);
+    const rest = before.replace(/\s*(?:[|–—•·:-]|::)\s*$/u, '');
+    return rest !== before && rest.trim().length > h1.length;
+  });
+}
+
 /**
  * The page's headline. An `<h1>` that agrees with the metadata titles (shares most of their words
- * once the outlet's name is cut from them) is the headline as printed; an `<h1>` that does not
- * is the masthead, a section name or another story's. Without one, the first metadata title
- * (JSON-LD headline, og:title, twitter:title, `<title>`) without its outlet part, unless another
- * metadata title carries it in full (JSON-LD headlines are often cut at 110 characters).
+ * once the outlet's name is cut from them) is the headline as printed; an `<h1>` that names the
+ * site is the masthead, and one that agrees with none is a section name or another story's,
+ * unless it agrees better with the URL's slug than the metadata title does (`titleSlugMargin`).
+ * Without one, the first metadata title (JSON-LD headline, og:title, twitter:title, `<title>`)
+ * without its outlet part, unless another metadata title carries it in full (JSON-LD headlines
+ * are often cut at 110 characters).
  */
 export function chooseHtmlTitle(
   candidates: TitleCandidates,
   hints: OutletHints,
-  params: Pick<FieldParams, 'h1Agreement'>,
+  params: Pick<FieldParams, 'h1Agreement' | 'titleSlugMargin'>,
 ): string | null {
-  const metadata = [candidates.jsonLd, candidates.og, candidates.twitter, candidates.document]
+  const rawTitles = [candidates.jsonLd, candidates.og, candidates.twitter, candidates.document]
     .map(cleanTitle)
-    .filter((title): title is string => title !== null)
-    .map((title) => splitOutletFromTitle(title, hints).headline || title);
-  const h1s = candidates.h1s.map(cleanTitle).filter((title): title is string => title !== null);
+    .filter((title): title is string => title !== null);
+  const metadata = rawTitles.map((title) => splitOutletFromTitle(title, hints).headline || title);
+  const h1s = candidates.h1s
+    .map(cleanTitle)
+    .filter((title): title is string => title !== null && !isMasthead(title, rawTitles, hints))
+    .map((h1) => {
+      // A glued label ("Title:Headline") goes when what follows it is a metadata title.
+      const label = GLUED_TITLE_LABEL.exec(h1);
+      if (label === null) return h1;
+      const rest = squashed(h1.slice(label[0].length));
+      return metadata.some((title) => squashed(title) === rest) ? h1.slice(label[0].length) : h1;
+    });
   let best: string | null = null;
   let bestAgreement = 0;
   for (const h1 of h1s) {
@@ -238,7 +283,14 @@ export function chooseHtmlTitle(
     const other = squashed(title);
     return other.length > key.length && other.startsWith(key);
   });
-  return fuller ?? first;
+  const chosen = fuller ?? first;
+  // A lone h1 that disagrees with the metadata: the URL's slug tells which one the page is about.
+  const slug = slugWords(hints.url);
+  if (h1s.length === 1 && slug.length > 0) {
+    const h1Slug = slugAgreement(h1s[0], slug);
+    if (h1Slug > slugAgreement(chosen, slug) + params.titleSlugMargin) return h1s[0];
+  }
+  return chosen;
 }
 
 const SLUG_SEPARATOR = /[-_+]+|%20/;
