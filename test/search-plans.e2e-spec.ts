@@ -8,14 +8,16 @@ import {
 import { DataSource } from 'typeorm';
 import { ArticlesRepository } from '../apps/store/src/articles/articles.repository';
 import { EventsRepository } from '../apps/store/src/events/events.repository';
+import { SearchPlanner } from '../apps/store/src/articles/search-planner';
+import { FeedReader, type FeedSource } from '../apps/store/src/reads/feed-reader';
 import { ReadPools } from '../apps/store/src/reads/read-pools';
 import type { FeedFilters } from '../apps/store/src/shared/feed-filters';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 /**
- * The two ways a search is served (every match through the GIN index, or the feed walked in
- * order) must give the same pages, whatever the filters and cursor: the planner only picks the
+ * The ways a search is served (every match through the GIN index, the feed walked in order, or
+ * windows of the feed searched through both indexes) must give the same pages, whatever the filters and cursor: the planner only picks the
  * cheaper one.
  */
 describe('search plans', () => {
@@ -73,23 +75,31 @@ describe('search plans', () => {
     await dropDatabase(databaseUrl);
   });
 
-  const bothWays = <T>(
-    repository: {
-      searchByIndex(s: never, q: string, f: FeedFilters, rows: number): Promise<T[]>;
-      searchByFeed(s: never, q: string, f: FeedFilters, rows: number): Promise<T[]>;
-    },
+  const bothWays = <T extends { sortAt: Date; id: string }>(
+    repository: FeedSource<T>,
     q: string,
     filters: FeedFilters,
     rows: number,
   ) =>
     pools.withSession('searches', undefined, async (session) => {
       const byIndex = await articles.inSearchTransaction(session, () =>
-        repository.searchByIndex(session as never, q, filters, rows),
+        repository.searchByIndex(session, q, filters, rows),
       );
       const byFeed = await articles.inSearchTransaction(session, () =>
-        repository.searchByFeed(session as never, q, filters, rows),
+        repository.searchByFeed(session, q, filters, rows),
       );
-      return { byIndex, byFeed };
+      // Windows of `rows` feed rows first (2·rows·60 stored / 600 expected matches), doubling.
+      const reader = new FeedReader(pools, articles, new SearchPlanner(pools, articles));
+      const byWindow = await articles.inSearchTransaction(session, async () => {
+        const planned = {
+          plan: 'window' as const,
+          phraseCandidates: null,
+          matches: 600,
+          stored: { articles: 60, events: 4 },
+        };
+        return (await reader.search(session, repository, q, planned, filters, rows)).rows;
+      });
+      return { byIndex, byFeed, byWindow };
     });
 
   const cases: Array<[string, string, (all: Array<{ sortAt: Date; id: string }>) => FeedFilters]> =
@@ -113,18 +123,20 @@ describe('search plans', () => {
   it.each(cases)('articles: %s', async (_name, q, filtersOf) => {
     const first = await bothWays(articles, q, { after: null }, 100);
     const filters = filtersOf(first.byFeed);
-    const { byIndex, byFeed } = await bothWays(articles, q, filters, 5);
+    const { byIndex, byFeed, byWindow } = await bothWays(articles, q, filters, 5);
 
     expect(byFeed.length).toBeGreaterThan(0);
     expect(byIndex.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
+    expect(byWindow.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
   });
 
   it.each(cases)('events: %s', async (_name, q, filtersOf) => {
     const first = await bothWays(events, q, { after: null }, 100);
     const filters = filtersOf(first.byFeed);
-    const { byIndex, byFeed } = await bothWays(events, q, filters, 2);
+    const { byIndex, byFeed, byWindow } = await bothWays(events, q, filters, 2);
 
     expect(byIndex.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
+    expect(byWindow.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
   });
 
   it('counts matches up to the cap through the index', async () => {

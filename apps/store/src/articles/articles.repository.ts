@@ -59,6 +59,24 @@ const SELECT_SEARCH_BY_FEED = `SELECT ${ARTICLE_COLUMNS} FROM articles a
   WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
+/** The position $6 rows down the feed from the cursor (filters applied): a window's last row. */
+const SELECT_WINDOW_END = `SELECT a.sort_at AS "sortAt", a.id FROM articles a
+  WHERE ${FILTERS}
+  ORDER BY a.sort_at DESC, a.id DESC OFFSET $6 - 1 LIMIT 1`;
+
+/**
+ * A search ($7) within the window from the cursor down to the position ($8, $9): the GIN index's
+ * bitmap ANDed with the feed index's range, so only matches inside the window are read; the
+ * newest $6 read in full.
+ */
+const SELECT_SEARCH_IN_WINDOW = `WITH matched AS MATERIALIZED (
+    SELECT a.id, a.sort_at FROM articles a
+    WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
+      AND ($8::timestamptz IS NULL OR (a.sort_at >= $8 AND (a.sort_at, a.id) >= ($8, $9::uuid)))
+    ORDER BY a.sort_at DESC, a.id DESC LIMIT $6)
+  SELECT ${ARTICLE_COLUMNS} FROM matched m JOIN articles a ON a.id = m.id
+  ORDER BY a.sort_at DESC, a.id DESC`;
+
 /** Postgres's text form of the parsed query: phrases show as `<->`. */
 const SELECT_PARSED_QUERY = `SELECT websearch_to_tsquery('simple', $1)::text AS query`;
 
@@ -87,19 +105,24 @@ const SELECT_PHRASE_MATCHES = `SELECT ${ARTICLE_COLUMNS} FROM articles a
  * their min, max and null share, past the lexemes.
  */
 const SELECT_TERM_STATISTICS = `SELECT s.most_common_elems::text::text[] AS lexemes,
-    s.most_common_elem_freqs AS shares, c.reltuples::float8 AS articles
+    s.most_common_elem_freqs AS shares, c.reltuples::float8 AS articles,
+    (SELECT reltuples::float8 FROM pg_class WHERE oid = 'events'::regclass) AS events
   FROM pg_stats s JOIN pg_class c ON c.oid = 'articles'::regclass
   WHERE s.schemaname = current_schema() AND s.tablename = 'articles' AND s.attname = 'search'`;
 
 /** Plan settings for one transaction: `SET LOCAL` lasts until its COMMIT. */
 const BEGIN_INDEX_ONLY = `BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off`;
 export const USE_FEED_ORDER = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off`;
+export const USE_BITMAPS = `SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on`;
+/** Either kind of index scan: a window's end is found in feed order, or by a rare filter's index. */
+export const USE_ANY_INDEX = `SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = on`;
 const COMMIT = 'COMMIT';
 const ROLLBACK = 'ROLLBACK';
 
 /** The store's article reads; the plan for a search is chosen by `SearchPlanner`. */
 @Injectable()
 export class ArticlesRepository {
+  readonly feed = 'articles';
   readonly phraseBudget = PHRASE_BUDGET.articles;
 
   async byId(session: ReadSession, id: string): Promise<ArticleRow | null> {
@@ -133,24 +156,56 @@ export class ArticlesRepository {
    */
   async termStatistics(
     session: ReadSession,
-  ): Promise<{ articles: number; expected: Map<string, number> }> {
+  ): Promise<{ articles: number; events: number; expected: Map<string, number> }> {
     const [row] = await session.query<{
       lexemes: string[] | null;
       shares: number[] | null;
       articles: number;
+      events: number;
     }>(SELECT_TERM_STATISTICS);
     const expected = new Map<string, number>();
-    if (!row?.lexemes || !row.shares)
-      return { articles: Math.max(0, row?.articles ?? 0), expected };
+    const articles = Math.max(0, row?.articles ?? 0);
+    const events = Math.max(0, row?.events ?? 0);
+    if (!row?.lexemes || !row.shares) return { articles, events, expected };
     row.lexemes.forEach((lexeme, index) =>
       expected.set(lexeme, (row.shares?.[index] ?? 0) * row.articles),
     );
-    return { articles: row.articles, expected };
+    return { articles, events, expected };
   }
 
   async countMatchesUpTo(session: ReadSession, q: string, cap: number): Promise<number> {
     const [row] = await session.query<{ matches: number }>(COUNT_MATCHES_UP_TO, [q, cap]);
     return row?.matches ?? 0;
+  }
+
+  async windowEnd(
+    session: ReadSession,
+    filters: FeedFilters,
+    size: number,
+  ): Promise<FeedPosition | null> {
+    await session.query(USE_ANY_INDEX);
+    const [row] = await session.query<FeedPosition>(SELECT_WINDOW_END, [
+      ...filterParameters(filters),
+      size,
+    ]);
+    await session.query(USE_BITMAPS);
+    return row ?? null;
+  }
+
+  async searchInWindow(
+    session: ReadSession,
+    q: string,
+    filters: FeedFilters,
+    end: FeedPosition | null,
+    rows: number,
+  ): Promise<ArticleRow[]> {
+    return session.query<ArticleRow>(SELECT_SEARCH_IN_WINDOW, [
+      ...filterParameters(filters),
+      rows,
+      q,
+      end?.sortAt ?? null,
+      end?.id ?? null,
+    ]);
   }
 
   async parsedQuery(session: ReadSession, q: string): Promise<string> {

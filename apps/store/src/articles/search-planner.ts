@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type ReadSession, ReadPools } from '../reads/read-pools';
 import {
+  FEED_ORDER_CAPS,
   mayHoldPhrase,
   phraseCandidates,
   type PlannedSearch,
+  type SearchPlan,
   SEARCH_INDEX_CAP,
   searchIndexCap,
   searchPlanFor,
@@ -24,6 +26,8 @@ import { ArticlesRepository } from './articles.repository';
 export class SearchPlanner {
   private expected = new Map<string, number>();
   private cap = SEARCH_INDEX_CAP;
+  /** Rows per feed as of the last analyze; as for the bench's 1M store until then. */
+  private stored = { articles: 1_000_000, events: 300_000 };
   private readAt = 0;
   private reading: Promise<void> | null = null;
 
@@ -36,15 +40,26 @@ export class SearchPlanner {
   async planFor(session: ReadSession, q: string): Promise<PlannedSearch> {
     const expected = this.expectedMatches(q);
     const cap = this.cap;
-    if (expected !== null && expected >= cap) return { plan: 'feed', phraseCandidates: null };
+    const planned = (plan: SearchPlan, matches: number, candidates: string | null = null) => ({
+      plan,
+      phraseCandidates: candidates,
+      matches,
+      stored: this.stored,
+    });
+    if (expected !== null && expected >= cap) {
+      return planned(expected >= FEED_ORDER_CAPS * cap ? 'feed' : 'window', expected);
+    }
     const candidates = mayHoldPhrase(q)
       ? phraseCandidates(await this.articles.parsedQuery(session, q))
       : null;
-    const matches =
-      candidates === null
-        ? await this.articles.countMatchesUpTo(session, q, cap)
-        : await this.articles.countCandidatesUpTo(session, candidates, cap);
-    return { plan: searchPlanFor(matches, cap), phraseCandidates: candidates };
+    if (candidates !== null) {
+      const count = await this.articles.countCandidatesUpTo(session, candidates, cap);
+      return planned(searchPlanFor(count, cap), count, candidates);
+    }
+    // At least the cap: a window sized for the cap's matches, the fewest it may have.
+    const count = await this.articles.countMatchesUpTo(session, q, cap);
+    const plan = searchPlanFor(count, cap);
+    return planned(plan === 'feed' ? 'window' : plan, count);
   }
 
   /** Expected matches of `q` when it is one common word, else null; refreshes in the background. */
@@ -64,6 +79,8 @@ export class SearchPlanner {
       this.expected = statistics.expected;
       // reltuples is -1 (PG 14+) or 0 before the first analyze: keep the 1M-article cap then.
       this.cap = statistics.articles > 0 ? searchIndexCap(statistics.articles) : SEARCH_INDEX_CAP;
+      if (statistics.articles > 0 && statistics.events > 0)
+        this.stored = { articles: statistics.articles, events: statistics.events };
     } catch {
       // Kept as they were; every search is probed until a read succeeds.
     }

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EventView } from '../views/api-views';
-import { ARTICLE_COLUMNS, type ArticleRow, USE_FEED_ORDER } from '../articles/articles.repository';
+import {
+  ARTICLE_COLUMNS,
+  type ArticleRow,
+  USE_ANY_INDEX,
+  USE_BITMAPS,
+  USE_FEED_ORDER,
+} from '../articles/articles.repository';
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
 import { PHRASE_BUDGET } from '../reads/search-plan';
@@ -60,6 +66,30 @@ const SELECT_SEARCH_BY_FEED = `SELECT ${COLUMNS} FROM events e
                 WHERE a.event_id = e.id AND a.search @@ websearch_to_tsquery('simple', $7))
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
+/** The position $6 events down the feed from the cursor (filters applied): a window's last row. */
+const SELECT_WINDOW_END = `SELECT e.sort_at AS "sortAt", e.id FROM events e
+  WHERE ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC OFFSET $6 - 1 LIMIT 1`;
+
+/**
+ * A search ($7) within the window of events from the cursor down to the position ($8, $9): the
+ * articles of those events (their event index) ANDed with the GIN index's bitmap, so only the
+ * matching articles are read; their events, newest $6.
+ */
+const SELECT_SEARCH_IN_WINDOW = `SELECT ${COLUMNS} FROM events e
+  WHERE e.id = ANY (ARRAY(
+      SELECT a.event_id FROM articles a
+      WHERE a.search @@ websearch_to_tsquery('simple', $7)
+        AND a.event_id = ANY (ARRAY(
+          SELECT w.id FROM events w
+          WHERE ($1::text IS NULL OR w.sources @> ARRAY[$1::text])
+            AND ($2::timestamptz IS NULL OR w.sort_at >= $2)
+            AND ($3::timestamptz IS NULL OR w.sort_at < $3)
+            AND ($4::timestamptz IS NULL OR (w.sort_at, w.id) < ($4, $5::uuid))
+            AND ($8::timestamptz IS NULL OR (w.sort_at >= $8 AND (w.sort_at, w.id) >= ($8, $9::uuid)))))))
+    AND ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
 /**
  * The newest $6 events from the cursor holding a phrase candidate ($7, a tsquery of ANDs), the
  * candidates found through the GIN index.
@@ -85,6 +115,7 @@ const SELECT_PHRASE_MATCHES = `SELECT ${COLUMNS} FROM events e
 
 @Injectable()
 export class EventsRepository {
+  readonly feed = 'events';
   readonly phraseBudget = PHRASE_BUDGET.events;
 
   async byId(session: ReadSession, id: string): Promise<EventRow | null> {
@@ -98,6 +129,36 @@ export class EventsRepository {
 
   async feedPage(session: ReadSession, filters: FeedFilters, rows: number): Promise<EventRow[]> {
     return session.query<EventRow>(SELECT_FEED_PAGE, [...filterParameters(filters), rows]);
+  }
+
+  async windowEnd(
+    session: ReadSession,
+    filters: FeedFilters,
+    size: number,
+  ): Promise<FeedPosition | null> {
+    await session.query(USE_ANY_INDEX);
+    const [row] = await session.query<FeedPosition>(SELECT_WINDOW_END, [
+      ...filterParameters(filters),
+      size,
+    ]);
+    await session.query(USE_BITMAPS);
+    return row ?? null;
+  }
+
+  async searchInWindow(
+    session: ReadSession,
+    q: string,
+    filters: FeedFilters,
+    end: FeedPosition | null,
+    rows: number,
+  ): Promise<EventRow[]> {
+    return session.query<EventRow>(SELECT_SEARCH_IN_WINDOW, [
+      ...filterParameters(filters),
+      rows,
+      q,
+      end?.sortAt ?? null,
+      end?.id ?? null,
+    ]);
   }
 
   async phraseCandidates(

@@ -10,7 +10,7 @@ import {
   pageOf,
 } from '../shared/list-query';
 import { ReadPools, type ReadSession } from './read-pools';
-import type { PlannedSearch } from './search-plan';
+import { type PlannedSearch, windowSize } from './search-plan';
 
 /** A newest-first feed (articles or events): its plain page and its search by either plan. */
 export interface FeedSource<Row extends FeedPosition> {
@@ -22,6 +22,17 @@ export interface FeedSource<Row extends FeedPosition> {
     rows: number,
   ): Promise<Row[]>;
   searchByFeed(session: ReadSession, q: string, filters: FeedFilters, rows: number): Promise<Row[]>;
+  readonly feed: 'articles' | 'events';
+  /** The position `size` rows down the feed from the cursor, or null when fewer are left. */
+  windowEnd(session: ReadSession, filters: FeedFilters, size: number): Promise<FeedPosition | null>;
+  /** The newest `rows` matches from the cursor down to `end` (to the feed's end when null). */
+  searchInWindow(
+    session: ReadSession,
+    q: string,
+    filters: FeedFilters,
+    end: FeedPosition | null,
+    rows: number,
+  ): Promise<Row[]>;
   /** How many candidates one page of a phrase search tests. */
   readonly phraseBudget: number;
   /** The next `budget` positions from the cursor that may hold the phrase. */
@@ -96,6 +107,31 @@ export class FeedReader {
       : page;
   }
 
+  /**
+   * Windows of the feed from the cursor, each twice as long as the last, until a page is found
+   * or the feed ends: each window holds the page twice over if the matches are spread evenly.
+   */
+  private async searchByWindows<Row extends FeedPosition>(
+    session: ReadSession,
+    source: FeedSource<Row>,
+    q: string,
+    planned: PlannedSearch,
+    filters: FeedFilters,
+    rows: number,
+  ): Promise<Row[]> {
+    const found: Row[] = [];
+    let after = filters.after;
+    let size = windowSize(rows, planned.stored[source.feed], planned.matches);
+    for (;;) {
+      const window = { ...filters, after };
+      const end = await source.windowEnd(session, window, size);
+      found.push(...(await source.searchInWindow(session, q, window, end, rows - found.length)));
+      if (found.length >= rows || end === null) return found;
+      after = end;
+      size *= 2;
+    }
+  }
+
   /** A search by a plan, inside `ArticlesRepository.inSearchTransaction`. */
   async search<Row extends FeedPosition>(
     session: ReadSession,
@@ -108,16 +144,17 @@ export class FeedReader {
     const { plan, phraseCandidates } = planned;
     if (plan === 'none') return { rows: [], testedUpTo: null };
     if (phraseCandidates === null) {
-      return {
-        rows:
-          plan === 'index'
-            ? await source.searchByIndex(session, q, filters, rows)
-            : await source.searchByFeed(session, q, filters, rows),
-        testedUpTo: null,
-      };
+      const found =
+        plan === 'index'
+          ? await source.searchByIndex(session, q, filters, rows)
+          : plan === 'window'
+            ? await this.searchByWindows(session, source, q, planned, filters, rows)
+            : await source.searchByFeed(session, q, filters, rows);
+      return { rows: found, testedUpTo: null };
     }
     const budget = source.phraseBudget;
-    const tested = await source.phraseCandidates(session, phraseCandidates, plan, filters, budget);
+    const by = plan === 'index' ? 'index' : 'feed';
+    const tested = await source.phraseCandidates(session, phraseCandidates, by, filters, budget);
     if (tested.length === 0) return { rows: [], testedUpTo: null };
     const matched = await source.phraseMatches(
       session,

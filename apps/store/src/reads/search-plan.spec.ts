@@ -5,6 +5,7 @@ import {
   searchIndexCap,
   searchPlanFor,
   singleLexeme,
+  windowSize,
 } from './search-plan';
 
 describe('searchPlanFor', () => {
@@ -63,5 +64,14 @@ describe('phraseCandidates', () => {
     expect(phraseCandidates("'dockers' <-> 'walk' & !'strike'")).toBeNull();
     expect(phraseCandidates("'a' <-> 'b' # 'c'")).toBeNull();
     expect(phraseCandidates('')).toBeNull();
+  });
+});
+
+describe('windowSize', () => {
+  it('spans the feed rows that hold the page twice over, never fewer than the page', () => {
+    expect(windowSize(21, 1_000_000, 5_000)).toBe(8_400);
+    expect(windowSize(21, 1_000_000, 50_000)).toBe(840);
+    expect(windowSize(21, 100, 1_000)).toBe(21);
+    expect(windowSize(21, 1_000_000, 0)).toBe(21);
   });
 });

@@ -13,7 +13,25 @@ export function searchIndexCap(storedArticles: number): number {
 /** The cap while the table's size is unknown (never analyzed): as for 1M articles. */
 export const SEARCH_INDEX_CAP = 5_000;
 
-export type SearchPlan = 'none' | 'index' | 'feed';
+/**
+ * 'window': the newest stretch of the feed expected to hold a page of matches twice over, searched
+ * through the GIN index ANDed with the feed index's range (a bitmap of each, so only the matches
+ * inside the window are read), the next stretch twice as long while the page is short.
+ */
+export type SearchPlan = 'none' | 'index' | 'window' | 'feed';
+
+/**
+ * A word Postgres's statistics expect in this many caps' worth of articles goes to the feed order:
+ * decoding its posting list for a window costs more than testing the ~21·N/M articles the feed
+ * order reads (both ~15 ms at 1M articles near 150,000 matches, docs/performance.md).
+ */
+export const FEED_ORDER_CAPS = 30;
+
+/** Feed rows a window spans to hold `rows` of `matches` spread over `stored`, twice over. */
+export function windowSize(rows: number, stored: number, matches: number): number {
+  if (matches <= 0 || stored <= 0) return Math.max(rows, 1);
+  return Math.max(rows, Math.ceil((2 * rows * stored) / matches));
+}
 
 /**
  * How long the column statistics of `articles.search` (Postgres's most common lexemes, with the
@@ -21,10 +39,15 @@ export type SearchPlan = 'none' | 'index' | 'feed';
  */
 export const TERM_STATISTICS_TTL_MS = 60_000;
 
-/** How a search is served, and for a phrase the query that finds its candidates (else null). */
+/**
+ * How a search is served; for a phrase the query that finds its candidates (else null); for a
+ * window the matches expected and the rows stored per feed, to size it.
+ */
 export interface PlannedSearch {
   plan: SearchPlan;
   phraseCandidates: string | null;
+  matches: number;
+  stored: { articles: number; events: number };
 }
 
 /**
@@ -63,7 +86,10 @@ export function phraseCandidates(tsquery: string): string | null {
   return tokens.map((token) => (isPhrase(token) ? '&' : token)).join('');
 }
 
-export function searchPlanFor(matchesUpToCap: number, cap = SEARCH_INDEX_CAP): SearchPlan {
+export function searchPlanFor(
+  matchesUpToCap: number,
+  cap = SEARCH_INDEX_CAP,
+): 'none' | 'index' | 'feed' {
   if (matchesUpToCap === 0) return 'none';
   return matchesUpToCap < cap ? 'index' : 'feed';
 }
