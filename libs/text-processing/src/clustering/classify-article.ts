@@ -13,6 +13,7 @@ import {
   type ClusteringParameters,
 } from './clustering';
 import type { EventFeatures } from './features';
+import type { MemberTerms } from './member-terms';
 import type { EventRepository, EventSnapshot } from './ports';
 
 export interface ClassifyInput {
@@ -51,7 +52,14 @@ export const DEFAULT_CLASSIFY_PARAMETERS: ClassifyParameters = {
 
 export type ClassifyResult =
   | { kind: 'duplicate'; duplicateOf: string; eventId: string; reason: DuplicateReason }
-  | { kind: 'unique'; eventId: string; eventCreated: boolean; event: EventSnapshot };
+  | {
+      kind: 'unique';
+      eventId: string;
+      eventCreated: boolean;
+      event: EventSnapshot;
+      /** Its strongest terms as weighed by the decision (see `refineEvents`). */
+      member: MemberTerms;
+    };
 
 /**
  * Duplicate check, then event assignment for a unique article. Uses only the ports; the caller
@@ -92,5 +100,6 @@ export async function classifyArticle(
     eventId: assignment.event.id,
     eventCreated: assignment.eventCreated,
     event: assignment.event,
+    member: assignment.member,
   };
 }

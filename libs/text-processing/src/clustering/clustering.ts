@@ -6,6 +6,7 @@ import {
   type EventFeatures,
   type FeatureParameters,
 } from './features';
+import { memberTermsOf, type MemberTerms } from './member-terms';
 import type { CandidateQuery, EventRepository, EventSnapshot, NewEvent } from './ports';
 import {
   DEFAULT_WEIGHTING,
@@ -201,7 +202,7 @@ function isDated(publishedAt: string | null): boolean {
   return publishedAt !== null && !Number.isNaN(Date.parse(publishedAt));
 }
 
-function mergeYears(
+export function mergeYears(
   years: readonly number[],
   added: number | null,
   parameters: ClusteringParameters,
@@ -236,6 +237,14 @@ function mergeTerms(
   const merged = new Map<string, number>(terms);
   for (const [term, frequency] of article.frequencies)
     merged.set(term, (merged.get(term) ?? 0) + frequency);
+  return strongestEventTerms(merged, context);
+}
+
+/** Of an event's term sums, the `centroidTerms` strongest at today's weights, and its index terms. */
+export function strongestEventTerms(
+  merged: ReadonlyMap<string, number>,
+  context: ScoringContext,
+): { terms: Map<string, number>; indexTerms: string[] } {
   // Ranking by sum or by mean is the same order; the member count cancels out.
   const strongest = [
     ...topTerms(
@@ -298,6 +307,8 @@ export interface EventAssignment {
   event: EventSnapshot;
   eventCreated: boolean;
   similarity: number;
+  /** The article's strongest terms as weighed now, for the refinement of its event. */
+  member: MemberTerms;
 }
 
 function mergeFrequencies(
@@ -363,12 +374,18 @@ export async function assignEvent(
           await repository.documentFrequencies([...candidateTerms]),
         );
   const context: ScoringContext = { documentFrequencies, parameters };
+  const member = memberTermsOf(
+    terms.frequencies,
+    (term) => termSpecificity(term, articleFrequencies, parameters.weighting),
+    terms.year,
+    terms.dated,
+  );
   const decision = decideEvent(terms, candidates, context);
   if (decision.kind === 'join') {
     const updated = eventWithArticle(decision.event, article, terms, context);
     await repository.updateEvent(updated);
-    return { event: updated, eventCreated: false, similarity: decision.similarity };
+    return { event: updated, eventCreated: false, similarity: decision.similarity, member };
   }
   const created = await repository.createEvent(newEventFrom(article, terms, context));
-  return { event: created, eventCreated: true, similarity: decision.bestSimilarity };
+  return { event: created, eventCreated: true, similarity: decision.bestSimilarity, member };
 }

@@ -78,6 +78,14 @@ export class InMemoryEventRepository implements EventRepository {
     this.indexTerms(event.id, previous?.indexTerms ?? [], event.indexTerms);
   }
 
+  /** Drops an event (absorbed by another after a refinement). */
+  removeEvent(eventId: string): void {
+    const previous = this.events.get(eventId);
+    if (!previous) return;
+    this.indexTerms(eventId, previous.indexTerms, []);
+    this.events.delete(eventId);
+  }
+
   getEvent(eventId: string): EventSnapshot | undefined {
     return this.events.get(eventId);
   }

@@ -5,3 +5,5 @@ export * from './clustering';
 export * from './classify-article';
 export * from './in-memory-event-repository';
 export * from './bcubed';
+export * from './member-terms';
+export * from './refinement';
