@@ -294,4 +294,48 @@ describe('refineAround', () => {
     );
     expect(groups.sort()).toEqual(['aceh-1+aceh-2+aceh-3', 'papua-1+papua-2+papua-3']);
   });
+
+  it('keeps a dated stream of two earthquakes two months apart as two events', async () => {
+    const events = new InMemoryEventRepository();
+    const ports = { dedup: new InMemoryDedupIndex(), events };
+    const membersByEvent = new Map<string, RefinementMember[]>();
+    const eventOfArticle = new Map<string, string>();
+    // Their words alike enough to be joined online (a low threshold), their dates two months apart.
+    const parameters: ClassifyParameters = {
+      ...DEFAULT_CLASSIFY_PARAMETERS,
+      clustering: { ...DEFAULT_CLUSTERING_PARAMETERS, joinThreshold: 0.05 },
+    };
+    const stream = ARTICLES.slice(0, 6).map((input) => ({
+      ...input,
+      publishedAt: input.id.startsWith('aceh')
+        ? `2024-03-0${input.id.slice(-1)}T08:00:00.000Z`
+        : `2024-05-0${input.id.slice(-1)}T08:00:00.000Z`,
+    }));
+    for (const input of stream) {
+      const result = await classifyArticle(input, ports, parameters);
+      if (result.kind !== 'unique') continue;
+      const list = [
+        ...(membersByEvent.get(result.eventId) ?? []),
+        {
+          articleId: input.id,
+          title: input.title,
+          source: input.source,
+          publishedAt: input.publishedAt,
+          terms: result.member,
+        },
+      ];
+      membersByEvent.set(result.eventId, list);
+      eventOfArticle.set(input.id, result.eventId);
+      const refined = await refineAround(
+        [events.getEvent(result.eventId) as EventSnapshot],
+        (id) => membersByEvent.get(id) ?? [],
+        events,
+      );
+      expect(refined).toBeNull();
+    }
+    expect(new Set(eventOfArticle.values()).size).toBe(2);
+    expect(eventOfArticle.get('aceh-3')).toBe(eventOfArticle.get('aceh-1'));
+    expect(eventOfArticle.get('papua-3')).toBe(eventOfArticle.get('papua-1'));
+    expect(eventOfArticle.get('papua-1')).not.toBe(eventOfArticle.get('aceh-1'));
+  });
 });
