@@ -38,7 +38,8 @@ const SELECT_FEED_PAGE = `SELECT ${ARTICLE_COLUMNS} FROM articles a
 
 /**
  * How many articles match the search, counted up to $2: a bitmap of the GIN index (the session
- * forbids the other scans), whose heap pages an all-visible table does not even need to read.
+ * forbids the other scans). Its heap scan reads each match's heap page (Postgres 15 does so
+ * even on an all-visible table), so the probe costs up to $2 page reads.
  */
 const COUNT_MATCHES_UP_TO = `SELECT count(*)::int AS matches FROM (
   SELECT 1 FROM articles a WHERE a.search @@ websearch_to_tsquery('simple', $1) LIMIT $2) m`;
