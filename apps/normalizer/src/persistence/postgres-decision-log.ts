@@ -144,12 +144,17 @@ const LOAD_FINGERPRINTS = `
    WHERE decided_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
      AND signature IS NOT NULL AND sequence > $3::bigint
    ORDER BY sequence LIMIT $4`;
-/** Events changed within the window ($1 ms before $2, the last decision), after rank $3, $4 at most. */
-const LOAD_EVENTS = `
-  SELECT ${EVENT_JSON} AS event FROM event_clusters e
+/**
+ * Ids of the events changed within the window ($1 ms before $2, the last decision), in creation
+ * order: one scan of the window, then the rows are read a page of ids at a time (`LOAD_EVENTS`).
+ */
+const LOAD_EVENT_IDS = `
+  SELECT e.id FROM event_clusters e
    WHERE e.updated_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
-     AND e.sequence > $3::bigint
-   ORDER BY e.sequence LIMIT $4`;
+   ORDER BY e.sequence`;
+/** Current rows of these events ($1), in creation order. */
+const LOAD_EVENTS = `
+  SELECT ${EVENT_JSON} AS event FROM event_clusters e WHERE e.id = ANY($1::uuid[]) ORDER BY e.sequence`;
 
 const STATUS_BY_MESSAGE: Record<string, 'stored' | 'duplicate' | 'rejected'> = {
   'article.normalized.v1': 'stored',
@@ -210,15 +215,13 @@ export class PostgresDecisionLog extends DecisionLog {
         lastDecidedAt: lastDecidedAt.getTime(),
         totalDocuments: Number(position.total_documents ?? 0),
       };
-      for (let after = '0'; ;) {
-        const rows: Array<{ event: EventJson }> = await runner.manager.query(LOAD_EVENTS, [
-          window.eventWindowMs,
-          lastDecidedAt,
-          after,
-          EVENTS_PER_PAGE,
-        ]);
-        if (rows.length === 0) break;
-        after = String(rows[rows.length - 1].event.sequence);
+      const ids: Array<{ id: string }> = await runner.manager.query(LOAD_EVENT_IDS, [
+        window.eventWindowMs,
+        lastDecidedAt,
+      ]);
+      for (let first = 0; first < ids.length; first += EVENTS_PER_PAGE) {
+        const page = ids.slice(first, first + EVENTS_PER_PAGE).map((row) => row.id);
+        const rows: Array<{ event: EventJson }> = await runner.manager.query(LOAD_EVENTS, [page]);
         const events = rows.map((row) => eventState(row.event));
         const terms = [...new Set(events.flatMap((state) => [...state.event.terms.keys()]))];
         const counts: Array<{ term: string; document_count: number }> = await runner.manager.query(

@@ -1,111 +1,135 @@
 /**
- * LSH band key → fingerprint slots, in typed arrays: a key is its band (< 256) and its 32-bit
- * hash, so a table slot costs 9 bytes and an entry 8, against ~100 for a `Map` of arrays (a
- * window of 40k fingerprints holds 1.7M keys, nearly all carried by one fingerprint). Open
- * addressing with linear probing; each key heads a chain of entries, newest first. No deletion:
- * the owner rebuilds the index without the fingerprints it drops.
+ * LSH band key → fingerprint slots, 8 bytes an entry: per band, the 32-bit hashes sorted in a
+ * `Uint32Array` with their slots alongside in an `Int32Array` (found by binary search), plus a
+ * short unsorted tail of the latest entries, merged in once it reaches 1/128 of the sorted part
+ * (a window of 43k fingerprints holds 1.8M entries, nearly every key carried by one
+ * fingerprint: a hash table of keys with chains cost ~3× as much). Slots are added in ascending
+ * order; dropping the oldest slots renumbers the rest without rehashing anything.
  */
 export class BandIndex {
-  private mask: number;
-  private keyHash: Uint32Array;
-  /** band + 1; 0 marks an empty table slot. */
-  private keyBand: Uint8Array;
-  private head: Int32Array;
-  private keys = 0;
-  private entrySlot: Int32Array;
-  private entryNext: Int32Array;
+  private readonly hashes: Uint32Array[] = [];
+  private readonly slots: Int32Array[] = [];
+  private readonly tailHashes: number[][] = [];
+  private readonly tailSlots: number[][] = [];
   private entries = 0;
+  /** While loading, tails grow to a quarter of the sorted part before they are merged (fewer merges). */
+  private bulk = false;
 
-  constructor(expectedKeys = 1024) {
-    const capacity = tableCapacity(expectedKeys);
-    this.mask = capacity - 1;
-    this.keyHash = new Uint32Array(capacity);
-    this.keyBand = new Uint8Array(capacity);
-    this.head = new Int32Array(capacity);
-    this.entrySlot = new Int32Array(Math.max(16, expectedKeys));
-    this.entryNext = new Int32Array(Math.max(16, expectedKeys));
+  constructor(bandCount: number) {
+    for (let band = 0; band < bandCount; band++) {
+      this.hashes.push(new Uint32Array(0));
+      this.slots.push(new Int32Array(0));
+      this.tailHashes.push([]);
+      this.tailSlots.push([]);
+    }
   }
 
   get size(): number {
     return this.entries;
   }
 
-  /** Bytes held by the typed arrays. */
+  /** Bytes held by the typed arrays (the tails, a small share, are plain arrays). */
   get bytes(): number {
-    return (
-      this.keyHash.byteLength +
-      this.keyBand.byteLength +
-      this.head.byteLength +
-      this.entrySlot.byteLength +
-      this.entryNext.byteLength
-    );
+    let bytes = 0;
+    for (let band = 0; band < this.hashes.length; band++)
+      bytes += this.hashes[band].byteLength + this.slots[band].byteLength;
+    return bytes;
   }
 
+  /** Bulk loading on (merges deferred) or off (every tail merged now). */
+  setBulk(bulk: boolean): void {
+    this.bulk = bulk;
+    if (!bulk) for (let band = 0; band < this.hashes.length; band++) this.merge(band);
+  }
+
+  /** Adds an entry; `slot` is not lower than any slot added before. */
   add(band: number, hash: number, slot: number): void {
-    if ((this.keys + 1) * 2 > this.mask + 1) this.grow();
-    const position = this.find(band, hash);
-    if (this.keyBand[position] === 0) {
-      this.keyBand[position] = band + 1;
-      this.keyHash[position] = hash;
-      this.head[position] = -1;
-      this.keys++;
-    }
-    if (this.entries === this.entrySlot.length) {
-      this.entrySlot = grown(this.entrySlot);
-      this.entryNext = grown(this.entryNext);
-    }
-    const entry = this.entries++;
-    this.entrySlot[entry] = slot;
-    this.entryNext[entry] = this.head[position];
-    this.head[position] = entry;
+    const tail = this.tailHashes[band];
+    tail.push(hash >>> 0);
+    this.tailSlots[band].push(slot);
+    this.entries++;
+    const sorted = this.hashes[band].length;
+    const limit = this.bulk ? Math.max(8_192, sorted >>> 2) : Math.max(64, sorted >>> 7);
+    if (tail.length >= limit) this.merge(band);
   }
 
-  /** Calls `visit` with every slot carrying the key, newest first. */
+  /** Calls `visit` with every slot carrying the key, in no particular order. */
   forEach(band: number, hash: number, visit: (slot: number) => void): void {
-    const position = this.find(band, hash);
-    if (this.keyBand[position] === 0) return;
-    for (let entry = this.head[position]; entry !== -1; entry = this.entryNext[entry])
-      visit(this.entrySlot[entry]);
-  }
-
-  private find(band: number, hash: number): number {
-    let position = (hash ^ Math.imul(band + 1, 0x9e3779b1)) & this.mask;
-    while (this.keyBand[position] !== 0) {
-      if (this.keyBand[position] === band + 1 && this.keyHash[position] === hash) return position;
-      position = (position + 1) & this.mask;
+    const key = hash >>> 0;
+    const hashes = this.hashes[band];
+    const slots = this.slots[band];
+    let low = 0;
+    let high = hashes.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (hashes[middle] < key) low = middle + 1;
+      else high = middle;
     }
-    return position;
+    for (let index = low; index < hashes.length && hashes[index] === key; index++)
+      visit(slots[index]);
+    const tail = this.tailHashes[band];
+    for (let index = 0; index < tail.length; index++)
+      if (tail[index] === key) visit(this.tailSlots[band][index]);
   }
 
-  private grow(): void {
-    const keyHash = this.keyHash;
-    const keyBand = this.keyBand;
-    const head = this.head;
-    const capacity = (this.mask + 1) * 2;
-    this.mask = capacity - 1;
-    this.keyHash = new Uint32Array(capacity);
-    this.keyBand = new Uint8Array(capacity);
-    this.head = new Int32Array(capacity);
-    for (let old = 0; old < keyBand.length; old++) {
-      if (keyBand[old] === 0) continue;
-      const position = this.find(keyBand[old] - 1, keyHash[old]);
-      this.keyBand[position] = keyBand[old];
-      this.keyHash[position] = keyHash[old];
-      this.head[position] = head[old];
+  /** Drops the entries of slots below `first` and numbers the others from 0. */
+  dropBefore(first: number): void {
+    for (let band = 0; band < this.hashes.length; band++) {
+      this.merge(band);
+      const hashes = this.hashes[band];
+      const slots = this.slots[band];
+      let kept = 0;
+      for (let index = 0; index < hashes.length; index++) if (slots[index] >= first) kept++;
+      const keptHashes = new Uint32Array(kept);
+      const keptSlots = new Int32Array(kept);
+      let next = 0;
+      for (let index = 0; index < hashes.length; index++) {
+        if (slots[index] < first) continue;
+        keptHashes[next] = hashes[index];
+        keptSlots[next] = slots[index] - first;
+        next++;
+      }
+      this.entries -= hashes.length - kept;
+      this.hashes[band] = keptHashes;
+      this.slots[band] = keptSlots;
     }
   }
-}
 
-function tableCapacity(keys: number): number {
-  let capacity = 1024;
-  while (capacity < keys * 2) capacity *= 2;
-  return capacity;
-}
-
-function grown(array: Int32Array): Int32Array {
-  const larger = new Int32Array(array.length * 2);
-  larger.set(array);
-  return larger;
+  /** Sorts the band's tail (stable: equal hashes keep ascending slots) into its sorted arrays. */
+  private merge(band: number): void {
+    const tailHashes = this.tailHashes[band];
+    if (tailHashes.length === 0) return;
+    const tailSlots = this.tailSlots[band];
+    const order = Array.from(tailHashes.keys()).sort(
+      (first, second) => tailHashes[first] - tailHashes[second] || first - second,
+    );
+    const hashes = this.hashes[band];
+    const slots = this.slots[band];
+    const total = hashes.length + order.length;
+    const mergedHashes = new Uint32Array(total);
+    const mergedSlots = new Int32Array(total);
+    let old = 0;
+    let added = 0;
+    for (let index = 0; index < total; index++) {
+      // On equal hashes the sorted (older, lower) slots come first.
+      if (
+        added >= order.length ||
+        (old < hashes.length && hashes[old] <= tailHashes[order[added]])
+      ) {
+        mergedHashes[index] = hashes[old];
+        mergedSlots[index] = slots[old];
+        old++;
+      } else {
+        mergedHashes[index] = tailHashes[order[added]];
+        mergedSlots[index] = tailSlots[order[added]];
+        added++;
+      }
+    }
+    this.hashes[band] = mergedHashes;
+    this.slots[band] = mergedSlots;
+    this.tailHashes[band] = [];
+    this.tailSlots[band] = [];
+  }
 }
 
 /** "<band base36>:<hash hex>" (`lshBandKeys`) as its two numbers. */

@@ -104,7 +104,7 @@ export class DecisionMemory {
   private shingleCounts = new Int32Array(1024);
   private shingleKinds = new Uint8Array(1024);
   private decidedAts = new Float64Array(1024);
-  private bands = new BandIndex();
+  private readonly bands: BandIndex;
 
   private readonly events = new Map<string, MemoryEvent>();
   /** term id → events indexed under it, ascending creation rank. */
@@ -115,6 +115,30 @@ export class DecisionMemory {
     private readonly bandCount = DEFAULT_MINHASH.bands,
   ) {
     this.signatures = new Uint32Array(1024 * signatureSize);
+    this.bands = new BandIndex(bandCount);
+  }
+
+  /** Before the load's entries: the band index defers its merges. */
+  beginLoad(): void {
+    this.bands.setBulk(true);
+  }
+
+  /** After the load: the band index merged, the fingerprint arrays cut to what they hold. */
+  endLoad(): void {
+    this.bands.setBulk(false);
+    this.resizeFingerprints(Math.max(1024, Math.ceil(this.fingerprintCount * 1.125)));
+  }
+
+  /** Bytes of the typed arrays held (fingerprints, band index, document counts). */
+  get typedArrayBytes(): number {
+    return (
+      this.signatures.byteLength +
+      this.shingleCounts.byteLength +
+      this.shingleKinds.byteLength +
+      this.decidedAts.byteLength +
+      this.bands.bytes +
+      this.documentCounts.byteLength
+    );
   }
 
   get totalDocuments(): number {
@@ -266,8 +290,7 @@ export class DecisionMemory {
     this.shingleKinds.copyWithin(0, first, this.fingerprintCount);
     this.decidedAts.copyWithin(0, first, this.fingerprintCount);
     this.fingerprintCount = kept;
-    this.bands = new BandIndex(kept * this.bandCount);
-    for (let slot = 0; slot < kept; slot++) this.indexBands(slot);
+    this.bands.dropBefore(first);
   }
 
   private addFingerprint(fingerprint: LoggedFingerprint, decidedAt: number): void {
@@ -313,19 +336,25 @@ export class DecisionMemory {
     };
   }
 
+  /** Grows by half: a window holds a steady number of fingerprints, so little slack is needed. */
   private growFingerprints(): void {
-    const capacity = this.shingleCounts.length * 2;
+    this.resizeFingerprints(Math.ceil(this.shingleCounts.length * 1.5));
+  }
+
+  private resizeFingerprints(capacity: number): void {
+    if (capacity < this.fingerprintCount) return;
     const signatures = new Uint32Array(capacity * this.signatureSize);
-    signatures.set(this.signatures);
+    const used = this.fingerprintCount;
+    signatures.set(this.signatures.subarray(0, used * this.signatureSize));
     this.signatures = signatures;
     const counts = new Int32Array(capacity);
-    counts.set(this.shingleCounts);
+    counts.set(this.shingleCounts.subarray(0, used));
     this.shingleCounts = counts;
     const kinds = new Uint8Array(capacity);
-    kinds.set(this.shingleKinds);
+    kinds.set(this.shingleKinds.subarray(0, used));
     this.shingleKinds = kinds;
     const decided = new Float64Array(capacity);
-    decided.set(this.decidedAts);
+    decided.set(this.decidedAts.subarray(0, used));
     this.decidedAts = decided;
   }
 

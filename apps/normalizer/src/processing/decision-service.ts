@@ -112,6 +112,7 @@ export class DecisionService extends NormalizerState {
   private async load(): Promise<void> {
     const started = Date.now();
     let position = { lastSequence: 0, lastDecidedAt: 0 };
+    this.memory.beginLoad();
     for await (const page of this.log.load({
       fingerprintWindowMs: this.windows.dedupDays * DAY_MS,
       eventWindowMs: this.windows.eventDays * DAY_MS,
@@ -125,6 +126,7 @@ export class DecisionService extends NormalizerState {
       } else for (const entry of page.entries) this.memory.apply(entry);
     }
     this.memory.lastSequence = position.lastSequence;
+    this.memory.endLoad();
     this.trim(position.lastDecidedAt);
     this.memory.compactTermsIfGrown();
     this.logger.log(
