@@ -4,13 +4,16 @@
  * Deterministic: the same pages give the same file. Prints the site-grouped 5-fold figures of the
  * line selection (counted per line, before the library's last filters; `npm run eval:cleaning`
  * scores the whole cleaning the same way, and the HTML path's learned alternative).
- * Usage: npm run train:cleaning [-- --check]   (--check: compare with the committed files, write nothing)
+ * Then the dump headline ranker (models/dump-title-model.json, scripts/support/title-training.ts).
+ * Usage: npm run train:cleaning [-- --check] [-- --titles-only]   (--check: compare with the
+ * committed files, write nothing; --titles-only: the headline ranker alone)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   EVAL_DIRECTORY,
   FOLDS,
+  type FoldedPage,
   PAGE_SETS,
   type PageForm,
   averagedF1,
@@ -18,6 +21,16 @@ import {
 } from './support/cleaning-data';
 import type { PrecisionRecall } from './support/cleaning-data';
 import { selectionScores, trainLineModel, trainingPages } from './support/line-training';
+import {
+  type TitleExample,
+  devTitleExample,
+  modernTitleExample,
+  trainDumpTitleModel,
+} from './support/title-training';
+import {
+  type DumpTitleModel,
+  bestDumpTitle,
+} from '../libs/text-processing/src/cleaning/dump-title';
 
 const MODEL_DIRECTORY = join(
   __dirname,
@@ -38,7 +51,7 @@ function main(): void {
     return;
   }
   const check = process.argv.includes('--check');
-  for (const form of ['dump'] as const) {
+  for (const form of process.argv.includes('--titles-only') ? [] : (['dump'] as const)) {
     const training = trainingPages(pages, form);
     const lines = training.reduce((total, page) => total + page.texts.length, 0);
     console.log(`${form}: ${training.length} training pages, ${lines} lines`);
@@ -79,6 +92,60 @@ function main(): void {
       `wrote ${file} (${(json.length / 1024).toFixed(1)} KB, ${model.trees.length} trees, bias=${model.bias}, switch_cost=${model.switchCost})`,
     );
   }
+  trainTitleRanker(pages, check);
+}
+
+/**
+ * The dump headline ranker: trained on the modern set's scored dumps (their true titles) and the
+ * older set's dumps (the headline their HTML repeats); held-out figure by the same site folds.
+ */
+function trainTitleRanker(pages: readonly FoldedPage[], check: boolean): void {
+  const examples = pages.flatMap((page) => {
+    if (page.set === 'modern' && !page.dumpScored) return [];
+    const title = (page as { title?: unknown }).title;
+    const example =
+      page.set === 'modern'
+        ? typeof title === 'string'
+          ? modernTitleExample({ url: page.url, dump: page.dump, title })
+          : null
+        : devTitleExample(page);
+    return example !== null ? [{ page, example }] : [];
+  });
+  const receivedAt = '2026-06-01T00:00:00.000Z';
+  const ranksFirst = (example: TitleExample, model: DumpTitleModel): boolean => {
+    const best = bestDumpTitle(example.candidates, model, receivedAt);
+    return example.positives.some((index) => example.candidates[index].text === best);
+  };
+  for (const set of PAGE_SETS) {
+    let heldRight = 0;
+    let total = 0;
+    for (let fold = 0; fold < FOLDS; fold += 1) {
+      const model = trainDumpTitleModel(
+        examples.filter((item) => item.page.fold !== fold).map((item) => item.example),
+      );
+      for (const item of examples) {
+        if (item.page.fold !== fold || item.page.set !== set.name) continue;
+        total += 1;
+        if (ranksFirst(item.example, model)) heldRight += 1;
+      }
+    }
+    console.log(
+      `${set.name} dump headline: ranked first held-out ${heldRight}/${total} (pages with a headline line: ${examples.filter((item) => item.page.set === set.name && item.example.positives.length > 0).length})`,
+    );
+  }
+  const model = trainDumpTitleModel(examples.map((item) => item.example));
+  const file = join(MODEL_DIRECTORY, 'dump-title-model.json');
+  const json = `${JSON.stringify(model)}\n`;
+  if (check) {
+    const same = readFileSync(file, 'utf8') === json;
+    console.log(
+      `dump-title-model.json ${same ? 'is up to date' : 'differs from a fresh training'}`,
+    );
+    if (!same) process.exitCode = 1;
+    return;
+  }
+  writeFileSync(file, json);
+  console.log(`wrote ${file}: ${JSON.stringify(model.weights)}`);
 }
 
 main();

@@ -20,7 +20,10 @@ import {
   cleanArticle,
   type FieldParams,
 } from '../../libs/text-processing/src/cleaning';
+import type { DumpTitleModel } from '../../libs/text-processing/src/cleaning/dump-title';
+import { readEvalPages } from '../eval-titles';
 import { evalRawArticle } from './eval-raw-article';
+import { devTitleExample, modernTitleExample, trainDumpTitleModel } from './title-training';
 
 export interface ModernPage {
   key: string;
@@ -186,12 +189,7 @@ export function parameterGrid(form: Form): FieldParams[] {
         modifiedDateFallback: [true, false],
         visibleDateFirst: [true, false],
       })
-    : combinations({
-        dumpSlugWeight: [4, 8, 12],
-        dumpMetaWeight: [1, 2],
-        dumpRepeatWeight: [0, 1, 3],
-        dumpFirstLineWeight: [0, 2, 4],
-      });
+    : combinations({ dumpHeadlineMaxWords: [25, 40], dumpFirstLineMargin: [0, 1, 2, 3, 5] });
 }
 
 export interface FieldScore {
@@ -200,6 +198,23 @@ export interface FieldScore {
   pages: number;
   whole: number;
   heldOut: number;
+}
+
+/** Per fold, the dump headline ranker trained on the other folds' pages and the older set's dumps. */
+function foldTitleModels(
+  scored: readonly ModernPage[],
+  fold: (index: number) => number,
+): DumpTitleModel[] {
+  const modern = scored.map((page) => modernTitleExample(page));
+  const older = (readEvalPages() ?? []).flatMap((page) => devTitleExample(page) ?? []);
+  return Array.from({ length: FOLDS }, (_, k) =>
+    trainDumpTitleModel([
+      ...modern.flatMap((example, index) =>
+        example !== null && fold(index) !== k ? [example] : [],
+      ),
+      ...older,
+    ]),
+  );
 }
 
 /** The option with the best sum of the three fields' rates over the rows `use` keeps. */
@@ -222,9 +237,12 @@ function bestOption(table: readonly Verdicts[][], use: (index: number) => boolea
 
 /** The parameters that differ from the defaults, as "name=value" ("defaults" when none). */
 function describe(params: FieldParams): string {
-  const changed = (Object.keys(params) as Array<keyof FieldParams>)
-    .filter((key) => params[key] !== DEFAULT_FIELD_PARAMS[key])
-    .map((key) => `${key}=${String(params[key])}`);
+  const changed = (Object.keys(params) as Array<keyof FieldParams>).flatMap((key) => {
+    const value = params[key];
+    // The dump headline ranker's weights are learned per fold, not chosen from the grid.
+    if (typeof value === 'object' || value === DEFAULT_FIELD_PARAMS[key]) return [];
+    return [`${key}=${String(value)}`];
+  });
   return changed.length > 0 ? changed.join(',') : 'defaults';
 }
 
@@ -242,20 +260,33 @@ export interface FormScores {
  */
 export function scoreFields(pages: readonly ModernPage[], form: Form): FormScores {
   const scored = form === 'dump' ? pages.filter(dumpHoldsArticle) : [...pages];
-  const grid = [
-    DEFAULT_FIELD_PARAMS,
-    ...(process.argv.includes('--no-cv') ? [] : parameterGrid(form)),
-  ];
-  const table: Verdicts[][] = grid.map((params) =>
-    scored.map((page) => verdicts(page, extract(page, form, params))),
-  );
+  const crossValidate = !process.argv.includes('--no-cv');
+  const grid = [DEFAULT_FIELD_PARAMS, ...(crossValidate ? parameterGrid(form) : [])];
   const fold = (index: number): number => index % FOLDS;
+  // Dumps: the headline ranker of each fold is trained on the other folds (and the older set).
+  const rankers = form === 'dump' && crossValidate ? foldTitleModels(scored, fold) : null;
+  const table: Verdicts[][] = grid.map((params) =>
+    scored.map((page, index) =>
+      verdicts(
+        page,
+        extract(
+          page,
+          form,
+          rankers !== null && params !== DEFAULT_FIELD_PARAMS
+            ? { ...params, dumpTitleModel: rankers[fold(index)] }
+            : params,
+        ),
+      ),
+    ),
+  );
   const heldOut: Verdicts[] = [];
   const foldChoices: string[] = [];
+  // Held out: the grid's options only (the defaults carry the ranker trained on every page).
+  const options = crossValidate ? table.slice(1) : table;
   for (let k = 0; k < FOLDS; k += 1) {
-    const best = bestOption(table, (index) => fold(index) !== k);
-    foldChoices.push(describe(grid[best]));
-    table[best].forEach((row, index) => {
+    const best = bestOption(options, (index) => fold(index) !== k);
+    foldChoices.push(describe(grid[crossValidate ? best + 1 : best]));
+    options[best].forEach((row, index) => {
       if (fold(index) === k) heldOut.push(row);
     });
   }
@@ -283,13 +314,13 @@ export function formatFieldScores(scores: readonly FieldScore[]): string {
 }
 
 /** Prints the field scores of both forms, or says why not. */
-export function printFieldScores(): void {
+export function printFieldScores(forms: readonly Form[] = ['html', 'dump']): void {
   const pages = readModernPages();
   if (pages === null) {
     console.log(`fields: ${modernPagesFile()} not found, skipped`);
     return;
   }
-  for (const form of ['html', 'dump'] as const) {
+  for (const form of forms) {
     const { scores, foldChoices, wholeChoice } = scoreFields(pages, form);
     console.log(formatFieldScores(scores));
     console.log(
@@ -335,6 +366,6 @@ if (require.main === module) {
       showMisses(pages, form, fields);
     }
   } else {
-    printFieldScores();
+    printFieldScores(formFlag >= 0 ? [process.argv[formFlag + 1] as Form] : undefined);
   }
 }

@@ -4,12 +4,14 @@ import { dateNearHeadline, parseDateText } from './dates';
 import {
   analyzeLines,
   dumpLineVectors,
+  dumpTitleTrainingCandidates,
   extractFromDump,
   htmlLineVectors,
   learnedHtmlParagraphs,
 } from './dump-extract';
 import type { LineFeatures } from './dump-extract';
 import type { LineModel } from './line-model';
+import type { TitleCandidate } from './dump-title';
 import type * as HtmlExtractModule from './html-extract';
 import type { HtmlMetadata } from './html-metadata';
 import { maxNestingDepth, stripNonContent } from './html-prepare';
@@ -169,6 +171,21 @@ export function dumpTrainingLines(
   const { lines, knownTitle, language, features } = textLines(raw, raw.text);
   if (alreadyClean(features)) return null;
   return dumpLineVectors(
+    lines,
+    { receivedAt: raw.receivedAt, language, knownTitle, url: raw.url },
+    features,
+  );
+}
+
+/**
+ * The lines of a posted text dump that could be its headline, with the headline ranker's feature
+ * vectors, or null when the text is passed through whole (already clean). For training the ranker.
+ */
+export function dumpTitleTraining(raw: RawArticle): TitleCandidate[] | null {
+  if (raw.text === null || raw.text.length > CLEANING_LIMITS.maxTextChars) return null;
+  const { lines, knownTitle, language, features } = textLines(raw, raw.text);
+  if (alreadyClean(features)) return null;
+  return dumpTitleTrainingCandidates(
     lines,
     { receivedAt: raw.receivedAt, language, knownTitle, url: raw.url },
     features,

@@ -19,14 +19,7 @@ import { templateKeyOfNormalized, templateLineKey } from './template';
 import { joinTokens, normalizedWords } from './tokens';
 import type { SourceTemplate } from './cleaning.types';
 import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
-import {
-  headlineLike,
-  isStampLine,
-  slugAgreement,
-  slugWords,
-  splitOutletFromTitle,
-  squashed,
-} from './title';
+import { headlineLike, slugAgreement, slugWords, splitOutletFromTitle, squashed } from './title';
 import {
   DEFAULT_LINE_MODEL,
   lineMargins,
@@ -35,6 +28,12 @@ import {
   withHtmlFeatures,
 } from './line-model';
 import type { LineModel } from './line-model';
+import {
+  bestDumpTitle,
+  dumpTitleCandidates,
+  type TitleCandidate,
+  type TitleSearch,
+} from './dump-title';
 
 /** `data`: a row of a table of figures (results, standings) that belongs to the article around it. */
 export type LineKind = 'prose' | 'data' | 'heading' | 'short' | 'boilerplate';
@@ -527,15 +526,23 @@ function announcedListEnd(lines: readonly ClassifiedLine[], run: Run): number {
 
 /** Lines looked at for a title when no body was found to stand under it. */
 const TITLE_SEARCH_LINES = 40;
-
-/** A sentence's end, also inside quotes or brackets: no headline ends so. */
-const CLOSED_LINE = /[.:;]["”’')\]]*$/u;
-/** Longest line in the body's first lines that still reads as its headline when it reads as prose. */
-const MAX_PROSE_HEADLINE_WORDS = 25;
 /** Lines of the body's start still looked at for the headline. */
 const TITLE_INTO_BODY = 2;
-/** A date line or a "By ..." line within this many lines under a headline. */
-const TITLE_META_LINES = 3;
+
+/** Where the title is looked for: above the body found by a first pass. */
+function titleSearch(body: Run, headTitle: string | null, options: DumpOptions): TitleSearch {
+  const params = options.fieldParams ?? DEFAULT_FIELD_PARAMS;
+  // The headline stands above the body; a text whose body starts on its first line has none.
+  const bodyFound = body.end >= body.start;
+  return {
+    bodyStart: bodyFound ? body.start : TITLE_SEARCH_LINES,
+    bodyFound,
+    headTitle,
+    receivedAt: options.receivedAt,
+    slug: slugWords(options.url),
+    maxWords: params.dumpHeadlineMaxWords,
+  };
+}
 
 function pickTitle(
   features: readonly LineFeatures[],
@@ -543,67 +550,16 @@ function pickTitle(
   headTitle: string | null,
   options: DumpOptions,
 ): string | null {
-  const { receivedAt } = options;
   const params = options.fieldParams ?? DEFAULT_FIELD_PARAMS;
-  // The headline stands above the body; a text whose body starts on its first line has none. The
-  // body's first lines are looked at too: the run often starts at the headline itself.
-  const found = body.end >= body.start;
-  const bodyStart = found ? body.start : TITLE_SEARCH_LINES;
-  const regionEnd = found && body.start > 0 ? body.start + TITLE_INTO_BODY : bodyStart;
-  const regionStart = Math.max(0, bodyStart - TITLE_SEARCH_LINES);
-  const head = features.slice(0, Math.min(features.length, regionEnd));
-  const counts = new Map<string, number>();
-  for (const line of features) {
-    if (line.comparable.length > 0)
-      counts.set(line.comparable, (counts.get(line.comparable) ?? 0) + 1);
-  }
-  const headKey = headTitle !== null ? comparable(headTitle) : null;
-  const slug = slugWords(options.url);
-  // Under the headline: its date or byline.
-  const metaBelow = (index: number): boolean => {
-    for (
-      let next = index + 1;
-      next <= index + TITLE_META_LINES && next < features.length;
-      next += 1
-    ) {
-      const text = features[next].text;
-      if (text.length > 200) return false;
-      if (BYLINE.test(text) || dateOnlyLine(text, receivedAt) !== null) return true;
-    }
-    return false;
-  };
-  let best: string | null = null;
-  let bestScore = -1;
-  head.forEach((line, index) => {
-    if (line.words < 3 || line.words > params.dumpHeadlineMaxWords || line.text.length > 300)
-      return;
-    if (line.furniture || line.glued || line.truncated || CLOSED_LINE.test(line.text)) return;
-    if (index >= bodyStart && (line.prose ? line.words > MAX_PROSE_HEADLINE_WORDS : false)) return;
-    if (BYLINE.test(line.text)) return;
-    let score = 0;
-    if ((counts.get(line.comparable) ?? 0) >= 2) score += params.dumpRepeatWeight;
-    if (headKey !== null && line.comparable === headKey && index > 0) {
-      score += params.dumpFirstLineWeight;
-    }
-    score += Math.min(1, index / Math.max(bodyStart, 1));
-    if (index >= regionStart) {
-      score += params.dumpSlugWeight * slugAgreement(line.text, slug);
-      if (
-        params.dumpMetaWeight > 0 &&
-        score + params.dumpMetaWeight > bestScore &&
-        metaBelow(index)
-      ) {
-        score += params.dumpMetaWeight;
-      }
-    }
-    // The stamp test (a date parse) only for a line that would win.
-    if (score > bestScore && !isStampLine(line.text, receivedAt)) {
-      bestScore = score;
-      best = line.text;
-    }
-  });
-  if (best !== null && bestScore >= params.dumpTitleMinScore) return best;
-  return headTitle ?? best;
+  const candidates = dumpTitleCandidates(features, titleSearch(body, headTitle, options));
+  return (
+    bestDumpTitle(
+      candidates,
+      params.dumpTitleModel,
+      options.receivedAt,
+      params.dumpFirstLineMargin,
+    ) ?? headTitle
+  );
 }
 
 /** The headline's line: its last print above the body's first lines, else its first print. */
@@ -624,12 +580,11 @@ interface RuleChoice {
   firstLine: string;
 }
 
-function ruleChoice(
-  lines: readonly string[],
+/** The dump's first line as its title: the document title on older dumps, its outlet part cut. */
+function headTitleOf(
+  features: readonly LineFeatures[],
   options: DumpOptions,
-  analyzed?: readonly LineFeatures[],
-): RuleChoice {
-  const features = analyzed ?? analyzeLines(lines, options.language, options.template);
+): { head: { headline: string; outlet: string | null }; headTitle: string | null } {
   const firstLine = features[0]?.text ?? '';
   const head = splitOutletFromTitle(firstLine, {
     siteName: null,
@@ -647,6 +602,32 @@ function ruleChoice(
           headlineLike(opening.text, opening.words, options.receivedAt)
         ? opening.text
         : null;
+  return { head, headTitle };
+}
+
+/**
+ * The lines that could be a dump's headline with their feature vectors, the first pass of the
+ * rules placing the body (for training the headline ranker).
+ */
+export function dumpTitleTrainingCandidates(
+  lines: readonly string[],
+  options: DumpOptions,
+  analyzed?: readonly LineFeatures[],
+): TitleCandidate[] {
+  const features = analyzed ?? analyzeLines(lines, options.language, options.template);
+  const { headTitle } = headTitleOf(features, options);
+  const firstRun = densestRun(classifyDumpLines(features, options.knownTitle));
+  return dumpTitleCandidates(features, titleSearch(firstRun, headTitle, options));
+}
+
+function ruleChoice(
+  lines: readonly string[],
+  options: DumpOptions,
+  analyzed?: readonly LineFeatures[],
+): RuleChoice {
+  const features = analyzed ?? analyzeLines(lines, options.language, options.template);
+  const firstLine = features[0]?.text ?? '';
+  const { head, headTitle } = headTitleOf(features, options);
 
   // A first pass finds where the body starts; the title is then looked for above it.
   const firstPass = classifyDumpLines(features, options.knownTitle);

@@ -1,3 +1,9 @@
+import type { DumpTitleModel } from './dump-title';
+import titleModelData from './models/dump-title-model.json';
+
+/** The committed dump headline ranker (`npm run train:cleaning` writes it). */
+export const DEFAULT_DUMP_TITLE_MODEL: DumpTitleModel = titleModelData;
+
 /**
  * The few numbers the field rules choose candidates by. The defaults are what cross-validation on
  * the modern eval pages picked (scripts/support/field-scores.ts); the eval passes other values to
@@ -14,16 +20,10 @@ export interface FieldParams {
   visibleDateFirst: boolean;
   /** Longest line of a dump still read as its headline. */
   dumpHeadlineMaxWords: number;
-  /** Weight of a dump line's agreement with the URL's slug in the headline score. */
-  dumpSlugWeight: number;
-  /** Weight of a date or byline line right under a dump line in the headline score. */
-  dumpMetaWeight: number;
-  /** Weight of a dump line printed twice (the document title over the page's h1). */
-  dumpRepeatWeight: number;
-  /** Weight of a dump line that repeats the dump's first line (the document title). */
-  dumpFirstLineWeight: number;
-  /** Score from which a dump line beats the dump's first line as its headline. */
-  dumpTitleMinScore: number;
+  /** The dump headline ranker's weights (learned: models/dump-title-model.json). */
+  dumpTitleModel: DumpTitleModel;
+  /** How far another line must score above a dump's first line (its document title) to win. */
+  dumpFirstLineMargin: number;
 }
 
 export const DEFAULT_FIELD_PARAMS: Readonly<FieldParams> = {
@@ -32,9 +32,6 @@ export const DEFAULT_FIELD_PARAMS: Readonly<FieldParams> = {
   modifiedDateFallback: true,
   visibleDateFirst: true,
   dumpHeadlineMaxWords: 40,
-  dumpSlugWeight: 8,
-  dumpMetaWeight: 2,
-  dumpTitleMinScore: 3,
-  dumpRepeatWeight: 0,
-  dumpFirstLineWeight: 0,
+  dumpTitleModel: DEFAULT_DUMP_TITLE_MODEL,
+  dumpFirstLineMargin: 1,
 };
