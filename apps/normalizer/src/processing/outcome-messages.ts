@@ -94,7 +94,10 @@ export function duplicateArticleMessages(
   ];
 }
 
-function eventMessages(change: EventChange | undefined, processedAt: Date): OutgoingMessage[] {
+export function eventMessages(
+  change: EventChange | undefined,
+  processedAt: Date,
+): OutgoingMessage[] {
   if (!change) return [];
   const payload = {
     id: change.event.id,
