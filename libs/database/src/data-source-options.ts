@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ArticleEntity } from './entities/article.entity';
+import { ArticleAssignmentEntity } from './entities/article-assignment.entity';
 import { EventEntity } from './entities/event.entity';
 import {
   CorpusStatisticsEntity,
@@ -16,9 +17,11 @@ import { AddEventClusterYears1732510000000 } from './migrations/1732510000000-ad
 import { BoundEventPostings1732520000000 } from './migrations/1732520000000-bound-event-postings';
 import { EventWindowOnPostings1732540000000 } from './migrations/1732540000000-event-window-on-postings';
 import { DecisionLog1732560000000 } from './migrations/1732560000000-decision-log';
+import { EventRevisions1732580000000 } from './migrations/1732580000000-event-revisions';
 
 export const entities = [
   ArticleEntity,
+  ArticleAssignmentEntity,
   EventEntity,
   DecisionLogEntity,
   EventClusterEntity,
@@ -35,6 +38,7 @@ export const migrations = [
   BoundEventPostings1732520000000,
   EventWindowOnPostings1732540000000,
   DecisionLog1732560000000,
+  EventRevisions1732580000000,
 ];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */

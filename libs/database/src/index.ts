@@ -1,5 +1,6 @@
 export * from './entities/article.entity';
 export * from './entities/event.entity';
+export * from './entities/article-assignment.entity';
 export * from './data-source-options';
 export * from './bootstrap-database';
 export * from './database.module';

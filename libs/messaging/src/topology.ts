@@ -69,6 +69,8 @@ export const STORE_MESSAGES = [
   'article.rejected.v1',
   'event.created.v1',
   'event.updated.v1',
+  'event.merged.v1',
+  'article.moved.v1',
 ] as const satisfies readonly MessageName[];
 
 /** The whole broker layout of newsflow, built once from config and declared on every (re)connect. */

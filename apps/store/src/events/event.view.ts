@@ -1,7 +1,7 @@
 import type { EventRow } from './events.repository';
 import type { EventView } from '../views/api-views';
 
-export type { EventDetailView, EventView } from '../views/api-views';
+export type { EventDetailView, EventView, MergedEventView } from '../views/api-views';
 
 export function toEventView(row: EventRow): EventView {
   return {

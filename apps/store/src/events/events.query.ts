@@ -3,8 +3,16 @@ import { toArticleView } from '../articles/article.view';
 import { FeedReader } from '../reads/feed-reader';
 import { ReadPools } from '../reads/read-pools';
 import type { FeedPosition, ListQuery, Page } from '../shared/list-query';
-import { type EventDetailView, type EventView, toEventView } from './event.view';
+import {
+  type EventDetailView,
+  type EventView,
+  type MergedEventView,
+  toEventView,
+} from './event.view';
 import { EventsRepository } from './events.repository';
+
+export type EventAnswer =
+  { kind: 'live'; body: EventDetailView } | { kind: 'merged'; body: MergedEventView };
 
 @Injectable()
 export class EventsQuery {
@@ -14,13 +22,21 @@ export class EventsQuery {
     private readonly feeds: FeedReader,
   ) {}
 
-  async get(id: string, signal?: AbortSignal): Promise<EventDetailView> {
+  /** The event with its articles, or where a merged event lives on. */
+  async get(id: string, signal?: AbortSignal): Promise<EventAnswer> {
     const found = await this.pools.withSession('reads', signal, async (session) => {
-      const event = await this.events.byId(session, id);
-      return event ? { event, articles: await this.events.articlesOf(session, id) } : null;
+      const lookup = await this.events.byId(session, id);
+      if (lookup?.kind !== 'live') return lookup;
+      return { ...lookup, articles: await this.events.articlesOf(session, id) };
     });
     if (!found) throw new NotFoundException({ error: `event ${id} is unknown` });
-    return { ...toEventView(found.event), articles: found.articles.map(toArticleView) };
+    if (found.kind === 'merged') {
+      return { kind: 'merged', body: { id: found.id, mergedInto: found.survivorId } };
+    }
+    return {
+      kind: 'live',
+      body: { ...toEventView(found.event), articles: found.articles.map(toArticleView) },
+    };
   }
 
   /** `q` finds the events that hold an article matching the full-text query. */

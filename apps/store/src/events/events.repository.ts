@@ -23,20 +23,42 @@ export interface EventRow {
   sortAt: Date;
 }
 
+/** An event as GET /events/:id finds it: live, or merged into `survivorId`. */
+export type EventLookup =
+  { kind: 'live'; event: EventRow } | { kind: 'merged'; id: string; survivorId: string };
+
 const COLUMNS = `e.id, e.title, e.article_count AS "articleCount", e.sources,
   e.first_published_at AS "firstPublishedAt", e.last_published_at AS "lastPublishedAt",
   e.updated_at AS "updatedAt", e.sort_at AS "sortAt"`;
 
 /**
  * $1..$5 as for articles (source, since, until, cursor). `@>` (not `= ANY`) so that a source
- * filter can use the GIN index on `sources`: an unknown source costs one index probe.
+ * filter can use the GIN index on `sources`: an unknown source costs one index probe. A merged
+ * event is in no list.
  */
-const FILTERS = `($1::text IS NULL OR e.sources @> ARRAY[$1::text])
+const FILTERS = `e.merged_into IS NULL
+  AND ($1::text IS NULL OR e.sources @> ARRAY[$1::text])
   AND ($2::timestamptz IS NULL OR e.sort_at >= $2)
   AND ($3::timestamptz IS NULL OR e.sort_at < $3)
   AND ($4::timestamptz IS NULL OR (e.sort_at, e.id) < ($4, $5::uuid))`;
 
-const SELECT_BY_ID = `SELECT ${COLUMNS} FROM events e WHERE e.id = $1`;
+const SELECT_BY_ID = `SELECT ${COLUMNS}, e.merged_into AS "mergedInto" FROM events e WHERE e.id = $1`;
+
+/**
+ * Where merged event $1 lives on: the end of its chain of merges (one key look-up per hop, at most
+ * 64 hops; a chain that loops ends at the last event before the repeat), as ArticleEventMap's
+ * `survivorOf` follows it. The end may be an event the store has not heard of yet.
+ */
+const SELECT_SURVIVOR = `WITH RECURSIVE chain (id, merged_into, hops, path) AS (
+    SELECT e.id, e.merged_into, 1, ARRAY[e.id] FROM events e WHERE e.id = $1
+  UNION ALL
+    SELECT next.id, next.merged_into, chain.hops + 1, chain.path || next.id
+    FROM chain JOIN events next ON next.id = chain.merged_into
+    WHERE chain.hops < 64 AND NOT next.id = ANY (chain.path)
+)
+SELECT CASE WHEN c.merged_into IS NULL OR c.merged_into = ANY (c.path) THEN c.id
+  ELSE c.merged_into END AS "survivorId"
+FROM chain c ORDER BY c.hops DESC LIMIT 1`;
 
 /** At most the first 1,000 articles of one event, oldest first. */
 const SELECT_EVENT_ARTICLES = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.event_id = $1
@@ -118,9 +140,13 @@ export class EventsRepository {
   readonly feed = 'events';
   readonly phraseBudget = PHRASE_BUDGET.events;
 
-  async byId(session: ReadSession, id: string): Promise<EventRow | null> {
-    const [row] = await session.query<EventRow>(SELECT_BY_ID, [id]);
-    return row ?? null;
+  async byId(session: ReadSession, id: string): Promise<EventLookup | null> {
+    const [row] = await session.query<EventRow & { mergedInto: string | null }>(SELECT_BY_ID, [id]);
+    if (!row) return null;
+    const { mergedInto, ...event } = row;
+    if (mergedInto === null) return { kind: 'live', event };
+    const [found] = await session.query<{ survivorId: string }>(SELECT_SURVIVOR, [id]);
+    return { kind: 'merged', id: row.id, survivorId: found?.survivorId ?? mergedInto };
   }
 
   async articlesOf(session: ReadSession, id: string): Promise<ArticleRow[]> {

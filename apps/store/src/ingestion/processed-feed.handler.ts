@@ -2,9 +2,11 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type {
   ArticleDuplicateV1,
+  ArticleMovedV1,
   ArticleNormalizedV1,
   ArticleRejectedV1,
   EventCreatedV1,
+  EventMergedV1,
   EventUpdatedV1,
 } from '@newsflow/contracts';
 import { AmqpContext, KeepErrorFilter } from '@newsflow/messaging';
@@ -39,6 +41,16 @@ export class ProcessedFeedHandler {
   @EventPattern('event.updated.v1')
   updated(@Payload() event: EventUpdatedV1): Promise<void> {
     return this.ingestion.handleEventChanged(event);
+  }
+
+  @EventPattern('article.moved.v1')
+  moved(@Payload() move: ArticleMovedV1): Promise<void> {
+    return this.ingestion.handleArticleMoved(move);
+  }
+
+  @EventPattern('event.merged.v1')
+  merged(@Payload() merge: EventMergedV1): Promise<void> {
+    return this.ingestion.handleEventMerged(merge);
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ArticleStatus } from '@newsflow/database';
 import type { EventSnapshot } from '@newsflow/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface ArticleRecord {
   id: string;
@@ -24,12 +24,40 @@ export interface ArticleRecord {
   traceId: string | null;
 }
 
+/** An `article.moved.v1`: the article's event from this version on. */
+export interface MoveRecord {
+  articleId: string;
+  eventId: string;
+  version: number;
+  movedAt: string;
+}
+
+/** An `event.merged.v1`: the event absorbed into `mergedInto` at this version. */
+export interface MergeRecord {
+  eventId: string;
+  mergedInto: string;
+  version: number;
+  mergedAt: string;
+}
+
+/** The revisions of a batch: each article's move once, each event's merge once. */
+export interface RevisionRows {
+  moves: readonly MoveRecord[];
+  merges: readonly MergeRecord[];
+}
+
 /** The writes a batch of processed-feed messages needs; the batcher depends on this only. */
 export interface ProcessedFeedWriter {
   /** Every row in one transaction: all of them are committed when it resolves, or none. */
-  saveBatch(articles: readonly ArticleRecord[], events: readonly EventSnapshot[]): Promise<void>;
+  saveBatch(
+    articles: readonly ArticleRecord[],
+    events: readonly EventSnapshot[],
+    revisions?: RevisionRows,
+  ): Promise<void>;
   saveArticle(article: ArticleRecord): Promise<void>;
   saveEvent(event: EventSnapshot): Promise<void>;
+  saveMove(move: MoveRecord): Promise<void>;
+  saveMerge(merge: MergeRecord): Promise<void>;
 }
 
 const ARTICLE_COLUMNS = `id, status, duplicate_of, event_id, reason, url, canonical_url, source, title,
@@ -43,20 +71,37 @@ const EVENT_CONFLICT = `ON CONFLICT (id) DO UPDATE SET
   version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, sort_at = EXCLUDED.sort_at
 WHERE events.version < EXCLUDED.version`;
 
-/** Many articles in one statement: one array parameter per column, `$first`… onwards. */
-function articlesInsert(first: number): string {
+/**
+ * Many articles in one statement: one array parameter per column, `$first`… onwards. Each
+ * article with an event first meets its row in `article_assignments` (inserted at version 1, or
+ * the row a move wrote before it, which the no-op update returns as it is committed: a move being
+ * written concurrently is waited for) and is stored with that row's event. A redelivered article
+ * only brings its `event_id` back to its assignment.
+ */
+function articlesInsert(first: number): { assigned: string; insert: string } {
   const p = (index: number) => `$${first + index}`;
-  return `INSERT INTO articles (${ARTICLE_COLUMNS})
-SELECT r.id, r.status, r.duplicate_of, r.event_id, r.reason, r.url, r.canonical_url, r.source, r.title,
-  r.author, r.published_at, r.language, r.text, r.received_at, r.processed_at,
-  coalesce(r.published_at, r.received_at), r.correlation_id, r.trace_id
+  const assigned = `assigned AS (
+  INSERT INTO article_assignments (article_id, event_id, version, assigned_at)
+  SELECT r.id, r.event_id, 1, r.processed_at
+  FROM unnest(${p(0)}::uuid[], ${p(3)}::uuid[], ${p(14)}::timestamptz[]) AS r(id, event_id, processed_at)
+  WHERE r.event_id IS NOT NULL
+  ON CONFLICT (article_id) DO UPDATE SET version = article_assignments.version
+  RETURNING article_id, event_id
+)`;
+  const insert = `INSERT INTO articles (${ARTICLE_COLUMNS})
+SELECT r.id, r.status, r.duplicate_of, coalesce(assigned.event_id, r.event_id), r.reason, r.url,
+  r.canonical_url, r.source, r.title, r.author, r.published_at, r.language, r.text, r.received_at,
+  r.processed_at, coalesce(r.published_at, r.received_at), r.correlation_id, r.trace_id
 FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::uuid[], ${p(4)}::text[],
   ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::text[],
   ${p(10)}::timestamptz[], ${p(11)}::text[], ${p(12)}::text[], ${p(13)}::timestamptz[],
   ${p(14)}::timestamptz[], ${p(15)}::text[], ${p(16)}::text[])
   AS r(id, status, duplicate_of, event_id, reason, url, canonical_url, source, title, author,
     published_at, language, text, received_at, processed_at, correlation_id, trace_id)
-ON CONFLICT (id) DO NOTHING`;
+LEFT JOIN assigned ON assigned.article_id = r.id
+ON CONFLICT (id) DO UPDATE SET event_id = EXCLUDED.event_id
+WHERE articles.event_id IS DISTINCT FROM EXCLUDED.event_id`;
+  return { assigned, insert };
 }
 
 /** Many events in one statement; `sources` travel as one JSON array per event (arrays of arrays cannot be ragged). */
@@ -73,11 +118,54 @@ FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::integer[], ${p(3)}::jsonb
 ${EVENT_CONFLICT}`;
 }
 
-const ARTICLES_INSERT = articlesInsert(1);
+const ARTICLES = articlesInsert(1);
+const ARTICLES_INSERT = `WITH ${ARTICLES.assigned}
+${ARTICLES.insert}`;
 const EVENTS_INSERT = eventsInsert(1);
-/** Both tables in one statement, so one autocommit round trip is the whole transaction. */
-const BATCH_INSERT = `WITH stored_articles AS (${ARTICLES_INSERT})
+/** All three tables in one statement, so one autocommit round trip is the whole transaction. */
+const BATCH_INSERT = `WITH ${ARTICLES.assigned}, stored_articles AS (${ARTICLES.insert})
 ${eventsInsert(18)}`;
+
+/**
+ * Moves ($1 article ids, $2 events, $3 versions, $4 times), each article once: an assignment only
+ * replaces one of a lower version (of the same version, one of a lower event id), so moves apply
+ * in any order and twice. Every row met is locked until the commit, also when it is kept, so an
+ * article being stored concurrently is committed before ARTICLES_FOLLOW_ASSIGNMENTS reads.
+ */
+const ASSIGNMENTS_MOVE = `INSERT INTO article_assignments (article_id, event_id, version, assigned_at)
+SELECT r.article_id, r.event_id, r.version, r.moved_at
+FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::timestamptz[])
+  AS r(article_id, event_id, version, moved_at)
+ON CONFLICT (article_id) DO UPDATE
+  SET event_id = EXCLUDED.event_id, version = EXCLUDED.version, assigned_at = EXCLUDED.assigned_at
+WHERE (article_assignments.version, article_assignments.event_id) < (EXCLUDED.version, EXCLUDED.event_id)`;
+
+/**
+ * After ASSIGNMENTS_MOVE, in its own statement (so that it sees every article committed while
+ * the move waited): the moved articles ($1) take their assignment's event. An article not stored
+ * yet takes it when it is (articlesInsert).
+ */
+const ARTICLES_FOLLOW_ASSIGNMENTS = `UPDATE articles a SET event_id = s.event_id
+FROM article_assignments s
+WHERE s.article_id = ANY ($1::uuid[]) AND a.id = s.article_id
+  AND a.event_id IS DISTINCT FROM s.event_id`;
+
+/**
+ * Merges ($1 absorbed events, $2 survivors, $3 versions, $4 times), each event once. A merge
+ * arriving before any snapshot of its event leaves a row without articles, so that the id still
+ * redirects; the merge's version is above every snapshot of the absorbed event, so no late
+ * snapshot replaces it (EVENT_CONFLICT), and of two merges the higher version wins. A merge is
+ * never undone: later snapshots leave `merged_into` as it is.
+ */
+const EVENTS_MERGE = `INSERT INTO events (${EVENT_COLUMNS}, merged_into)
+SELECT r.event_id, NULL, 0, '{}', NULL, NULL, r.version, r.merged_at, r.merged_at, r.merged_into
+FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::timestamptz[])
+  AS r(event_id, merged_into, version, merged_at)
+ON CONFLICT (id) DO UPDATE
+  SET merged_into = EXCLUDED.merged_into, version = greatest(events.version, EXCLUDED.version),
+    updated_at = EXCLUDED.updated_at
+WHERE events.merged_into IS NULL
+  OR (events.version, events.merged_into) < (EXCLUDED.version, EXCLUDED.merged_into)`;
 
 function articleColumns(articles: readonly ArticleRecord[]): unknown[][] {
   const column = <T>(pick: (article: ArticleRecord) => T): T[] => articles.map(pick);
@@ -102,6 +190,24 @@ function articleColumns(articles: readonly ArticleRecord[]): unknown[][] {
   ];
 }
 
+function moveColumns(moves: readonly MoveRecord[]): unknown[][] {
+  return [
+    moves.map((move) => move.articleId),
+    moves.map((move) => move.eventId),
+    moves.map((move) => move.version),
+    moves.map((move) => move.movedAt),
+  ];
+}
+
+function mergeColumns(merges: readonly MergeRecord[]): unknown[][] {
+  return [
+    merges.map((merge) => merge.eventId),
+    merges.map((merge) => merge.mergedInto),
+    merges.map((merge) => merge.version),
+    merges.map((merge) => merge.mergedAt),
+  ];
+}
+
 function eventColumns(events: readonly EventSnapshot[]): unknown[][] {
   const column = <T>(pick: (event: EventSnapshot) => T): T[] => events.map(pick);
   return [
@@ -118,59 +224,68 @@ function eventColumns(events: readonly EventSnapshot[]): unknown[][] {
 
 /**
  * Writes of the processed feed, in raw SQL because the conflict rules are the point: an article
- * is written once (a redelivery changes nothing) and an event snapshot only replaces an older one.
+ * is written once (a redelivery changes nothing but an `event_id` behind its assignment), an event
+ * snapshot only replaces an older one, an article's assignment only one of a lower version.
  */
 @Injectable()
 export class ProcessedFeedRepository implements ProcessedFeedWriter {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * One statement, hence one transaction and one commit, for the whole batch. Callers pass each
-   * article id and each event id at most once (an event twice in one `ON CONFLICT DO UPDATE`
+   * One statement, hence one transaction and one commit, for a batch of articles and snapshots;
+   * with revisions, one transaction of a few statements (ASSIGNMENTS_MOVE must wait for the rows
+   * it meets before ARTICLES_FOLLOW_ASSIGNMENTS reads). Callers pass each article id, event id,
+   * moved article and merged event at most once (a row twice in one `ON CONFLICT DO UPDATE`
    * statement is an error), in the same order every time (by id) so that concurrent batches take
    * their row locks in one order.
    */
   async saveBatch(
     articles: readonly ArticleRecord[],
     events: readonly EventSnapshot[],
+    revisions: RevisionRows = { moves: [], merges: [] },
   ): Promise<void> {
-    if (articles.length > 0 && events.length > 0) {
-      await this.dataSource.query(BATCH_INSERT, [
-        ...articleColumns(articles),
-        ...eventColumns(events),
-      ]);
-    } else if (articles.length > 0) {
-      await this.dataSource.query(ARTICLES_INSERT, articleColumns(articles));
-    } else if (events.length > 0) {
-      await this.dataSource.query(EVENTS_INSERT, eventColumns(events));
+    const { moves, merges } = revisions;
+    if (moves.length === 0 && merges.length === 0) {
+      await this.insert(this.dataSource.manager, articles, events);
+      return;
     }
+    await this.dataSource.transaction(async (manager) => {
+      await this.insert(manager, articles, events);
+      if (moves.length > 0) {
+        await manager.query(ASSIGNMENTS_MOVE, moveColumns(moves));
+        await manager.query(ARTICLES_FOLLOW_ASSIGNMENTS, [moves.map((move) => move.articleId)]);
+      }
+      if (merges.length > 0) await manager.query(EVENTS_MERGE, mergeColumns(merges));
+    });
   }
 
   async saveArticle(article: ArticleRecord): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO articles (${ARTICLE_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13, $14::timestamptz, $15,
-         coalesce($11::timestamptz, $14::timestamptz), $16, $17)
-       ON CONFLICT (id) DO NOTHING`,
-      articleColumns([article]).map(([value]) => value),
-    );
+    await this.dataSource.query(ARTICLES_INSERT, articleColumns([article]));
   }
 
   async saveEvent(event: EventSnapshot): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO events (${EVENT_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7, $8::timestamptz, coalesce($6::timestamptz, $8::timestamptz))
-       ${EVENT_CONFLICT}`,
-      [
-        event.id,
-        event.title,
-        event.articleCount,
-        event.sources,
-        event.firstPublishedAt,
-        event.lastPublishedAt,
-        event.version,
-        event.updatedAt,
-      ],
-    );
+    await this.dataSource.query(EVENTS_INSERT, eventColumns([event]));
+  }
+
+  async saveMove(move: MoveRecord): Promise<void> {
+    await this.saveBatch([], [], { moves: [move], merges: [] });
+  }
+
+  async saveMerge(merge: MergeRecord): Promise<void> {
+    await this.dataSource.query(EVENTS_MERGE, mergeColumns([merge]));
+  }
+
+  private async insert(
+    runner: EntityManager,
+    articles: readonly ArticleRecord[],
+    events: readonly EventSnapshot[],
+  ): Promise<void> {
+    if (articles.length > 0 && events.length > 0) {
+      await runner.query(BATCH_INSERT, [...articleColumns(articles), ...eventColumns(events)]);
+    } else if (articles.length > 0) {
+      await runner.query(ARTICLES_INSERT, articleColumns(articles));
+    } else if (events.length > 0) {
+      await runner.query(EVENTS_INSERT, eventColumns(events));
+    }
   }
 }

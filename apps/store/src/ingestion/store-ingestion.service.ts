@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type {
   ArticleDuplicateV1,
   ArticleNormalizedV1,
+  ArticleMovedV1,
   ArticleRejectedV1,
+  EventMergedV1,
   EventSnapshot,
 } from '@newsflow/contracts';
 import { plainText } from '../shared/plain-text';
@@ -58,5 +60,25 @@ export class StoreIngestionService {
 
   handleEventChanged(event: EventSnapshot): Promise<void> {
     return this.batcher.saveEvent(event);
+  }
+
+  /** Counts, sources and titles follow from the snapshots the normalizer sends with each move. */
+  handleArticleMoved(move: ArticleMovedV1): Promise<void> {
+    return this.batcher.saveMove({
+      articleId: move.articleId,
+      eventId: move.toEventId,
+      version: move.version,
+      movedAt: move.movedAt,
+    });
+  }
+
+  /** The absorbed event's articles move with their own `article.moved.v1`. */
+  handleEventMerged(merge: EventMergedV1): Promise<void> {
+    return this.batcher.saveMerge({
+      eventId: merge.eventId,
+      mergedInto: merge.mergedInto,
+      version: merge.version,
+      mergedAt: merge.mergedAt,
+    });
   }
 }

@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventSnapshot } from '@newsflow/contracts';
-import type { ArticleRecord, ProcessedFeedWriter } from './processed-feed.repository';
+import type {
+  ArticleRecord,
+  MergeRecord,
+  MoveRecord,
+  ProcessedFeedWriter,
+  RevisionRows,
+} from './processed-feed.repository';
 import { WriteBatcher, type WriteBatcherOptions, rowsOf } from './write-batcher';
 
 function article(id: string, overrides: Partial<ArticleRecord> = {}): ArticleRecord {
@@ -40,7 +46,11 @@ function event(id: string, version: number): EventSnapshot {
 }
 
 class FakeWriter implements ProcessedFeedWriter {
-  readonly batches: Array<{ articles: ArticleRecord[]; events: EventSnapshot[] }> = [];
+  readonly batches: Array<{
+    articles: ArticleRecord[];
+    events: EventSnapshot[];
+    revisions?: RevisionRows;
+  }> = [];
   readonly singles: string[] = [];
   batchError: Error | null = null;
   /** Ids whose single write fails. */
@@ -48,8 +58,12 @@ class FakeWriter implements ProcessedFeedWriter {
   /** When set, saveBatch waits for it. */
   gate: Promise<void> | null = null;
 
-  async saveBatch(articles: readonly ArticleRecord[], events: readonly EventSnapshot[]) {
-    this.batches.push({ articles: [...articles], events: [...events] });
+  async saveBatch(
+    articles: readonly ArticleRecord[],
+    events: readonly EventSnapshot[],
+    revisions?: RevisionRows,
+  ) {
+    this.batches.push({ articles: [...articles], events: [...events], revisions });
     if (this.gate) await this.gate;
     if (this.batchError) throw this.batchError;
   }
@@ -65,6 +79,24 @@ class FakeWriter implements ProcessedFeedWriter {
     await Promise.resolve();
     if (this.bad.has(snapshot.id)) throw new Error(`bad event ${snapshot.id}`);
   }
+
+  async saveMove(row: MoveRecord) {
+    this.singles.push(`move ${row.articleId}`);
+    await Promise.resolve();
+  }
+
+  async saveMerge(row: MergeRecord) {
+    this.singles.push(`merge ${row.eventId}`);
+    await Promise.resolve();
+  }
+}
+
+function move(articleId: string, eventId: string, version: number): MoveRecord {
+  return { articleId, eventId, version, movedAt: '2026-11-24T10:00:04.000Z' };
+}
+
+function merge(eventId: string, mergedInto: string, version: number): MergeRecord {
+  return { eventId, mergedInto, version, mergedAt: '2026-11-24T10:00:04.000Z' };
 }
 
 /** Lets every settled promise's callbacks run (fake timers do not advance on their own). */
@@ -201,6 +233,43 @@ describe('WriteBatcher', () => {
       ['b', 'first'],
     ]);
     expect(outcomes.every((outcome) => outcome.state === 'resolved')).toBe(true);
+  });
+
+  it('keeps one move per article and one merge per event: the highest version, then the greater target', async () => {
+    const batcher = make({ maxMessages: 100 });
+    const outcomes = [
+      watch(batcher.saveMove(move('b', 'e1', 3))),
+      watch(batcher.saveMove(move('b', 'e2', 2))),
+      watch(batcher.saveMove(move('a', 'e1', 2))),
+      watch(batcher.saveMove(move('a', 'e3', 2))),
+      watch(batcher.saveMerge(merge('e9', 'e1', 4))),
+      watch(batcher.saveMerge(merge('e9', 'e2', 3))),
+      watch(batcher.saveMerge(merge('e8', 'e1', 2))),
+    ];
+    await jest.advanceTimersByTimeAsync(20);
+    expect(writer.batches).toHaveLength(1);
+    const { moves, merges } = writer.batches[0].revisions ?? { moves: [], merges: [] };
+    expect(moves.map((row) => [row.articleId, row.eventId, row.version])).toEqual([
+      ['a', 'e3', 2],
+      ['b', 'e1', 3],
+    ]);
+    expect(merges.map((row) => [row.eventId, row.mergedInto])).toEqual([
+      ['e8', 'e1'],
+      ['e9', 'e1'],
+    ]);
+    expect(outcomes.every((outcome) => outcome.state === 'resolved')).toBe(true);
+  });
+
+  it('writes moves and merges one by one too when their batch fails', async () => {
+    writer.batchError = new Error('bad row');
+    const batcher = make({ maxMessages: 2 });
+    const outcomes = [
+      watch(batcher.saveMove(move('a', 'e1', 2))),
+      watch(batcher.saveMerge(merge('e2', 'e1', 3))),
+    ];
+    await settle();
+    expect(writer.singles).toEqual(['move a', 'merge e2']);
+    expect(outcomes.map((outcome) => outcome.state)).toEqual(['resolved', 'resolved']);
   });
 
   it('treats ids differing only in case as one row, like Postgres', () => {

@@ -1,7 +1,12 @@
 import type { BeforeApplicationShutdown } from '@nestjs/common';
-import type { EventSnapshot } from '@newsflow/contracts';
+import { type EventSnapshot, supersedes } from '@newsflow/contracts';
 import { GroupCommitQueue, isTransientInfrastructureError } from '@newsflow/messaging';
-import type { ArticleRecord, ProcessedFeedWriter } from './processed-feed.repository';
+import type {
+  ArticleRecord,
+  MergeRecord,
+  MoveRecord,
+  ProcessedFeedWriter,
+} from './processed-feed.repository';
 
 export interface WriteBatcherOptions {
   /** A batch is written as soon as it holds this many messages. */
@@ -25,7 +30,11 @@ export interface WriteBatcherLog {
   warn(details: object, message: string): void;
 }
 
-type Write = { kind: 'article'; article: ArticleRecord } | { kind: 'event'; event: EventSnapshot };
+type Write =
+  | { kind: 'article'; article: ArticleRecord }
+  | { kind: 'event'; event: EventSnapshot }
+  | { kind: 'move'; move: MoveRecord }
+  | { kind: 'merge'; merge: MergeRecord };
 
 /**
  * Gathers the rows of many processed-feed messages and writes them together: one multi-row upsert
@@ -63,10 +72,7 @@ export class WriteBatcher implements BeforeApplicationShutdown {
         log.warn({ err: error, messages }, 'batch write failed; writing its messages one by one');
         return true;
       },
-      commitAlone: (write) =>
-        write.kind === 'article'
-          ? this.writer.saveArticle(write.article)
-          : this.writer.saveEvent(write.event),
+      commitAlone: (write) => this.writeOne(write),
     });
   }
 
@@ -78,6 +84,16 @@ export class WriteBatcher implements BeforeApplicationShutdown {
   /** Resolves once the snapshot is committed, or an equal or newer one is. */
   saveEvent(event: EventSnapshot): Promise<void> {
     return this.queue.push({ kind: 'event', event });
+  }
+
+  /** Resolves once the move is committed, or an assignment of a higher version is. */
+  saveMove(move: MoveRecord): Promise<void> {
+    return this.queue.push({ kind: 'move', move });
+  }
+
+  /** Resolves once the merge is committed, or a merge of a higher version is. */
+  saveMerge(merge: MergeRecord): Promise<void> {
+    return this.queue.push({ kind: 'merge', merge });
   }
 
   /** Writes what is buffered now; resolves when every batch started so far has settled. */
@@ -99,34 +115,68 @@ export class WriteBatcher implements BeforeApplicationShutdown {
   }
 
   private async write(batch: readonly Write[]): Promise<void[]> {
-    const { articles, events } = rowsOf(batch);
-    await this.writer.saveBatch(articles, events);
+    const { articles, events, moves, merges } = rowsOf(batch);
+    await this.writer.saveBatch(articles, events, { moves, merges });
     return batch.map(() => undefined);
+  }
+
+  private writeOne(write: Write): Promise<void> {
+    switch (write.kind) {
+      case 'article':
+        return this.writer.saveArticle(write.article);
+      case 'event':
+        return this.writer.saveEvent(write.event);
+      case 'move':
+        return this.writer.saveMove(write.move);
+      case 'merge':
+        return this.writer.saveMerge(write.merge);
+    }
   }
 }
 
 /**
  * The rows of a batch: each article id once (the first), each event once (its highest version;
- * the first of equals, which is the one that would have won one by one), sorted by id so that
- * concurrent batches lock rows in the same order.
+ * the first of equals, which is the one that would have won one by one), each moved article and
+ * merged event once (the highest version, of equals the greater target, as in SQL), sorted by id
+ * so that concurrent batches lock rows in the same order.
  */
 export function rowsOf(batch: readonly Write[]): {
   articles: ArticleRecord[];
   events: EventSnapshot[];
+  moves: MoveRecord[];
+  merges: MergeRecord[];
 } {
   const articles = new Map<string, ArticleRecord>();
   const events = new Map<string, EventSnapshot>();
+  const moves = new Map<string, MoveRecord>();
+  const merges = new Map<string, MergeRecord>();
   for (const write of batch) {
     if (write.kind === 'article') {
       const key = keyOf(write.article.id);
       if (!articles.has(key)) articles.set(key, write.article);
-    } else {
+    } else if (write.kind === 'event') {
       const key = keyOf(write.event.id);
       const kept = events.get(key);
       if (!kept || kept.version < write.event.version) events.set(key, write.event);
+    } else if (write.kind === 'move') {
+      const key = keyOf(write.move.articleId);
+      const kept = moves.get(key);
+      const assignment = { eventId: write.move.eventId, version: write.move.version };
+      if (!kept || supersedes(assignment, kept)) moves.set(key, write.move);
+    } else {
+      const key = keyOf(write.merge.eventId);
+      const kept = merges.get(key);
+      const into = { eventId: write.merge.mergedInto, version: write.merge.version };
+      const keptInto = kept && { eventId: kept.mergedInto, version: kept.version };
+      if (!keptInto || supersedes(into, keptInto)) merges.set(key, write.merge);
     }
   }
-  return { articles: sortedByKey(articles), events: sortedByKey(events) };
+  return {
+    articles: sortedByKey(articles),
+    events: sortedByKey(events),
+    moves: sortedByKey(moves),
+    merges: sortedByKey(merges),
+  };
 }
 
 /** Postgres compares uuids regardless of case; so does the batch. */

@@ -41,6 +41,15 @@ export interface EventDetailView extends EventView {
   articles: ArticleView[];
 }
 
+/**
+ * The body of GET /events/:id for a merged event (status 308, `Location: /events/<mergedInto>`):
+ * `mergedInto` is the event it lives on as (the end of its chain of merges).
+ */
+export interface MergedEventView {
+  id: string;
+  mergedInto: string;
+}
+
 /** One page of a newest-first list. */
 export interface Page<T> {
   /**

@@ -32,4 +32,8 @@ export class EventEntity {
   /** Latest publication when known, else last change: what "newest first" means for events. */
   @Column('timestamptz', { name: 'sort_at' })
   sortAt!: Date;
+
+  /** The event this one merged into (`event.merged.v1`); such an event is out of every list. */
+  @Column('uuid', { name: 'merged_into', nullable: true })
+  mergedInto!: string | null;
 }

@@ -581,7 +581,10 @@ function timeline(articles: ArticleView[]): HTMLElement {
 }
 
 async function renderEvent(id: string, signal: AbortSignal): Promise<void> {
+  // A merged event answers 308 to the event it merged into; fetch follows it, the address too.
   const event = await getJson<EventDetailView>(`/events/${encodeURIComponent(id)}`, signal);
+  const merged = event.id.toLowerCase() !== id.toLowerCase();
+  if (merged) history.replaceState(history.state, '', eventHref(event.id));
   const title = event.title ?? '(untitled event)';
   const { columns, orphans } = columnsOf(event.articles);
   show(
@@ -594,6 +597,13 @@ async function renderEvent(id: string, signal: AbortSignal): Promise<void> {
         'header',
         null,
         h('h1', { id: 'event-heading', tabindex: -1 }, title),
+        merged
+          ? h(
+              'p',
+              { class: 'merged-note', role: 'note' },
+              'The event you opened turned out to be this story and merged into it.',
+            )
+          : null,
         h(
           'p',
           { class: 'meta' },
