@@ -40,6 +40,7 @@ type ServiceName = 'store' | 'normalizer' | 'ingest';
 
 const ROOT = process.env.BENCH_ROOT ?? process.cwd();
 const CACHE = join(ROOT, 'node_modules', '.cache', 'newsflow-bench');
+const READY_DEADLINE_MS = 180_000;
 const BROKER_HOST = process.env.BENCH_AMQP_HOST ?? '127.0.0.1:5672';
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
@@ -182,13 +183,16 @@ class Bench {
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const service: Service = { name, child, port, url: `http://127.0.0.1:${port}`, exit };
     this.services.set(name, service);
-    const deadline = Date.now() + 60_000;
+    // Generous: a normalizer pointed at a large kept store (`--env normalizer:DATABASE_URL=…`)
+    // loads its memory first, on a machine the bench itself keeps busy.
+    const deadline = Date.now() + READY_DEADLINE_MS;
     for (;;) {
       if (child.exitCode !== null)
         throw new Error(`${name} exited with ${child.exitCode}; see ${this.logDir}/${name}.log`);
       const response = await fetch(`${service.url}/health/ready`).catch(() => null);
       if (response?.ok) break;
-      if (Date.now() > deadline) throw new Error(`${name} not ready after 60 s`);
+      if (Date.now() > deadline)
+        throw new Error(`${name} not ready after ${READY_DEADLINE_MS / 1000} s`);
       await sleep(200);
     }
     return service;
