@@ -41,6 +41,8 @@ export interface RefinementParameters {
   membersPerEvent: number;
   /** Members re-clustered at once at most (events are taken in the order given while they fit). */
   maxMembers: number;
+  /** Neighbours looked up per touched event (its candidate events under its index terms). */
+  neighbours: number;
   /** Terms kept per member (`MemberTerms.terms`). */
   memberTerms: number;
   /**
@@ -56,6 +58,7 @@ export const DEFAULT_REFINEMENT_PARAMETERS: RefinementParameters = {
   threshold: 0.2,
   membersPerEvent: 24,
   maxMembers: 160,
+  neighbours: 30,
   memberTerms: MEMBER_TERMS,
   stayBonus: 0,
 };
@@ -120,7 +123,43 @@ export function memberSimilarity(
 interface Item {
   member: RefinementMember;
   eventIndex: number;
-  vector: Map<string, number>;
+  /** The member's vector: interned term ids ascending, their normalised weights. */
+  ids: Int32Array;
+  weights: Float64Array;
+  published: number;
+}
+
+/** Dot product of two sparse vectors with ascending ids (both normalised: their cosine). */
+function dot(first: Item, second: Item): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  const a = first.ids;
+  const b = second.ids;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) sum += first.weights[i++] * second.weights[j++];
+    else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return sum;
+}
+
+/** `memberSimilarity` over interned vectors (the same value, without map look-ups). */
+function itemSimilarity(first: Item, second: Item, parameters: ClusteringParameters): number {
+  if (
+    !Number.isNaN(first.published) &&
+    !Number.isNaN(second.published) &&
+    Math.abs(first.published - second.published) > parameters.windowDays * DAY_MS
+  )
+    return 0;
+  const cosine = dot(first, second);
+  const a = first.member.terms;
+  const b = second.member.terms;
+  const years = b.year === null ? [] : [b.year];
+  if (!timeConflict(a.year, years, parameters.timeToleranceYears)) return cosine;
+  return a.dated || b.dated
+    ? cosine * parameters.timeConflictFactor
+    : cosine * parameters.textTimeConflictFactor;
 }
 
 /**
@@ -151,19 +190,31 @@ export function refineEvents(
       entry.event.articleCount > entry.members.length ||
       entry.members.length > parameters.membersPerEvent,
   );
+  const termIds = new Map<string, number>();
   const items: Item[] = kept.flatMap((entry, eventIndex) =>
-    entry.members.map((member) => ({
-      member,
-      eventIndex,
-      vector: memberVector(member.terms),
-    })),
+    entry.members.map((member) => {
+      const entries = [...memberVector(member.terms)]
+        .map(([term, weight]): [number, number] => {
+          let id = termIds.get(term);
+          if (id === undefined) termIds.set(term, (id = termIds.size));
+          return [id, weight];
+        })
+        .sort((first, second) => first[0] - second[0]);
+      return {
+        member,
+        eventIndex,
+        ids: Int32Array.from(entries, ([id]) => id),
+        weights: Float64Array.from(entries, ([, weight]) => weight),
+        published: member.publishedAt === null ? NaN : Date.parse(member.publishedAt),
+      };
+    }),
   );
   const count = items.length;
   const similarity: number[][] = items.map(() => new Array<number>(count).fill(0));
   for (let first = 0; first < count; first++)
     for (let second = first + 1; second < count; second++) {
       const bonus = items[first].eventIndex === items[second].eventIndex ? parameters.stayBonus : 0;
-      const value = memberSimilarity(items[first], items[second], clustering) + bonus;
+      const value = itemSimilarity(items[first], items[second], clustering) + bonus;
       similarity[first][second] = value;
       similarity[second][first] = value;
     }
@@ -533,7 +584,7 @@ export async function refineAround(
       terms: event.indexTerms,
       publishedAt: event.lastPublishedAt,
       windowDays: clustering.windowDays,
-      limit: clustering.candidateLimit,
+      limit: parameters.neighbours,
       postingsPerTerm: clustering.postingsPerTerm,
     });
     for (const neighbour of neighbours)
