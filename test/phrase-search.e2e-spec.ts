@@ -23,14 +23,15 @@ class ForcedPlanner extends SearchPlanner {
   constructor(
     pools: ReadPools,
     articles: ArticlesRepository,
-    private readonly forced: 'index' | 'feed',
+    private readonly forced: 'index' | 'window' | 'feed',
   ) {
     super(pools, articles);
   }
 
   override async planFor(session: ReadSession, q: string): Promise<PlannedSearch> {
     const planned = await super.planFor(session, q);
-    return { ...planned, plan: this.forced };
+    // Windows sized for this store, so that a page spans several of them.
+    return { ...planned, plan: this.forced, stored: { articles: ARTICLES, events: EVENTS } };
   }
 }
 
@@ -122,10 +123,11 @@ describe('phrase search', () => {
   const readers = () => ({
     planned: new FeedReader(pools, articles, new SearchPlanner(pools, articles)),
     index: new FeedReader(pools, articles, new ForcedPlanner(pools, articles, 'index')),
+    window: new FeedReader(pools, articles, new ForcedPlanner(pools, articles, 'window')),
     feed: new FeedReader(pools, articles, new ForcedPlanner(pools, articles, 'feed')),
   });
 
-  it.each(['planned', 'index', 'feed'] as const)(
+  it.each(['planned', 'index', 'window', 'feed'] as const)(
     'articles: paging through short pages finds every article holding the phrase (%s)',
     async (plan) => {
       const reader = readers()[plan];
@@ -155,7 +157,7 @@ describe('phrase search', () => {
     expect(planned[0].ids).toHaveLength(20);
   });
 
-  it.each(['planned', 'index', 'feed'] as const)(
+  it.each(['planned', 'index', 'window', 'feed'] as const)(
     'events: paging finds every event with an article holding the phrase (%s)',
     async (plan) => {
       const want = await expected('events', '"dockers walk"');

@@ -139,15 +139,18 @@ describe('search plans', () => {
     expect(byWindow.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
   });
 
-  it('counts matches up to the cap through the index', async () => {
+  it('counts what the GIN index finds without reading the rows', async () => {
     const counts = await pools.withSession('searches', undefined, (session) =>
       articles.inSearchTransaction(session, async () => [
-        await articles.countMatchesUpTo(session, 'harbour', 1_000),
-        await articles.countMatchesUpTo(session, 'harbour', 10),
-        await articles.countMatchesUpTo(session, '"dockers walk"', 1_000),
-        await articles.countMatchesUpTo(session, 'nowhere', 1_000),
+        await articles.matchesByIndex(session, { q: 'harbour' }),
+        await articles.matchesByIndex(session, { q: 'strike' }),
+        await articles.matchesByIndex(session, { q: 'nowhere' }),
+        // The index answers a phrase with its candidates: both words, adjacent (every 5th
+        // article) or not (every 4th), every 20th both ways.
+        await articles.matchesByIndex(session, { q: '"dockers walk"' }),
+        await articles.matchesByIndex(session, { candidates: "'dockers' & 'walk'" }),
       ]),
     );
-    expect(counts).toEqual([60, 10, 12, 0]);
+    expect(counts).toEqual([60, 9, 0, 24, 24]);
   });
 });

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ArticleView } from '../views/api-views';
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
-import { PHRASE_BUDGET } from '../reads/search-plan';
+import type { PhraseStatements } from '../reads/phrase-search';
+import { bitmapIndexRows, PHRASE_BUDGET } from '../reads/search-plan';
 import type { FeedPosition } from '../shared/list-query';
 
 /** A row as the statements below select it: the view's fields, dates still as Date. */
@@ -37,12 +38,20 @@ const SELECT_FEED_PAGE = `SELECT ${ARTICLE_COLUMNS} FROM articles a
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
 /**
- * How many articles match the search, counted up to $2: a bitmap of the GIN index (the session
- * forbids the other scans). Its heap scan reads each match's heap page (Postgres 15 does so
- * even on an all-visible table), so the probe costs up to $2 page reads.
+ * How many articles the GIN index finds for the search $1: the `Actual Rows` of the Bitmap Index
+ * Scan in `EXPLAIN ANALYZE` of a one-row read (bitmapIndexRows). The bitmap is built in full
+ * before its heap scan reads one page, so the count reads no article: a few ms for 0–50k matches
+ * at 1M, where counting the rows themselves reads one heap page per match.
  */
-const COUNT_MATCHES_UP_TO = `SELECT count(*)::int AS matches FROM (
-  SELECT 1 FROM articles a WHERE a.search @@ websearch_to_tsquery('simple', $1) LIMIT $2) m`;
+const EXPLAIN_MATCHES = `EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF, SUMMARY OFF, FORMAT JSON)
+  SELECT 1 FROM articles a WHERE a.search @@ websearch_to_tsquery('simple', $1) LIMIT 1`;
+
+/** As EXPLAIN_MATCHES for a phrase's candidates ($1, a tsquery of ANDs). */
+const EXPLAIN_CANDIDATES = `EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF, SUMMARY OFF, FORMAT JSON)
+  SELECT 1 FROM articles a WHERE a.search @@ $1::tsquery LIMIT 1`;
+
+/** The GIN index on `articles.search`, whose bitmap the EXPLAIN statements above read. */
+const SEARCH_INDEX = 'articles_search_idx';
 
 /**
  * A selective search ($7): every match from the GIN index, filtered, its newest $6 sorted in
@@ -81,13 +90,19 @@ const SELECT_SEARCH_IN_WINDOW = `WITH matched AS MATERIALIZED (
 /** Postgres's text form of the parsed query: phrases show as `<->`. */
 const SELECT_PARSED_QUERY = `SELECT websearch_to_tsquery('simple', $1)::text AS query`;
 
-/** A phrase's candidates ($1, a tsquery of ANDs: no recheck) counted up to $2, as above. */
-const COUNT_CANDIDATES_UP_TO = `SELECT count(*)::int AS matches FROM (
-  SELECT 1 FROM articles a WHERE a.search @@ $1::tsquery LIMIT $2) m`;
-
 /** The newest $6 phrase candidates ($7) from the cursor: every candidate from the GIN index, sorted. */
 const SELECT_CANDIDATES_BY_INDEX = `SELECT a.id, a.sort_at AS "sortAt" FROM articles a
   WHERE a.search @@ $7::tsquery AND ${FILTERS}
+  ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
+
+/**
+ * The newest $6 phrase candidates ($7, a tsquery of ANDs: no recheck, no article's tsvector read)
+ * from the cursor down to the window's end ($8, $9; the feed's end when NULL): the GIN index's bitmap ANDed
+ * with the feed index's range, so only the candidates inside the window are read.
+ */
+const SELECT_CANDIDATES_IN_WINDOW = `SELECT a.id, a.sort_at AS "sortAt" FROM articles a
+  WHERE a.search @@ $7::tsquery AND ${FILTERS}
+    AND ($8::timestamptz IS NULL OR (a.sort_at >= $8 AND (a.sort_at, a.id) >= ($8, $9::uuid)))
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
 /** The next $6 articles of the feed from the cursor, whatever they hold (phrases of common words). */
@@ -95,10 +110,15 @@ const SELECT_FEED_POSITIONS = `SELECT a.id, a.sort_at AS "sortAt" FROM articles 
   WHERE ${FILTERS}
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
-/** Of the articles $1, the newest $3 that match the search $2, each tested on its tsvector. */
-const SELECT_PHRASE_MATCHES = `SELECT ${ARTICLE_COLUMNS} FROM articles a
-  WHERE a.id = ANY ($1::uuid[]) AND a.search @@ websearch_to_tsquery('simple', $2)
-  ORDER BY a.sort_at DESC, a.id DESC LIMIT $3`;
+/**
+ * Of the articles $1, the newest $3 that match the search $2, each tested on its tsvector. The
+ * tested rows are found by key first (MATERIALIZED): ordered and limited in one step, Postgres
+ * may walk the feed index instead, testing every article down to the oldest of $1.
+ */
+const SELECT_PHRASE_MATCHES = `WITH tested AS MATERIALIZED (
+    SELECT ${ARTICLE_COLUMNS} FROM articles a
+    WHERE a.id = ANY ($1::uuid[]) AND a.search @@ websearch_to_tsquery('simple', $2))
+  SELECT * FROM tested t ORDER BY t."sortAt" DESC, t.id DESC LIMIT $3`;
 
 /**
  * Postgres's statistics of the search column: the most common lexemes (up to 10 × the statistics
@@ -125,6 +145,12 @@ const ROLLBACK = 'ROLLBACK';
 export class ArticlesRepository {
   readonly feed = 'articles';
   readonly phraseBudget = PHRASE_BUDGET.articles;
+  readonly phrase: PhraseStatements = {
+    candidatesByIndex: SELECT_CANDIDATES_BY_INDEX,
+    candidatesInWindow: SELECT_CANDIDATES_IN_WINDOW,
+    feedPositions: SELECT_FEED_POSITIONS,
+    matches: SELECT_PHRASE_MATCHES,
+  };
 
   async byId(session: ReadSession, id: string): Promise<ArticleRow | null> {
     const [row] = await session.query<ArticleRow>(SELECT_BY_ID, [id]);
@@ -174,9 +200,19 @@ export class ArticlesRepository {
     return { articles, events, expected };
   }
 
-  async countMatchesUpTo(session: ReadSession, q: string, cap: number): Promise<number> {
-    const [row] = await session.query<{ matches: number }>(COUNT_MATCHES_UP_TO, [q, cap]);
-    return row?.matches ?? 0;
+  /**
+   * The articles the GIN index finds for the search `q`, or for a phrase's `candidates` (a
+   * tsquery), without reading them; null if the plan showed no bitmap of the index.
+   */
+  async matchesByIndex(
+    session: ReadSession,
+    search: { q: string } | { candidates: string },
+  ): Promise<number | null> {
+    const [row] = await session.query<{ 'QUERY PLAN': unknown }>(
+      'q' in search ? EXPLAIN_MATCHES : EXPLAIN_CANDIDATES,
+      ['q' in search ? search.q : search.candidates],
+    );
+    return bitmapIndexRows(row?.['QUERY PLAN'], SEARCH_INDEX);
   }
 
   async windowEnd(
@@ -212,51 +248,6 @@ export class ArticlesRepository {
   async parsedQuery(session: ReadSession, q: string): Promise<string> {
     const [row] = await session.query<{ query: string }>(SELECT_PARSED_QUERY, [q]);
     return row?.query ?? '';
-  }
-
-  async countCandidatesUpTo(
-    session: ReadSession,
-    candidates: string,
-    cap: number,
-  ): Promise<number> {
-    const [row] = await session.query<{ matches: number }>(COUNT_CANDIDATES_UP_TO, [
-      candidates,
-      cap,
-    ]);
-    return row?.matches ?? 0;
-  }
-
-  async phraseCandidates(
-    session: ReadSession,
-    candidates: string,
-    by: 'index' | 'feed',
-    filters: FeedFilters,
-    budget: number,
-  ): Promise<FeedPosition[]> {
-    if (by === 'index') {
-      return session.query<FeedPosition>(SELECT_CANDIDATES_BY_INDEX, [
-        ...filterParameters(filters),
-        budget,
-        candidates,
-      ]);
-    }
-    await session.query(USE_FEED_ORDER);
-    return session.query<FeedPosition>(SELECT_FEED_POSITIONS, [
-      ...filterParameters(filters),
-      budget,
-    ]);
-  }
-
-  async phraseMatches(
-    session: ReadSession,
-    ids: string[],
-    q: string,
-    rows: number,
-  ): Promise<ArticleRow[]> {
-    // Key look-ups with the phrase tested on each row: never the GIN index, whose posting lists
-    // for common words cost more than the few rows tested.
-    await session.query(USE_FEED_ORDER);
-    return session.query<ArticleRow>(SELECT_PHRASE_MATCHES, [ids, q, rows]);
   }
 
   async searchByIndex(

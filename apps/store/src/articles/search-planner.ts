@@ -1,26 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { type ReadSession, ReadPools } from '../reads/read-pools';
 import {
-  FEED_ORDER_CAPS,
+  andedLexemes,
+  feedOrderFrom,
   mayHoldPhrase,
   phraseCandidates,
+  plainLexemes,
   type PlannedSearch,
   type SearchPlan,
   SEARCH_INDEX_CAP,
   searchIndexCap,
   searchPlanFor,
-  singleLexeme,
   TERM_STATISTICS_TTL_MS,
 } from '../reads/search-plan';
 import { ArticlesRepository } from './articles.repository';
 
 /**
- * Chooses how a search is served (search-plan.ts). A word Postgres's own column statistics expect
- * in at least the cap's number of articles goes straight to the feed order: probing the index for it
- * would decode its whole posting list (every article's worth for the commonest words). Other
- * queries are probed: for a word outside the statistics the planner's estimate is a guess. A
- * phrase is probed by its candidates (its words ANDed), which the index answers without reading
- * an article; its page then tests at most a budget of them (search-plan.ts, PHRASE_BUDGET).
+ * Chooses how a search is served (search-plan.ts) from how many articles match it. A query whose
+ * words Postgres's own column statistics all know (each word's share taken as independent) is
+ * planned from them: the feed order for the commonest, a window sized by the estimate for the
+ * rest; probing the index for such words would decode their long posting lists. Any other query
+ * is counted by the GIN index alone (`matchesByIndex`, no article read): none, the index plan
+ * under the cap, windows sized by the count above it. A phrase is planned by its candidates (its
+ * words ANDed); its page then tests at most a budget of them (search-plan.ts, PHRASE_BUDGET).
  */
 @Injectable()
 export class SearchPlanner {
@@ -38,37 +40,55 @@ export class SearchPlanner {
 
   /** Runs inside `ArticlesRepository.inSearchTransaction`, whose settings the probe needs. */
   async planFor(session: ReadSession, q: string): Promise<PlannedSearch> {
-    const expected = this.expectedMatches(q);
+    this.refreshStatistics();
     const cap = this.cap;
-    const planned = (plan: SearchPlan, matches: number, candidates: string | null = null) => ({
+    const feedFrom = feedOrderFrom(this.stored.articles);
+    const planned = (plan: SearchPlan, matches: number, candidates: string | null) => ({
       plan,
       phraseCandidates: candidates,
       matches,
       stored: this.stored,
     });
-    if (expected !== null && expected >= cap) {
-      return planned(expected >= FEED_ORDER_CAPS * cap ? 'feed' : 'window', expected);
-    }
+    const fromStatistics = (matches: number | null, candidates: string | null) =>
+      matches !== null && matches >= cap
+        ? planned(matches >= feedFrom ? 'feed' : 'window', matches, candidates)
+        : null;
     const candidates = mayHoldPhrase(q)
       ? phraseCandidates(await this.articles.parsedQuery(session, q))
       : null;
-    if (candidates !== null) {
-      const count = await this.articles.countCandidatesUpTo(session, candidates, cap);
-      return planned(searchPlanFor(count, cap), count, candidates);
-    }
-    // At least the cap: a window sized for the cap's matches, the fewest it may have.
-    const count = await this.articles.countMatchesUpTo(session, q, cap);
-    const plan = searchPlanFor(count, cap);
-    return planned(plan === 'feed' ? 'window' : plan, count);
+    const lexemes = candidates === null ? plainLexemes(q) : andedLexemes(candidates);
+    const known = fromStatistics(this.expectedOfAll(lexemes), candidates);
+    if (known) return known;
+    const counted = await this.articles.matchesByIndex(
+      session,
+      candidates === null ? { q } : { candidates },
+    );
+    // No bitmap in the plan (never expected): windows sized for the cap, the safe plan.
+    const matches = counted ?? cap;
+    return planned(matches >= feedFrom ? 'feed' : searchPlanFor(matches, cap), matches, candidates);
   }
 
-  /** Expected matches of `q` when it is one common word, else null; refreshes in the background. */
-  private expectedMatches(q: string): number | null {
+  /**
+   * The articles expected to hold every lexeme, from the statistics' shares taken as
+   * independent; null when some lexeme is not among the statistics' most common ones.
+   */
+  private expectedOfAll(lexemes: string[] | null): number | null {
+    if (lexemes === null || lexemes.length === 0) return null;
+    const stored = Math.max(1, this.stored.articles);
+    let share = 1;
+    for (const lexeme of lexemes) {
+      const expected = this.expected.get(lexeme);
+      if (expected === undefined) return null;
+      share *= Math.min(1, expected / stored);
+    }
+    return share * stored;
+  }
+
+  /** Reads the statistics again in the background when they are older than their TTL. */
+  private refreshStatistics(): void {
     if (Date.now() - this.readAt > TERM_STATISTICS_TTL_MS && !this.reading) {
       this.reading = this.read().finally(() => (this.reading = null));
     }
-    const lexeme = singleLexeme(q);
-    return lexeme === null ? null : (this.expected.get(lexeme) ?? null);
   }
 
   private async read(): Promise<void> {

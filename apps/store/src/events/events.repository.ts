@@ -9,6 +9,7 @@ import {
 } from '../articles/articles.repository';
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
+import type { PhraseStatements } from '../reads/phrase-search';
 import { PHRASE_BUDGET } from '../reads/search-plan';
 import type { FeedPosition } from '../shared/list-query';
 
@@ -123,22 +124,50 @@ const SELECT_CANDIDATES_BY_INDEX = `SELECT e.id, e.sort_at AS "sortAt" FROM even
     AND ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
+/**
+ * As SELECT_CANDIDATES_BY_INDEX within the window of events down to the position ($8, $9): the
+ * articles of those events (their event index) ANDed with the GIN index's bitmap.
+ */
+const SELECT_CANDIDATES_IN_WINDOW = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
+  WHERE e.id = ANY (ARRAY(
+      SELECT a.event_id FROM articles a
+      WHERE a.search @@ $7::tsquery
+        AND a.event_id = ANY (ARRAY(
+          SELECT w.id FROM events w
+          WHERE ($1::text IS NULL OR w.sources @> ARRAY[$1::text])
+            AND ($2::timestamptz IS NULL OR w.sort_at >= $2)
+            AND ($3::timestamptz IS NULL OR w.sort_at < $3)
+            AND ($4::timestamptz IS NULL OR (w.sort_at, w.id) < ($4, $5::uuid))
+            AND ($8::timestamptz IS NULL OR (w.sort_at >= $8 AND (w.sort_at, w.id) >= ($8, $9::uuid)))))))
+    AND ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
 /** The next $6 events of the feed from the cursor, whatever their articles hold. */
 const SELECT_FEED_POSITIONS = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
   WHERE ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
-/** Of the events $1, the newest $3 with an article that matches the search $2. */
-const SELECT_PHRASE_MATCHES = `SELECT ${COLUMNS} FROM events e
-  WHERE e.id = ANY ($1::uuid[])
-    AND EXISTS (SELECT 1 FROM articles a
-                WHERE a.event_id = e.id AND a.search @@ websearch_to_tsquery('simple', $2))
-  ORDER BY e.sort_at DESC, e.id DESC LIMIT $3`;
+/**
+ * Of the events $1, the newest $3 with an article that matches the search $2; found by key first
+ * (MATERIALIZED), as for articles.
+ */
+const SELECT_PHRASE_MATCHES = `WITH tested AS MATERIALIZED (
+    SELECT ${COLUMNS} FROM events e
+    WHERE e.id = ANY ($1::uuid[])
+      AND EXISTS (SELECT 1 FROM articles a
+                  WHERE a.event_id = e.id AND a.search @@ websearch_to_tsquery('simple', $2)))
+  SELECT * FROM tested t ORDER BY t."sortAt" DESC, t.id DESC LIMIT $3`;
 
 @Injectable()
 export class EventsRepository {
   readonly feed = 'events';
   readonly phraseBudget = PHRASE_BUDGET.events;
+  readonly phrase: PhraseStatements = {
+    candidatesByIndex: SELECT_CANDIDATES_BY_INDEX,
+    candidatesInWindow: SELECT_CANDIDATES_IN_WINDOW,
+    feedPositions: SELECT_FEED_POSITIONS,
+    matches: SELECT_PHRASE_MATCHES,
+  };
 
   async byId(session: ReadSession, id: string): Promise<EventLookup | null> {
     const [row] = await session.query<EventRow & { mergedInto: string | null }>(SELECT_BY_ID, [id]);
@@ -185,39 +214,6 @@ export class EventsRepository {
       end?.sortAt ?? null,
       end?.id ?? null,
     ]);
-  }
-
-  async phraseCandidates(
-    session: ReadSession,
-    candidates: string,
-    by: 'index' | 'feed',
-    filters: FeedFilters,
-    budget: number,
-  ): Promise<FeedPosition[]> {
-    if (by === 'index') {
-      return session.query<FeedPosition>(SELECT_CANDIDATES_BY_INDEX, [
-        ...filterParameters(filters),
-        budget,
-        candidates,
-      ]);
-    }
-    await session.query(USE_FEED_ORDER);
-    return session.query<FeedPosition>(SELECT_FEED_POSITIONS, [
-      ...filterParameters(filters),
-      budget,
-    ]);
-  }
-
-  async phraseMatches(
-    session: ReadSession,
-    ids: string[],
-    q: string,
-    rows: number,
-  ): Promise<EventRow[]> {
-    // Key look-ups with the phrase tested on each row: never the GIN index, whose posting lists
-    // for common words cost more than the few rows tested.
-    await session.query(USE_FEED_ORDER);
-    return session.query<EventRow>(SELECT_PHRASE_MATCHES, [ids, q, rows]);
   }
 
   async searchByIndex(

@@ -10,6 +10,12 @@ import {
   pageOf,
 } from '../shared/list-query';
 import { ReadPools, type ReadSession } from './read-pools';
+import {
+  feedPositions,
+  phraseCandidates,
+  phraseMatches,
+  type PhraseStatements,
+} from './phrase-search';
 import { type PlannedSearch, windowSize } from './search-plan';
 
 /** A newest-first feed (articles or events): its plain page and its search by either plan. */
@@ -35,16 +41,8 @@ export interface FeedSource<Row extends FeedPosition> {
   ): Promise<Row[]>;
   /** How many candidates one page of a phrase search tests. */
   readonly phraseBudget: number;
-  /** The next `budget` positions from the cursor that may hold the phrase. */
-  phraseCandidates(
-    session: ReadSession,
-    candidates: string,
-    by: 'index' | 'feed',
-    filters: FeedFilters,
-    budget: number,
-  ): Promise<FeedPosition[]>;
-  /** Of the rows `ids`, the newest `rows` that match `q`. */
-  phraseMatches(session: ReadSession, ids: string[], q: string, rows: number): Promise<Row[]>;
+  /** The feed's statements for a phrase search, run by the helpers of phrase-search.ts. */
+  readonly phrase: PhraseStatements;
 }
 
 /** A search's rows, and where a phrase search stopped testing when its budget ran out. */
@@ -141,9 +139,9 @@ export class FeedReader {
     filters: FeedFilters,
     rows: number,
   ): Promise<Found<Row>> {
-    const { plan, phraseCandidates } = planned;
+    const { plan, phraseCandidates: candidates } = planned;
     if (plan === 'none') return { rows: [], testedUpTo: null };
-    if (phraseCandidates === null) {
+    if (candidates === null) {
       const found =
         plan === 'index'
           ? await source.searchByIndex(session, q, filters, rows)
@@ -152,19 +150,66 @@ export class FeedReader {
             : await source.searchByFeed(session, q, filters, rows);
       return { rows: found, testedUpTo: null };
     }
+    return this.searchPhrase(session, source, q, planned, candidates, filters, rows);
+  }
+
+  /**
+   * A phrase: at most the source's budget of candidates tested, newest first. Common words: the
+   * next positions of the feed, whatever they hold. Otherwise the candidates (the phrase's words
+   * ANDed) from the GIN index: all of them under the index cap, else from windows of the feed
+   * each expected to hold the budget, the next one twice as long while the budget is not spent
+   * and the page not full.
+   */
+  private async searchPhrase<Row extends FeedPosition>(
+    session: ReadSession,
+    source: FeedSource<Row>,
+    q: string,
+    planned: PlannedSearch,
+    candidates: string,
+    filters: FeedFilters,
+    rows: number,
+  ): Promise<Found<Row>> {
     const budget = source.phraseBudget;
-    const by = plan === 'index' ? 'index' : 'feed';
-    const tested = await source.phraseCandidates(session, phraseCandidates, by, filters, budget);
-    if (tested.length === 0) return { rows: [], testedUpTo: null };
-    const matched = await source.phraseMatches(
-      session,
-      tested.map((position) => position.id),
-      q,
-      rows,
-    );
-    return {
-      rows: matched,
-      testedUpTo: tested.length === budget ? tested[tested.length - 1] : null,
-    };
+    const statements = source.phrase;
+    if (planned.plan === 'feed') {
+      const tested = await feedPositions(session, statements, filters, budget);
+      if (tested.length === 0) return { rows: [], testedUpTo: null };
+      const ids = tested.map((position) => position.id);
+      return {
+        rows: await phraseMatches<Row>(session, statements, ids, q, rows),
+        testedUpTo: tested.length === budget ? tested[tested.length - 1] : null,
+      };
+    }
+    const found: Row[] = [];
+    let tested = 0;
+    let after = filters.after;
+    // A window expected to hold the budget of candidates once.
+    let size =
+      planned.plan === 'window'
+        ? windowSize(budget, planned.stored[source.feed], 2 * planned.matches)
+        : null;
+    for (;;) {
+      const window = { ...filters, after };
+      const end = size === null ? undefined : await source.windowEnd(session, window, size);
+      const positions = await phraseCandidates(
+        session,
+        statements,
+        candidates,
+        window,
+        end,
+        budget - tested,
+      );
+      tested += positions.length;
+      if (positions.length > 0) {
+        const ids = positions.map((position) => position.id);
+        found.push(...(await phraseMatches<Row>(session, statements, ids, q, rows - found.length)));
+      }
+      if (found.length >= rows) return { rows: found, testedUpTo: null };
+      if (tested >= budget) return { rows: found, testedUpTo: positions[positions.length - 1] };
+      if (end === undefined || end === null || size === null)
+        return { rows: found, testedUpTo: null };
+      after = end;
+      size *= 2;
+    }
   }
 }

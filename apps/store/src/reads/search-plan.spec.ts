@@ -1,6 +1,10 @@
 import {
+  andedLexemes,
+  bitmapIndexRows,
+  feedOrderFrom,
   mayHoldPhrase,
   phraseCandidates,
+  plainLexemes,
   SEARCH_INDEX_CAP,
   searchIndexCap,
   searchPlanFor,
@@ -9,12 +13,73 @@ import {
 } from './search-plan';
 
 describe('searchPlanFor', () => {
-  it('answers no match at once, few through the index, many through the feed order', () => {
+  it('answers no match at once, few through the index, more through windows', () => {
     expect(searchPlanFor(0)).toBe('none');
     expect(searchPlanFor(1)).toBe('index');
     expect(searchPlanFor(SEARCH_INDEX_CAP - 1)).toBe('index');
-    expect(searchPlanFor(SEARCH_INDEX_CAP)).toBe('feed');
-    expect(searchPlanFor(10, 10)).toBe('feed');
+    expect(searchPlanFor(SEARCH_INDEX_CAP)).toBe('window');
+    expect(searchPlanFor(10, 10)).toBe('window');
+  });
+});
+
+describe('feedOrderFrom', () => {
+  it('sends words in 150·√N articles or more to the feed order', () => {
+    expect(feedOrderFrom(1_000_000)).toBe(150_000);
+    expect(feedOrderFrom(10_000)).toBe(15_000);
+  });
+});
+
+describe('bitmapIndexRows', () => {
+  const explained = [
+    {
+      Plan: {
+        'Node Type': 'Limit',
+        'Actual Rows': 1,
+        Plans: [
+          {
+            'Node Type': 'Bitmap Heap Scan',
+            'Actual Rows': 1,
+            Plans: [
+              {
+                'Node Type': 'Bitmap Index Scan',
+                'Index Name': 'articles_search_idx',
+                'Actual Rows': 5380,
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+
+  it("reads the index scan's row count from the plan", () => {
+    expect(bitmapIndexRows(explained, 'articles_search_idx')).toBe(5380);
+  });
+
+  it('is null without a bitmap of that index', () => {
+    expect(bitmapIndexRows(explained, 'events_sources_idx')).toBeNull();
+    expect(bitmapIndexRows([{ Plan: { 'Node Type': 'Seq Scan' } }], 'x')).toBeNull();
+    expect(bitmapIndexRows(null, 'x')).toBeNull();
+    expect(bitmapIndexRows('text', 'x')).toBeNull();
+  });
+});
+
+describe('andedLexemes', () => {
+  it('lists the lexemes of a tsquery of ANDs, else null', () => {
+    expect(andedLexemes("'dockers' & 'walk'")).toEqual(['dockers', 'walk']);
+    expect(andedLexemes("'it''s' & ( 'a' & 'b' )")).toEqual(["it's", 'a', 'b']);
+    expect(andedLexemes("'a' | 'b'")).toBeNull();
+    expect(andedLexemes("'a':* & 'b'")).toBeNull();
+    expect(andedLexemes("!'a' & 'b'")).toBeNull();
+    expect(andedLexemes('')).toBeNull();
+  });
+});
+
+describe('plainLexemes', () => {
+  it('lower-cases plain words, and is null when any word is not one', () => {
+    expect(plainLexemes(' Harbour  Strike ')).toEqual(['harbour', 'strike']);
+    expect(plainLexemes('harbour or strike')).toBeNull();
+    expect(plainLexemes('"harbour strike"')).toBeNull();
   });
 });
 
@@ -34,7 +99,7 @@ describe('singleLexeme', () => {
 describe('searchIndexCap', () => {
   it('grows with the square root of the stored articles, within bounds', () => {
     expect(searchIndexCap(1_000_000)).toBe(SEARCH_INDEX_CAP);
-    expect(searchIndexCap(50_000)).toBe(1_118);
+    expect(searchIndexCap(50_000)).toBe(224);
     expect(searchIndexCap(0)).toBe(100);
     expect(searchIndexCap(1e12)).toBe(50_000);
   });

@@ -1,17 +1,17 @@
 /**
- * A search is served one of two ways. Few matches (M): every match from the GIN index, sorted by
- * date, one heap row per match. Many: the feed walked newest first, each article tested until a
- * page of 21 is full, ~21·N/M articles for N stored. The two cost the same near M = √(21·c·N),
- * c the cost of testing an article over that of fetching a match; c ≈ 1.2 puts it at 5,000 for
- * 1M articles (docs/performance.md, "Read path"). The index is probed first, counting matches up
- * to this cap; below it the index plan is taken.
+ * A search is served through the GIN index, every match read (one heap row each, for its date),
+ * or through windows of the feed, where only the ~2·21 matches inside a window are read but the
+ * window's ~2·21·N/M feed entries are walked (docs/performance.md, "Read path"). The index plan
+ * wins below this many matches; both cost a few ms there at 1M articles. Events pay more per
+ * match in the index plan (the match's article row, then its event) and more per window row (each
+ * event's articles through their event index), so their cap is the articles' too.
  */
 export function searchIndexCap(storedArticles: number): number {
-  return Math.min(50_000, Math.max(100, Math.round(5 * Math.sqrt(Math.max(0, storedArticles)))));
+  return Math.min(50_000, Math.max(100, Math.round(Math.sqrt(Math.max(0, storedArticles)))));
 }
 
 /** The cap while the table's size is unknown (never analyzed): as for 1M articles. */
-export const SEARCH_INDEX_CAP = 5_000;
+export const SEARCH_INDEX_CAP = 1_000;
 
 /**
  * 'window': the newest stretch of the feed expected to hold a page of matches twice over, searched
@@ -21,16 +21,54 @@ export const SEARCH_INDEX_CAP = 5_000;
 export type SearchPlan = 'none' | 'index' | 'window' | 'feed';
 
 /**
- * A word Postgres's statistics expect in this many caps' worth of articles goes to the feed order:
+ * A word Postgres's statistics expect in this many articles or more goes to the feed order:
  * decoding its posting list for a window costs more than testing the ~21·N/M articles the feed
- * order reads (both ~15 ms at 1M articles near 150,000 matches, docs/performance.md).
+ * order reads (both ~15 ms at 1M articles near 150,000 matches, docs/performance.md): 150·√N.
  */
-export const FEED_ORDER_CAPS = 30;
+export function feedOrderFrom(storedArticles: number): number {
+  return 150 * Math.sqrt(Math.max(0, storedArticles));
+}
 
 /** Feed rows a window spans to hold `rows` of `matches` spread over `stored`, twice over. */
 export function windowSize(rows: number, stored: number, matches: number): number {
   if (matches <= 0 || stored <= 0) return Math.max(rows, 1);
   return Math.max(rows, Math.ceil((2 * rows * stored) / matches));
+}
+
+/**
+ * The rows the GIN index returned in a plan of `EXPLAIN (ANALYZE, FORMAT JSON)`: the `Actual Rows`
+ * of its Bitmap Index Scan on `index`, or null when the plan has no such node. A bitmap index scan
+ * always runs to the end before its heap scan reads a page, so under a `LIMIT 1` it counts every
+ * match while the heap scan reads one page.
+ */
+export function bitmapIndexRows(explained: unknown, index: string): number | null {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown, depth: number): number | null => {
+    if (depth > 64 || node === null || typeof node !== 'object' || seen.has(node)) return null;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) {
+        const found = visit(item, depth + 1);
+        if (found !== null) return found;
+      }
+      return null;
+    }
+    const fields = node as Record<string, unknown>;
+    const rows = fields['Actual Rows'];
+    if (
+      fields['Node Type'] === 'Bitmap Index Scan' &&
+      fields['Index Name'] === index &&
+      typeof rows === 'number'
+    ) {
+      return rows;
+    }
+    for (const value of Object.values(fields)) {
+      const found = visit(value, depth + 1);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  return visit(explained, 0);
 }
 
 /**
@@ -86,12 +124,32 @@ export function phraseCandidates(tsquery: string): string | null {
   return tokens.map((token) => (isPhrase(token) ? '&' : token)).join('');
 }
 
+/**
+ * The lexemes of a tsquery that is only lexemes ANDed (as `phraseCandidates` makes of a phrase),
+ * else null: what the column statistics can estimate, each lexeme's share taken as independent.
+ */
+export function andedLexemes(tsquery: string): string[] | null {
+  const lexemes: string[] = [];
+  TSQUERY_TOKEN.lastIndex = 0;
+  while (TSQUERY_TOKEN.lastIndex < tsquery.length) {
+    const match = TSQUERY_TOKEN.exec(tsquery);
+    if (!match) return null;
+    const token = match[0];
+    if (token.startsWith("'")) {
+      if (!token.endsWith("'")) return null;
+      lexemes.push(token.slice(1, -1).replace(/''/g, "'"));
+    } else if (!['&', '(', ')'].includes(token) && token.trim() !== '') return null;
+  }
+  return lexemes.length > 0 ? lexemes : null;
+}
+
+/** How a search with `matches` (exact, or as expected) is served, below the feed order's share. */
 export function searchPlanFor(
-  matchesUpToCap: number,
+  matches: number,
   cap = SEARCH_INDEX_CAP,
-): 'none' | 'index' | 'feed' {
-  if (matchesUpToCap === 0) return 'none';
-  return matchesUpToCap < cap ? 'index' : 'feed';
+): 'none' | 'index' | 'window' {
+  if (matches === 0) return 'none';
+  return matches < cap ? 'index' : 'window';
 }
 
 /**
@@ -105,4 +163,15 @@ export function singleLexeme(q: string): string | null {
   return /^[\p{Ll}\p{Lu}\p{Lo}\p{Nd}]+$/u.test(word) && !/^(or|and)$/i.test(word)
     ? word.toLowerCase()
     : null;
+}
+
+/**
+ * The lexemes `websearch_to_tsquery('simple', q)` ANDs for a query of plain words (each as
+ * `singleLexeme` reads it), or null when some word is not one: at most 20 words.
+ */
+export function plainLexemes(q: string): string[] | null {
+  const words = q.trim().split(/\s+/u);
+  if (words.length > 20) return null;
+  const lexemes = words.map(singleLexeme);
+  return lexemes.every((lexeme) => lexeme !== null) ? lexemes : null;
 }
