@@ -130,13 +130,17 @@ const LOAD_POSITION = `SELECT l.sequence AS last_sequence, l.decided_at AS last_
 /** The windows are trimmed by the caller to whole hours: this reads an hour more. */
 const LOAD_MARGIN = `interval '1 hour'`;
 /** The load reads this many rows a statement: its memory is a page, not the window. */
-const EVENTS_PER_PAGE = 1_000;
+const EVENTS_PER_PAGE = 500;
 const FINGERPRINTS_PER_PAGE = 5_000;
-/** Document counts of these terms ($1), one index look-up each. */
+/**
+ * Document counts of these terms ($1), one index look-up each, as one array in their order
+ * (null: no document counted the term).
+ */
 const LOAD_FREQUENCIES = `
-  SELECT q.term, f.document_count FROM unnest($1::text[]) AS q(term)
-   CROSS JOIN LATERAL (SELECT t.document_count FROM term_document_frequencies t
-                        WHERE t.term = q.term LIMIT 1) f`;
+  SELECT coalesce(array_agg(f.document_count ORDER BY q.ord), '{}') AS counts
+    FROM unnest($1::text[]) WITH ORDINALITY AS q(term, ord)
+    LEFT JOIN LATERAL (SELECT t.document_count FROM term_document_frequencies t
+                        WHERE t.term = q.term LIMIT 1) f ON true`;
 /** Fingerprints decided within the window ($1 ms before $2, the last decision), after sequence $3, $4 at most. */
 const LOAD_FINGERPRINTS = `
   SELECT sequence, article_id, decided_at, signature, shingle_count, shingle_kind, duplicate_of, event_id
@@ -196,10 +200,10 @@ export class PostgresDecisionLog extends DecisionLog {
     super();
   }
 
-  async *load(window: {
-    fingerprintWindowMs: number;
-    eventWindowMs: number;
-  }): AsyncGenerator<DecisionLogPage> {
+  async *load(
+    window: { fingerprintWindowMs: number; eventWindowMs: number },
+    tracked: (term: string) => boolean = () => false,
+  ): AsyncGenerator<DecisionLogPage> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -223,16 +227,19 @@ export class PostgresDecisionLog extends DecisionLog {
         const page = ids.slice(first, first + EVENTS_PER_PAGE).map((row) => row.id);
         const rows: Array<{ event: EventJson }> = await runner.manager.query(LOAD_EVENTS, [page]);
         const events = rows.map((row) => eventState(row.event));
-        const terms = [...new Set(events.flatMap((state) => [...state.event.terms.keys()]))];
-        const counts: Array<{ term: string; document_count: number }> = await runner.manager.query(
+        const terms = new Set<string>();
+        for (const state of events)
+          for (const term of state.event.terms.keys()) if (!tracked(term)) terms.add(term);
+        const asked = [...terms];
+        const [{ counts }]: Array<{ counts: Array<number | null> }> = await runner.manager.query(
           LOAD_FREQUENCIES,
-          [terms],
+          [asked],
         );
-        yield {
-          kind: 'events',
-          events,
-          frequencies: counts.map((row) => [row.term, row.document_count]),
-        };
+        const frequencies: Array<[string, number]> = [];
+        counts.forEach((count, index) => {
+          if (count !== null) frequencies.push([asked[index], count]);
+        });
+        yield { kind: 'events', events, frequencies };
       }
       for (let after = '0'; ;) {
         const rows: Array<{

@@ -6,6 +6,7 @@ import {
   lshBandHashes,
 } from '@newsflow/text-processing';
 import { BandIndex, parseBandKey } from './band-index';
+import { TermTable } from './term-table';
 
 /** A fingerprint as a log entry carries it (the band keys are derived from the signature). */
 export interface LoggedFingerprint {
@@ -62,17 +63,20 @@ interface MemoryEvent {
   version: number;
   updatedAt: number;
   title: string | null;
+  /** Term ids: the `termCount` terms with a sum, then the index terms. */
   termIds: Int32Array;
+  termCount: number;
   sums: Float64Array;
-  indexTermIds: Int32Array;
   articleCount: number;
   years: readonly number[];
   sources: readonly string[];
-  firstPublishedAt: string | null;
-  lastPublishedAt: string | null;
-  /** The dated span as epoch ms; null when undated (it cannot be ruled out by the window). */
-  span: { first: number; last: number } | null;
+  /** The dated span as epoch ms; NaN when undated (it cannot be ruled out by the window). */
+  firstPublished: number;
+  lastPublished: number;
 }
+
+/** A term's postings: none, one event, or several in ascending creation rank. */
+type TermPostings = MemoryEvent | MemoryEvent[] | undefined;
 
 const SHINGLE_KINDS: readonly ShingleKind[] = ['word', 'spaceless', 'short'];
 
@@ -80,16 +84,17 @@ const SHINGLE_KINDS: readonly ShingleKind[] = ['word', 'spaceless', 'short'];
  * One replica's decision index, rebuilt from the decision log: fingerprints of the dedup window
  * (signatures in one `Uint32Array` slab, band keys in a typed-array `BandIndex`), events of the
  * event window (term ids and `Float64Array` term sums, postings per term in creation-rank
- * order), and the document frequency of every term (terms interned once as ids). Pure: no I/O.
- * Answers as the store's indexes did: band candidates by most shared keys then oldest; a term's
- * postings are its events in creation order.
+ * order), and the document counts of the terms it may weigh. Terms are interned once as ids in a
+ * packed `TermTable`; what is indexed by term id (document counts, postings) is an array, not a
+ * map, so the JS heap holds little more than the events themselves. Pure: no I/O. Answers as the
+ * store's indexes did: band candidates by most shared keys then oldest; a term's postings are
+ * its events in creation order.
  */
 export class DecisionMemory {
   lastSequence = 0;
   private totalDocumentCount = 0;
 
-  private termIds = new Map<string, number>();
-  private termNames: string[] = [];
+  private terms = new TermTable();
   private termsAfterCompaction = 0;
   /** Events were evicted since the last compaction (their terms may be unused). */
   private termsStale = false;
@@ -108,7 +113,9 @@ export class DecisionMemory {
 
   private readonly events = new Map<string, MemoryEvent>();
   /** term id → events indexed under it, ascending creation rank. */
-  private readonly postings = new Map<number, MemoryEvent[]>();
+  private postings: TermPostings[] = [];
+  /** One copy of each distinct sources list and years list the events carry. */
+  private readonly sharedLists = new Map<string, readonly unknown[]>();
 
   constructor(
     private readonly signatureSize = DEFAULT_MINHASH.signatureSize,
@@ -129,9 +136,14 @@ export class DecisionMemory {
     this.resizeFingerprints(Math.max(1024, Math.ceil(this.fingerprintCount * 1.125)));
   }
 
-  /** Bytes of the typed arrays held (fingerprints, band index, document counts). */
+  /** Bytes of the typed arrays held (fingerprints, band index, terms, document counts). */
   get typedArrayBytes(): number {
+    let events = 0;
+    for (const event of this.events.values())
+      events += event.termIds.byteLength + event.sums.byteLength;
     return (
+      events +
+      this.terms.byteLength +
       this.signatures.byteLength +
       this.shingleCounts.byteLength +
       this.shingleKinds.byteLength +
@@ -151,7 +163,7 @@ export class DecisionMemory {
       fingerprints: this.fingerprintCount,
       bandEntries: this.bands.size,
       events: this.events.size,
-      terms: this.termNames.length,
+      terms: this.terms.size,
       totalDocuments: this.totalDocumentCount,
     };
   }
@@ -177,8 +189,8 @@ export class DecisionMemory {
    * the events held and those read for the current batch: every term a decision weighs.
    */
   documentFrequency(term: string): number | undefined {
-    const id = this.termIds.get(term);
-    if (id === undefined) return undefined;
+    const id = this.terms.idOf(term);
+    if (id < 0) return undefined;
     const count = this.documentCounts[id];
     return count < 0 ? undefined : count;
   }
@@ -188,9 +200,8 @@ export class DecisionMemory {
     if (decision.fingerprint) this.addFingerprint(decision.fingerprint, decision.decidedAt);
     if (decision.documentTerms) {
       for (const term of new Set(decision.documentTerms)) {
-        // The id first: interning may replace the counts array.
-        const id = this.termIds.get(term);
-        if (id !== undefined && this.documentCounts[id] >= 0) this.documentCounts[id]++;
+        const id = this.terms.idOf(term);
+        if (id >= 0 && this.documentCounts[id] >= 0) this.documentCounts[id]++;
       }
       this.totalDocumentCount++;
     }
@@ -202,35 +213,39 @@ export class DecisionMemory {
     const previous = this.events.get(state.event.id);
     if (previous && previous.version >= state.version) return;
     if (previous) this.unindex(previous);
-    const terms = [...state.event.terms];
-    const event: MemoryEvent = {
-      id: state.event.id,
+    const { event } = state;
+    const termCount = event.terms.size;
+    const termIds = new Int32Array(termCount + event.indexTerms.length);
+    const sums = new Float64Array(termCount);
+    let index = 0;
+    for (const [term, sum] of event.terms) {
+      termIds[index] = this.termId(term);
+      sums[index++] = sum;
+    }
+    for (const term of event.indexTerms) termIds[index++] = this.termId(term);
+    const held: MemoryEvent = {
+      id: previous?.id ?? event.id,
       rank: state.rank,
       version: state.version,
       updatedAt: state.updatedAt,
-      title: state.event.title,
-      termIds: Int32Array.from(terms, ([term]) => this.termId(term)),
-      sums: Float64Array.from(terms, ([, sum]) => sum),
-      indexTermIds: Int32Array.from(state.event.indexTerms, (term) => this.termId(term)),
-      articleCount: state.event.articleCount,
-      years: state.event.years,
-      sources: state.event.sources,
-      firstPublishedAt: state.event.firstPublishedAt,
-      lastPublishedAt: state.event.lastPublishedAt,
-      span:
-        state.event.firstPublishedAt === null || state.event.lastPublishedAt === null
-          ? null
-          : {
-              first: Date.parse(state.event.firstPublishedAt),
-              last: Date.parse(state.event.lastPublishedAt),
-            },
+      title: event.title,
+      termIds,
+      termCount,
+      sums,
+      articleCount: event.articleCount,
+      years: this.shared(event.years),
+      sources: this.shared(event.sources),
+      firstPublished:
+        event.firstPublishedAt === null || event.lastPublishedAt === null
+          ? NaN
+          : Date.parse(event.firstPublishedAt),
+      lastPublished:
+        event.firstPublishedAt === null || event.lastPublishedAt === null
+          ? NaN
+          : Date.parse(event.lastPublishedAt),
     };
-    this.events.set(event.id, event);
-    for (const termId of new Set(event.indexTermIds)) {
-      const list = this.postings.get(termId);
-      if (!list) this.postings.set(termId, [event]);
-      else insertByRank(list, event);
-    }
+    this.events.set(held.id, held);
+    this.index(held);
   }
 
   event(eventId: string): EventState | undefined {
@@ -240,13 +255,19 @@ export class DecisionMemory {
 
   /** The term's postings, ascending creation rank (the latest are at the end). */
   postingsOf(term: string): readonly Posting[] {
-    const id = this.termIds.get(term);
-    return id === undefined ? [] : (this.postings.get(id) ?? []);
+    const id = this.terms.idOf(term);
+    const postings = id < 0 ? undefined : this.postings[id];
+    if (postings === undefined) return [];
+    return Array.isArray(postings) ? postings : [postings];
   }
 
   /** The event's dated span as epoch ms (null: undated), for the candidate window. */
   eventSpan(eventId: string): { first: number; last: number } | null | undefined {
-    return this.events.get(eventId)?.span;
+    const event = this.events.get(eventId);
+    if (!event) return undefined;
+    return Number.isNaN(event.firstPublished)
+      ? null
+      : { first: event.firstPublished, last: event.lastPublished };
   }
 
   /**
@@ -302,7 +323,8 @@ export class DecisionMemory {
     if (slot === this.shingleCounts.length) this.growFingerprints();
     this.articleIds[slot] = fingerprint.articleId;
     this.duplicateOfs[slot] = fingerprint.duplicateOf;
-    this.eventIds[slot] = fingerprint.eventId;
+    // The held event's id string when there is one (one copy per event, not per fingerprint).
+    this.eventIds[slot] = this.events.get(fingerprint.eventId)?.id ?? fingerprint.eventId;
     this.signatures.set(fingerprint.signature, slot * this.signatureSize);
     this.shingleCounts[slot] = fingerprint.shingleCount;
     this.shingleKinds[slot] = SHINGLE_KINDS.indexOf(fingerprint.shingleKind);
@@ -359,18 +381,23 @@ export class DecisionMemory {
   }
 
   private termId(term: string): number {
-    let id = this.termIds.get(term);
-    if (id === undefined) {
-      id = this.termNames.length;
-      this.termIds.set(term, id);
-      this.termNames.push(term);
-      if (id === this.documentCounts.length) {
-        const counts = new Int32Array(this.documentCounts.length * 2).fill(-1);
-        counts.set(this.documentCounts);
-        this.documentCounts = counts;
-      }
+    const id = this.terms.intern(term);
+    if (id === this.documentCounts.length) {
+      const counts = new Int32Array(this.documentCounts.length * 2).fill(-1);
+      counts.set(this.documentCounts);
+      this.documentCounts = counts;
     }
     return id;
+  }
+
+  /** One copy of equal lists (most events share their sources and years with others). */
+  private shared<T extends string | number>(list: readonly T[]): readonly T[] {
+    const key = JSON.stringify(list);
+    const held = this.sharedLists.get(key) as readonly T[] | undefined;
+    if (held) return held;
+    if (this.sharedLists.size >= MAX_SHARED_LISTS) this.sharedLists.clear();
+    this.sharedLists.set(key, list);
+    return list;
   }
 
   /**
@@ -379,69 +406,78 @@ export class DecisionMemory {
    * between decisions only, so a term tracked when a batch starts stays tracked until it is decided.
    */
   compactTermsIfGrown(): void {
-    if (this.termsStale || this.termNames.length > 2 * this.termsAfterCompaction + 65_536)
+    if (this.termsStale || this.terms.size > 2 * this.termsAfterCompaction + 65_536)
       this.compactTerms();
   }
 
   /** Keeps only the terms of the events held (with their counts), renumbered. */
   private compactTerms(): void {
-    const ids = new Map<string, number>();
-    const names: string[] = [];
-    const counts: number[] = [];
-    const renumber = (old: number): number => {
-      const name = this.termNames[old];
-      let id = ids.get(name);
-      if (id === undefined) {
-        id = names.length;
-        ids.set(name, id);
-        names.push(name);
-        counts.push(this.documentCounts[old]);
-      }
-      return id;
-    };
-    for (const event of this.events.values()) {
-      event.termIds = event.termIds.map(renumber);
-      event.indexTermIds = event.indexTermIds.map(renumber);
-    }
-    const postings = [...this.postings];
-    this.postings.clear();
-    for (const [old, list] of postings) {
-      const name = this.termNames[old];
-      const id = ids.get(name);
-      if (id !== undefined) this.postings.set(id, list);
-    }
-    this.termIds = ids;
-    this.termNames = names;
-    this.termsAfterCompaction = names.length;
+    const used = new Uint8Array(this.terms.size);
+    for (const event of this.events.values())
+      for (let index = 0; index < event.termIds.length; index++) used[event.termIds[index]] = 1;
+    const renumber = this.terms.compact((id) => used[id] === 1);
+    const kept = this.terms.size;
+    const counts = new Int32Array(Math.max(1024, kept * 2)).fill(-1);
+    const postings: TermPostings[] = new Array<TermPostings>(kept);
+    renumber.forEach((id, old) => {
+      if (id < 0) return;
+      counts[id] = this.documentCounts[old];
+      postings[id] = this.postings[old];
+    });
+    for (const event of this.events.values())
+      for (let index = 0; index < event.termIds.length; index++)
+        event.termIds[index] = renumber[event.termIds[index]];
+    this.documentCounts = counts;
+    this.postings = postings;
+    this.termsAfterCompaction = kept;
     this.termsStale = false;
-    this.documentCounts = new Int32Array(Math.max(1024, names.length * 2)).fill(-1);
-    this.documentCounts.set(counts);
+  }
+
+  /** Lists the event under each of its index terms. */
+  private index(event: MemoryEvent): void {
+    for (let index = event.termCount; index < event.termIds.length; index++) {
+      const termId = event.termIds[index];
+      const postings = this.postings[termId];
+      if (postings === undefined) this.postings[termId] = event;
+      else if (postings === event) continue;
+      else if (!Array.isArray(postings)) {
+        this.postings[termId] = postings.rank < event.rank ? [postings, event] : [event, postings];
+      } else insertByRank(postings, event);
+    }
   }
 
   private unindex(event: MemoryEvent): void {
-    for (const termId of new Set(event.indexTermIds)) {
-      const list = this.postings.get(termId);
-      if (!list) continue;
-      const index = list.indexOf(event);
-      if (index >= 0) list.splice(index, 1);
-      if (list.length === 0) this.postings.delete(termId);
+    for (let index = event.termCount; index < event.termIds.length; index++) {
+      const termId = event.termIds[index];
+      const postings = this.postings[termId];
+      if (postings === event) this.postings[termId] = undefined;
+      else if (Array.isArray(postings)) {
+        const at = postings.indexOf(event);
+        if (at >= 0) postings.splice(at, 1);
+        if (postings.length === 1) this.postings[termId] = postings[0];
+      }
     }
   }
 
   private stateOf(event: MemoryEvent): EventState {
     const terms = new Map<string, number>();
-    event.termIds.forEach((id, index) => terms.set(this.termNames[id], event.sums[index]));
+    for (let index = 0; index < event.termCount; index++)
+      terms.set(this.terms.name(event.termIds[index]), event.sums[index]);
+    const indexTerms: string[] = [];
+    for (let index = event.termCount; index < event.termIds.length; index++)
+      indexTerms.push(this.terms.name(event.termIds[index]));
+    const dated = !Number.isNaN(event.firstPublished);
     return {
       event: {
         id: event.id,
         title: event.title,
         terms,
-        indexTerms: Array.from(event.indexTermIds, (id) => this.termNames[id]),
+        indexTerms,
         articleCount: event.articleCount,
         years: event.years,
         sources: event.sources,
-        firstPublishedAt: event.firstPublishedAt,
-        lastPublishedAt: event.lastPublishedAt,
+        firstPublishedAt: dated ? new Date(event.firstPublished).toISOString() : null,
+        lastPublishedAt: dated ? new Date(event.lastPublished).toISOString() : null,
       },
       version: event.version,
       rank: event.rank,
@@ -450,9 +486,17 @@ export class DecisionMemory {
   }
 }
 
-/** Inserts keeping ascending rank; a new event (the usual case) has the highest and is appended. */
+/** Distinct sources / years lists kept shared at most (the map is cleared when full). */
+const MAX_SHARED_LISTS = 4_096;
+
+/**
+ * Inserts keeping ascending rank, once; a new event (the usual case) has the highest and is
+ * appended.
+ */
 function insertByRank(list: MemoryEvent[], event: MemoryEvent): void {
-  if (list.length === 0 || list[list.length - 1].rank < event.rank) {
+  const last = list[list.length - 1];
+  if (last === event) return;
+  if (last === undefined || last.rank < event.rank) {
     list.push(event);
     return;
   }
@@ -463,5 +507,5 @@ function insertByRank(list: MemoryEvent[], event: MemoryEvent): void {
     if (list[middle].rank < event.rank) low = middle + 1;
     else high = middle;
   }
-  list.splice(low, 0, event);
+  if (list[low] !== event) list.splice(low, 0, event);
 }

@@ -113,10 +113,13 @@ export class DecisionService extends NormalizerState {
     const started = Date.now();
     let position = { lastSequence: 0, lastDecidedAt: 0 };
     this.memory.beginLoad();
-    for await (const page of this.log.load({
-      fingerprintWindowMs: this.windows.dedupDays * DAY_MS,
-      eventWindowMs: this.windows.eventDays * DAY_MS,
-    })) {
+    for await (const page of this.log.load(
+      {
+        fingerprintWindowMs: this.windows.dedupDays * DAY_MS,
+        eventWindowMs: this.windows.eventDays * DAY_MS,
+      },
+      (term) => this.memory.documentFrequency(term) !== undefined,
+    )) {
       if (page.kind === 'position') {
         position = page;
         this.memory.setTotalDocuments(page.totalDocuments);

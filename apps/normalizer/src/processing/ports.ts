@@ -133,12 +133,13 @@ export type DecisionLogPage =
 export abstract class DecisionLog {
   /**
    * Fingerprints decided and events changed within the windows (ms before the last entry's
-   * decision time), and a little more: the caller trims to its own hour-aligned cut.
+   * decision time), and a little more: the caller trims to its own hour-aligned cut. The events'
+   * document counts come only for terms `tracked` says the caller does not hold yet.
    */
-  abstract load(window: {
-    fingerprintWindowMs: number;
-    eventWindowMs: number;
-  }): AsyncIterable<DecisionLogPage>;
+  abstract load(
+    window: { fingerprintWindowMs: number; eventWindowMs: number },
+    tracked?: (term: string) => boolean,
+  ): AsyncIterable<DecisionLogPage>;
   /** `work` in one transaction holding the decision lock, committed when it resolves. */
   abstract inDecisionTransaction<T>(work: (log: DecisionLogTransaction) => Promise<T>): Promise<T>;
 }
