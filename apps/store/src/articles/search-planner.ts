@@ -8,7 +8,6 @@ import {
   plainLexemes,
   type PlannedSearch,
   type SearchPlan,
-  SEARCH_INDEX_CAP,
   searchIndexCap,
   searchPlanFor,
   TERM_STATISTICS_TTL_MS,
@@ -27,9 +26,10 @@ import { ArticlesRepository } from './articles.repository';
 @Injectable()
 export class SearchPlanner {
   private expected = new Map<string, number>();
-  private cap = SEARCH_INDEX_CAP;
   /** Rows per feed as of the last analyze; as for the bench's 1M store until then. */
   private stored = { articles: 1_000_000, events: 300_000 };
+  /** The articles the index cap is sized for: as stored at the last analyze, else 1M. */
+  private capArticles = 1_000_000;
   private readAt = 0;
   private reading: Promise<void> | null = null;
 
@@ -39,9 +39,13 @@ export class SearchPlanner {
   ) {}
 
   /** Runs inside `ArticlesRepository.inSearchTransaction`, whose settings the probe needs. */
-  async planFor(session: ReadSession, q: string): Promise<PlannedSearch> {
+  async planFor(
+    session: ReadSession,
+    q: string,
+    feed: 'articles' | 'events',
+  ): Promise<PlannedSearch> {
     this.refreshStatistics();
-    const cap = this.cap;
+    const cap = searchIndexCap(this.capArticles, feed);
     const feedFrom = feedOrderFrom(this.stored.articles);
     const planned = (plan: SearchPlan, matches: number, candidates: string | null) => ({
       plan,
@@ -98,7 +102,7 @@ export class SearchPlanner {
       );
       this.expected = statistics.expected;
       // reltuples is -1 (PG 14+) or 0 before the first analyze: keep the 1M-article cap then.
-      this.cap = statistics.articles > 0 ? searchIndexCap(statistics.articles) : SEARCH_INDEX_CAP;
+      this.capArticles = statistics.articles > 0 ? statistics.articles : 1_000_000;
       if (statistics.articles > 0 && statistics.events > 0)
         this.stored = { articles: statistics.articles, events: statistics.events };
     } catch {

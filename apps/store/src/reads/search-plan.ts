@@ -2,13 +2,22 @@
  * A search is served through the GIN index, every match read (one heap row each, for its date),
  * or through windows of the feed, where only the ~2·21 matches inside a window are read but the
  * window's ~2·21·N/M feed entries are walked (docs/performance.md, "Read path"). The index plan
- * wins below this many matches; both cost a few ms there at 1M articles. Events pay more per
- * match in the index plan (the match's article row, then its event) and more per window row (each
- * event's articles through their event index), so their cap is the articles' too.
+ * wins below this many matches for N stored articles. Events pay more per window row (each
+ * event's articles through their event index) than articles do, so their cap is higher.
  */
-export function searchIndexCap(storedArticles: number): number {
-  return Math.min(50_000, Math.max(100, Math.round(Math.sqrt(Math.max(0, storedArticles)))));
+export function searchIndexCap(
+  storedArticles: number,
+  feed: 'articles' | 'events' = 'articles',
+): number {
+  const scale = feed === 'events' ? EVENTS_CAP_SCALE : 1;
+  return Math.min(
+    50_000,
+    Math.max(100, Math.round(scale * Math.sqrt(Math.max(0, storedArticles)))),
+  );
 }
+
+/** The events' cap over the articles' (see searchIndexCap). */
+const EVENTS_CAP_SCALE = 2;
 
 /** The cap while the table's size is unknown (never analyzed): as for 1M articles. */
 export const SEARCH_INDEX_CAP = 1_000;
