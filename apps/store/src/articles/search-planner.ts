@@ -53,16 +53,18 @@ export class SearchPlanner {
       matches,
       stored: this.stored,
     });
-    const fromStatistics = (matches: number | null, candidates: string | null) =>
-      matches !== null && matches >= cap
-        ? planned(matches >= feedFrom ? 'feed' : 'window', matches, candidates)
-        : null;
     const candidates = mayHoldPhrase(q)
       ? phraseCandidates(await this.articles.parsedQuery(session, q))
       : null;
-    const lexemes = candidates === null ? plainLexemes(q) : andedLexemes(candidates);
-    const known = fromStatistics(this.expectedOfAll(lexemes), candidates);
-    if (known) return known;
+    const known = this.fromStatistics(
+      candidates === null ? plainLexemes(q) : andedLexemes(candidates),
+    );
+    // A phrase's feed order tests its budget of articles whatever its words: it wins once a
+    // window's bitmap would decode as many postings as the commonest single word's feed order.
+    if (known && (candidates === null ? known.matches : known.postings) >= feedFrom) {
+      return planned('feed', known.matches, candidates);
+    }
+    if (known && known.matches >= cap) return planned('window', known.matches, candidates);
     const counted = await this.articles.matchesByIndex(
       session,
       candidates === null ? { q } : { candidates },
@@ -73,19 +75,22 @@ export class SearchPlanner {
   }
 
   /**
-   * The articles expected to hold every lexeme, from the statistics' shares taken as
-   * independent; null when some lexeme is not among the statistics' most common ones.
+   * The articles expected to hold every lexeme (the statistics' shares taken as independent) and
+   * the postings the GIN index holds for them all; null when some lexeme is not among the
+   * statistics' most common ones.
    */
-  private expectedOfAll(lexemes: string[] | null): number | null {
+  private fromStatistics(lexemes: string[] | null): { matches: number; postings: number } | null {
     if (lexemes === null || lexemes.length === 0) return null;
     const stored = Math.max(1, this.stored.articles);
     let share = 1;
+    let postings = 0;
     for (const lexeme of lexemes) {
       const expected = this.expected.get(lexeme);
       if (expected === undefined) return null;
       share *= Math.min(1, expected / stored);
+      postings += expected;
     }
-    return share * stored;
+    return { matches: share * stored, postings };
   }
 
   /** Reads the statistics again in the background when they are older than their TTL. */
