@@ -1,15 +1,18 @@
 /**
- * `npm run eval:events:pipeline -- [--replicas 3] [--seed 1]`: the event evaluation through the real
- * system. Starts store, ingest and N normalizer replicas (from the build in dist/, or NEWSFLOW_DIST)
- * on their own vhost and database, posts ../shared/eval/ecbplus-dev.jsonl in a shuffled order as
- * clients would, and scores the eventIds the store serves with B-cubed against the gold events.
+ * `npm run eval:events:pipeline -- [--replicas 3] [--seed 1] [--timeout 600]`: the event evaluation
+ * through the real system. Starts store, ingest and N normalizer replicas (from the build in dist/,
+ * or NEWSFLOW_DIST) on their own vhost and database, posts ../shared/eval/ecbplus-dev.jsonl in a
+ * shuffled order as clients would, and scores the eventIds the store serves with B-cubed against the gold events, then
+ * prints how the events are titled (`eventTitleFigures`). `--timeout`: seconds to wait for every
+ * article.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bcubed } from '../libs/text-processing/src/clustering';
 import { TestSystem, postJson, waitFor } from '../test/support/test-system';
-import { type EcbArticle, evalDirectory } from './eval-events';
+import { type EcbArticle, evalDirectory, toClassifyInput } from './eval-events';
+import { eventTitleFigures, formatTitleFigures } from './support/event-titles';
 import { shuffled } from './support/seeded-random';
 
 function option(name: string, fallback: number): number {
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
       );
       if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
     }
-    await waitFor('every article processed', 600_000, async () => {
+    await waitFor('every article processed', option('timeout', 600) * 1000, async () => {
       const rows = await system.infrastructure.query<{ count: string }>(
         'SELECT count(*) FROM articles',
       );
@@ -59,7 +62,8 @@ async function main(): Promise<void> {
       id: string;
       status: string;
       event_id: string | null;
-    }>('SELECT id, status, event_id FROM articles');
+      title: string | null;
+    }>('SELECT id, status, event_id, title FROM articles');
     const byId = new Map(rows.map((row) => [row.id, row]));
     const processed = order.map(({ article, id }) => {
       const row = byId.get(id);
@@ -84,7 +88,22 @@ async function main(): Promise<void> {
     console.log(
       `  B-cubed precision ${scores.precision.toFixed(3)}  recall ${scores.recall.toFixed(3)}  F1 ${scores.f1.toFixed(3)}`,
     );
-    console.log(JSON.stringify({ replicas, seed, ...scores }));
+    const eventRows = await system.infrastructure.query<{ id: string; title: string | null }>(
+      'SELECT id, title FROM events',
+    );
+    const titles = eventTitleFigures(
+      eventRows.map((event) => {
+        const members = processed.filter(({ stored }) => stored.eventId === event.id);
+        return {
+          title: event.title,
+          memberTitles: members.map(({ stored }) => byId.get(stored.id)?.title ?? null),
+          referenceTitles: members.map(({ article }) => toClassifyInput(article).title),
+          golds: members.map(({ article }) => article.event),
+        };
+      }),
+    );
+    console.log(`  titles: ${formatTitleFigures(titles)}`);
+    console.log(JSON.stringify({ replicas, seed, ...scores, titles }));
   } finally {
     await system.stop();
   }

@@ -40,6 +40,11 @@ import {
 } from '../libs/text-processing/src/clustering';
 import { cleanArticle } from '../libs/text-processing/src/cleaning';
 import { InMemoryDedupIndex } from '../libs/text-processing/src/dedup';
+import {
+  eventTitleFigures,
+  formatTitleFigures,
+  type EventTitleFigures,
+} from './support/event-titles';
 import { agglomerativeClusters, type Linkage } from './support/agglomerative-clustering';
 import { evalRawArticle } from './support/eval-raw-article';
 import { shuffled } from './support/seeded-random';
@@ -145,6 +150,8 @@ export interface EventRunResult {
   mixedEvents: Array<Map<string, number>>;
   /** Joins of an event none of whose members shares the article's gold event, by the event's size before the join. */
   wrongJoinsBySize: Map<number, number>;
+  /** How the final events are titled (`eventTitleFigures`; headlines as this harness reads them). */
+  titles: EventTitleFigures;
 }
 
 export type Oracle = 'young' | 'all';
@@ -178,6 +185,7 @@ export async function runEventClustering(
       });
   }
   const assigned: Array<{ gold: string; predicted: string }> = [];
+  const headlines: Array<string | null> = [];
   const wrongJoinsBySize = new Map<number, number>();
   let duplicates = 0;
   let classifyMilliseconds = 0;
@@ -244,6 +252,7 @@ export async function runEventClustering(
       wrongJoinsBySize.set(golds.length, (wrongJoinsBySize.get(golds.length) ?? 0) + 1);
     members.set(result.eventId, [...golds, article.event]);
     assigned.push({ gold: article.event, predicted: result.eventId });
+    headlines.push(input.title);
   }
   await refine();
   if (refinement) {
@@ -269,6 +278,17 @@ export async function runEventClustering(
       return counts;
     })
     .filter((counts) => counts.size > 1);
+  const eventIds = [...new Set(assigned.map(({ predicted }) => predicted))];
+  const titles = eventTitleFigures(
+    eventIds.map((id) => {
+      const indexes = assigned.flatMap(({ predicted }, index) => (predicted === id ? [index] : []));
+      return {
+        title: ports.events.getEvent(id)?.title ?? null,
+        memberTitles: indexes.map((index) => headlines[index]),
+        golds: indexes.map((index) => assigned[index].gold),
+      };
+    }),
+  );
   return {
     scores: bcubed(assigned),
     events: ports.events.eventCount,
@@ -276,6 +296,7 @@ export async function runEventClustering(
     millisecondsPerArticle: classifyMilliseconds / Math.max(1, articles.length),
     mixedEvents,
     wrongJoinsBySize,
+    titles,
   };
 }
 
@@ -412,6 +433,7 @@ async function main(): Promise<void> {
     console.log(
       `seed ${seed}: ${format(result.scores)} (${result.events} events, ${result.duplicates} duplicates, ${result.millisecondsPerArticle.toFixed(2)} ms/article)`,
     );
+    console.log(`  titles: ${formatTitleFigures(result.titles)}`);
     if (report) {
       const mixed = result.mixedEvents.map((counts) =>
         [...counts].map(([event, count]) => `${event}:${count}`).join(' + '),

@@ -64,14 +64,16 @@ describe('the seed story through the real pipeline (cleaning, dedup, events)', (
     },
   );
 
-  it('puts both write-ups in one event, neither a duplicate of the other', async () => {
+  it('puts both write-ups in one event, neither a duplicate of the other, titled by a headline', async () => {
     const [first, second] = [...processed.values()];
     expect(first.eventId).toEqual(second.eventId);
     expect([first.duplicateOf, second.duplicateOf]).toEqual([null, null]);
     const event = (await (await fetch(`${system.storeUrl}/events/${first.eventId}`)).json()) as {
+      title: string | null;
       articleCount: number;
       articles: StoredArticle[];
     };
+    expect(Object.values(expected.articles).map((article) => article.title)).toContain(event.title);
     expect(event.articleCount).toBe(2);
     expect(event.articles.map((article) => article.id).sort()).toEqual(
       [first.id, second.id].sort(),

@@ -8,6 +8,7 @@ import {
 } from './features';
 import { memberTermsOf, type MemberTerms } from './member-terms';
 import type { CandidateQuery, EventRepository, EventSnapshot, NewEvent } from './ports';
+import { chooseEventTitle, isHeadline } from './titles';
 import {
   DEFAULT_WEIGHTING,
   cosineSimilarity,
@@ -127,7 +128,10 @@ export function articleVector(article: ArticleTerms, context: ScoringContext): M
 }
 
 /** The event's mean member vector, weighted with today's document frequencies. */
-export function eventVector(event: EventSnapshot, context: ScoringContext): Map<string, number> {
+export function eventVector(
+  event: Pick<EventSnapshot, 'terms' | 'articleCount'>,
+  context: ScoringContext,
+): Map<string, number> {
   const weighted = new Map<string, number>();
   for (const [term, frequencySum] of event.terms)
     weighted.set(term, currentWeight(term, frequencySum / event.articleCount, context));
@@ -268,7 +272,7 @@ export function newEventFrom(
 ): NewEvent {
   const merged = mergeTerms(new Map(), terms, context);
   return {
-    title: article.title,
+    title: isHeadline(article.title) ? article.title : null,
     terms: merged.terms,
     indexTerms: merged.indexTerms,
     articleCount: 1,
@@ -277,6 +281,39 @@ export function newEventFrom(
     firstPublishedAt: article.publishedAt,
     lastPublishedAt: article.publishedAt,
   };
+}
+
+/**
+ * The event's title once an article joins: of its current title and the article's headline, the
+ * one closer to the event's centroid after the join (`chooseEventTitle`; the current one on a tie).
+ */
+function titleAfterJoin(
+  current: string | null,
+  headline: string | null,
+  terms: ReadonlyMap<string, number>,
+  articleCount: number,
+  context: ScoringContext,
+): string | null {
+  if (!isHeadline(headline) || headline === current) return isHeadline(current) ? current : null;
+  if (!isHeadline(current)) return headline;
+  return eventTitleOf([current, headline], { terms, articleCount }, context);
+}
+
+/**
+ * Of `headlines` (oldest first), the one closest to the event's centroid weighted with the
+ * context's document frequencies (`chooseEventTitle`).
+ */
+export function eventTitleOf(
+  headlines: ReadonlyArray<string | null>,
+  event: Pick<EventSnapshot, 'terms' | 'articleCount'>,
+  context: ScoringContext,
+): string | null {
+  return chooseEventTitle(
+    headlines,
+    eventVector(event, context),
+    (term) => termSpecificity(term, context.documentFrequencies, context.parameters.weighting),
+    context.parameters.features,
+  );
 }
 
 export function eventWithArticle(
@@ -290,12 +327,13 @@ export function eventWithArticle(
     article.source === null || event.sources.includes(article.source)
       ? event.sources
       : [...event.sources, article.source];
+  const articleCount = event.articleCount + 1;
   return {
     ...event,
-    title: event.title ?? article.title,
+    title: titleAfterJoin(event.title, article.title, merged.terms, articleCount, context),
     terms: merged.terms,
     indexTerms: merged.indexTerms,
-    articleCount: event.articleCount + 1,
+    articleCount,
     years: mergeYears(event.years, terms.year, context.parameters),
     sources,
     firstPublishedAt: earliest(event.firstPublishedAt, article.publishedAt),

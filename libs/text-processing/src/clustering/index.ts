@@ -7,3 +7,4 @@ export * from './in-memory-event-repository';
 export * from './bcubed';
 export * from './member-terms';
 export * from './refinement';
+export * from './titles';

@@ -1,5 +1,6 @@
 import {
   DEFAULT_CLUSTERING_PARAMETERS,
+  eventTitleOf,
   eventWithArticle,
   mergeYears,
   strongestEventTerms,
@@ -401,27 +402,19 @@ function articleTermsOf(terms: MemberTerms): ArticleTerms {
 }
 
 /**
- * The member whose headline names the event: of the titled members, the one most similar to the
- * others (the most representative write-up), the earliest on a tie; null when none has a title.
+ * The member headline that names the event: of the titled members (oldest first), the headline
+ * closest to the event's centroid (`eventTitleOf`), the earliest on a tie; null when none has one.
  */
 export function representativeTitle(
   members: readonly RefinementMember[],
-  parameters: ClusteringParameters = DEFAULT_CLUSTERING_PARAMETERS,
+  event: Pick<EventSnapshot, 'terms' | 'articleCount'>,
+  context: ScoringContext,
 ): string | null {
-  const entries = members.map((member) => ({ member, vector: memberVector(member.terms) }));
-  let best: string | null = null;
-  let bestScore = -Infinity;
-  for (const entry of entries) {
-    if (entry.member.title === null || entry.member.title.trim() === '') continue;
-    let score = 0;
-    for (const other of entries)
-      if (other !== entry) score += memberSimilarity(entry, other, parameters);
-    if (score > bestScore) {
-      bestScore = score;
-      best = entry.member.title;
-    }
-  }
-  return best;
+  return eventTitleOf(
+    members.map((member) => member.title),
+    event,
+    context,
+  );
 }
 
 /**
@@ -453,7 +446,11 @@ export function eventFromMembers(
   const strongest = strongestEventTerms(sums, context);
   return {
     id,
-    title: representativeTitle(members, context.parameters),
+    title: representativeTitle(
+      members,
+      { terms: strongest.terms, articleCount: members.length },
+      context,
+    ),
     terms: strongest.terms,
     indexTerms: strongest.indexTerms,
     articleCount: members.length,
