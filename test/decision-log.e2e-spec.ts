@@ -18,6 +18,8 @@ import { syntheticArticle } from './support/synthetic-articles';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const WINDOWS = new DecisionWindows(45, 30);
+/** The online pass alone: these few articles are decided as one after another would. */
+const ONLINE = { refinement: null };
 
 function input(seed: number, overrides: Partial<ClassifyInput> = {}): ClassifyInput {
   const article = syntheticArticle(seed, 'outlet-a');
@@ -89,8 +91,8 @@ describe('the decision log in Postgres', () => {
   });
 
   it('lets replicas decide in turn, each applying the others’ entries, and a new one load them all', async () => {
-    const first = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS);
-    const second = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS);
+    const first = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS, ONLINE);
+    const second = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS, ONLINE);
     await Promise.all([first.ready(), second.ready()]);
     const originals = [1, 2, 3].map((seed) => input(seed));
     const decided = await Promise.all(originals.map((article) => first.decide(request(article))));
@@ -125,7 +127,7 @@ describe('the decision log in Postgres', () => {
     const again = await first.decide(request(edited));
     expect(again).toEqual({ messages: copies[0].messages, decidedNow: false });
 
-    const late = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS);
+    const late = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS, ONLINE);
     await late.ready();
     // `first` applied the second's entries when it decided the redelivery.
     expect({ ...late.statistics(), terms: 0 }).toEqual({ ...first.statistics(), terms: 0 });

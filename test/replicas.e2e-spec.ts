@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'amqplib';
 import { syntheticArticle } from './support/synthetic-articles';
 import { expectOneFirstCopyPerGroup } from './support/duplicate-groups';
-import { TestSystem, postJson } from './support/test-system';
+import { TestSystem, postJson, waitFor } from './support/test-system';
 
 const seeds = join(__dirname, 'fixtures', 'seeds');
 const seedTexts = [
@@ -74,6 +75,23 @@ describe('three normalizer replicas flooded with copies arriving together', () =
     expect(answer.status).toBe(202);
     expect(((await answer.json()) as { accepted: unknown[] }).accepted).toHaveLength(flood.length);
 
+    await Promise.all(flood.map((post) => system.processedArticle(String(post.body.id), 60_000)));
+    // The refinement may still merge or move events after an article is first stored: the final
+    // partition is read once both queues are empty.
+    const broker = await connect(system.infrastructure.amqpUrl);
+    try {
+      const channel = await broker.createChannel();
+      await waitFor('the normalizer and the store to drain', 60_000, async () => {
+        for (const queue of ['newsflow.normalizer', 'newsflow.store']) {
+          const { messageCount } = await channel.checkQueue(queue);
+          if (messageCount > 0) return false;
+        }
+        return true;
+      });
+    } finally {
+      await broker.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const processed = await Promise.all(
       flood.map(async (post) => ({
         group: post.group,

@@ -67,7 +67,11 @@ export class NormalizerModule {
           provide: DecisionService,
           inject: [DecisionLog, DecisionWindows],
           useFactory: (log: DecisionLog, windows: DecisionWindows) =>
-            new DecisionService(log, windows),
+            new DecisionService(
+              log,
+              windows,
+              config.EVENT_REFINEMENT === 'off' ? { refinement: null } : {},
+            ),
         },
         { provide: NormalizerState, useExisting: DecisionService },
         { provide: TemplateMemory, useClass: PostgresTemplateMemory },

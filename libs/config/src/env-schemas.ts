@@ -79,6 +79,11 @@ export const normalizerEnvSchema = sharedEnvSchema.extend({
    */
   EVENT_WINDOW_DAYS: positiveInt(45, 3650),
   DEDUP_WINDOW_DAYS: positiveInt(30, 3650),
+  /**
+   * `on`: after each decision batch the recent events it touched are re-clustered, and merges and
+   * moves are published (docs/decisions/event-refinement.md); `off`: the online pass alone.
+   */
+  EVENT_REFINEMENT: z.enum(['on', 'off']).default('on'),
 });
 export type NormalizerConfig = z.infer<typeof normalizerEnvSchema>;
 

@@ -5,6 +5,7 @@ import { EventEntity } from './entities/event.entity';
 import {
   CorpusStatisticsEntity,
   DecisionLogEntity,
+  DecisionRevisionEntity,
   EventClusterEntity,
   SourceTemplateEntity,
   SourceTemplateLineEntity,
@@ -18,12 +19,14 @@ import { BoundEventPostings1732520000000 } from './migrations/1732520000000-boun
 import { EventWindowOnPostings1732540000000 } from './migrations/1732540000000-event-window-on-postings';
 import { DecisionLog1732560000000 } from './migrations/1732560000000-decision-log';
 import { EventRevisions1732580000000 } from './migrations/1732580000000-event-revisions';
+import { RefinementLog1732600000000 } from './migrations/1732600000000-refinement-log';
 
 export const entities = [
   ArticleEntity,
   ArticleAssignmentEntity,
   EventEntity,
   DecisionLogEntity,
+  DecisionRevisionEntity,
   EventClusterEntity,
   TermDocumentFrequencyEntity,
   CorpusStatisticsEntity,
@@ -39,6 +42,7 @@ export const migrations = [
   EventWindowOnPostings1732540000000,
   DecisionLog1732560000000,
   EventRevisions1732580000000,
+  RefinementLog1732600000000,
 ];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */

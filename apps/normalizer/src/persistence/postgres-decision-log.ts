@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { OutgoingMessage } from '@newsflow/contracts';
-import type { ExactKeys, ExactMatches, ShingleKind } from '@newsflow/text-processing';
+import {
+  DEFAULT_REFINEMENT_PARAMETERS,
+  type ExactKeys,
+  type ExactMatches,
+  type ShingleKind,
+} from '@newsflow/text-processing';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventState, LoggedDecision } from '../processing/decision-memory';
+import type { LoggedMember } from '../processing/member-store';
 import {
   type AppendedDecisions,
+  type CommittedAssignment,
   DecisionLog,
   type DecisionLogAppend,
   type DecisionLogRead,
@@ -26,20 +33,29 @@ const BEGIN_WITH_DECISION_LOCK = `BEGIN; SELECT pg_advisory_xact_lock(${String(D
 const EVENT_JSON = `jsonb_build_object('id', e.id, 'sequence', e.sequence, 'title', e.title,
   'terms', e.terms, 'index_terms', e.index_terms, 'article_count', e.article_count, 'years', e.years,
   'sources', e.sources, 'first_published_at', e.first_published_at,
-  'last_published_at', e.last_published_at, 'version', e.version, 'updated_at', e.updated_at)`;
+  'last_published_at', e.last_published_at, 'version', e.version, 'updated_at', e.updated_at,
+  'merged_into', e.merged_into)`;
 
 /**
  * Everything a batch needs from the committed state, as one row of JSON parts: the log entries
- * after the replica's sequence ($1) and their events' current rows; the outcomes of the batch's
- * ids ($2); the earliest fingerprint per canonical URL and per text hash of the batch's keys ($3:
- * rows `{ord, canonical_url, text_hash}`) and their events; the document counts of the terms
- * asked for ($4: those the replica does not track) and of the entries' events' terms.
+ * after the replica's sequence ($1), the revisions that follow them, and their events' current
+ * rows; the outcomes of the batch's ids ($2); the earliest fingerprint per canonical URL and per
+ * text hash of the batch's keys ($3: rows `{ord, canonical_url, text_hash}`) and their events; the
+ * document counts of the terms asked for ($4: those the replica does not track), of the entries'
+ * members' terms and of their events' terms.
  */
 const READ_COMMITTED_STATE = `
   WITH entries AS (
          SELECT sequence, article_id, decided_at, encode(signature, 'hex') AS signature,
-                shingle_count, shingle_kind, duplicate_of, event_id, document_terms, event_version
+                shingle_count, shingle_kind, duplicate_of, event_id, document_terms, event_version,
+                member
            FROM decision_log WHERE sequence > $1::bigint),
+       revisions AS (
+         SELECT sequence, after_sequence, decided_at, kind, article_id, event_id, to_event_id, version
+           FROM decision_revisions WHERE after_sequence > $1::bigint),
+       changed AS (
+         SELECT event_id FROM entries WHERE event_version IS NOT NULL
+         UNION SELECT event_id FROM revisions UNION SELECT to_event_id FROM revisions),
        keys AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS k(ord int, canonical_url text, text_hash text)),
        exact AS (
          SELECT k.ord, m.* FROM keys k CROSS JOIN LATERAL (
@@ -51,9 +67,9 @@ const READ_COMMITTED_STATE = `
              WHERE l.text_hash = k.text_hash ORDER BY l.sequence LIMIT 1)) m)
   SELECT
     (SELECT coalesce(jsonb_agg(x ORDER BY x.sequence), '[]') FROM entries x) AS entries,
+    (SELECT coalesce(jsonb_agg(r ORDER BY r.sequence), '[]') FROM revisions r) AS revisions,
     (SELECT coalesce(jsonb_agg(${EVENT_JSON}), '[]') FROM event_clusters e
-      WHERE e.id IN (SELECT event_id FROM entries WHERE event_version IS NOT NULL
-                     UNION SELECT event_id FROM exact)) AS events,
+      WHERE e.id IN (SELECT event_id FROM changed UNION SELECT event_id FROM exact)) AS events,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('article_id', o.article_id, 'messages', o.messages)), '[]')
        FROM decision_log o WHERE o.article_id = ANY($2::uuid[])) AS outcomes,
     (SELECT coalesce(jsonb_agg(x), '[]') FROM exact x) AS exact,
@@ -61,8 +77,10 @@ const READ_COMMITTED_STATE = `
     -- planner estimates of the union).
     (SELECT coalesce(jsonb_object_agg(q.term, f.document_count), '{}')
        FROM (SELECT unnest($4::text[]) AS term
+             UNION SELECT jsonb_array_elements_text(x.member -> 'terms') FROM entries x
+                    WHERE x.member IS NOT NULL
              UNION SELECT jsonb_object_keys(e.terms) FROM event_clusters e
-                    WHERE e.id IN (SELECT event_id FROM entries WHERE event_version IS NOT NULL)) q
+                    WHERE e.id IN (SELECT event_id FROM changed)) q
        CROSS JOIN LATERAL (SELECT t.document_count FROM term_document_frequencies t
                             WHERE t.term = q.term LIMIT 1) f
     ) AS frequencies`;
@@ -70,46 +88,70 @@ const READ_COMMITTED_STATE = `
 /** Current rows of events by id ($1). */
 const READ_EVENTS = `SELECT ${EVENT_JSON} AS event FROM event_clusters e WHERE e.id = ANY($1::uuid[])`;
 
+/** The assignments of these articles ($1) and of their copies, in log order. */
+const READ_ASSIGNMENTS = `
+  SELECT article_id, duplicate_of, assignment_version FROM decision_log
+   WHERE article_id = ANY($1::uuid[]) OR duplicate_of = ANY($1::uuid[])
+   ORDER BY sequence`;
+
 /**
  * A batch's writes in one statement: its log rows ($1, in decision order), its events' final rows
  * ($2: new ones take their creation rank in creation order), the documents it counted per term
- * ($3: `{term: added}`) and in total ($4). Returns the last sequence, the decision time and every
+ * ($3: `{term: added}`) and in total ($4), its refinement's revisions ($5, in order: they follow
+ * the batch's last row; a committed article moved gets its new event and assignment version, the
+ * batch's own rows carry theirs already). Returns the last sequence, the decision time and every
  * written event's rank.
  */
 const APPEND_DECISIONS = `
   WITH log AS (
          INSERT INTO decision_log (article_id, status, messages, processed_at, canonical_url,
            text_hash, signature, shingle_count, shingle_kind, duplicate_of, event_id, document_terms,
-           event_version, event_created)
+           event_version, event_created, member, assignment_version)
          SELECT r.article_id, r.status, r.messages, r.processed_at, r.canonical_url, r.text_hash,
                 decode(r.signature, 'hex'), r.shingle_count, r.shingle_kind, r.duplicate_of,
-                r.event_id, r.document_terms, r.event_version, r.event_created
+                r.event_id, r.document_terms, r.event_version, r.event_created, r.member,
+                r.assignment_version
            FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (article_id uuid, status text,
                   messages jsonb, processed_at timestamptz, canonical_url text, text_hash text,
                   signature text, shingle_count int, shingle_kind text, duplicate_of uuid,
-                  event_id uuid, document_terms text[], event_version int, event_created boolean))
+                  event_id uuid, document_terms text[], event_version int, event_created boolean,
+                  member jsonb, assignment_version int))
                 WITH ORDINALITY AS r(article_id, status, messages, processed_at, canonical_url,
                   text_hash, signature, shingle_count, shingle_kind, duplicate_of, event_id,
-                  document_terms, event_version, event_created, ord)
+                  document_terms, event_version, event_created, member, assignment_version, ord)
           ORDER BY r.ord
          RETURNING sequence, decided_at),
+       revisions AS (
+         INSERT INTO decision_revisions (after_sequence, kind, article_id, event_id, to_event_id, version)
+         SELECT (SELECT max(sequence) FROM log), r.kind, r.article_id, r.event_id, r.to_event_id,
+                r.version
+           FROM ROWS FROM (jsonb_to_recordset($5::jsonb) AS (kind text, article_id uuid,
+                  event_id uuid, to_event_id uuid, version int))
+                WITH ORDINALITY AS r(kind, article_id, event_id, to_event_id, version, ord)
+          ORDER BY r.ord),
+       moved AS (
+         UPDATE decision_log l SET event_id = m.to_event_id, assignment_version = m.version
+           FROM jsonb_to_recordset($5::jsonb) AS m(kind text, article_id uuid, to_event_id uuid,
+                  version int)
+          WHERE m.kind = 'move' AND l.article_id = m.article_id AND l.assignment_version < m.version),
        events AS (
          INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
-           first_published_at, last_published_at, years, version, updated_at)
+           first_published_at, last_published_at, years, version, updated_at, merged_into)
          SELECT r.id, r.title, r.terms, r.index_terms, r.article_count, r.sources,
-                r.first_published_at, r.last_published_at, r.years, r.version, now()
+                r.first_published_at, r.last_published_at, r.years, r.version, now(), r.merged_into
            FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id uuid, title text, terms jsonb,
                   index_terms text[], article_count int, sources text[],
                   first_published_at timestamptz, last_published_at timestamptz, years int[],
-                  version int))
+                  version int, merged_into uuid))
                 WITH ORDINALITY AS r(id, title, terms, index_terms, article_count, sources,
-                  first_published_at, last_published_at, years, version, ord)
+                  first_published_at, last_published_at, years, version, merged_into, ord)
           ORDER BY r.ord
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, terms = excluded.terms,
            index_terms = excluded.index_terms, article_count = excluded.article_count,
            sources = excluded.sources, first_published_at = excluded.first_published_at,
            last_published_at = excluded.last_published_at, years = excluded.years,
-           version = excluded.version, updated_at = excluded.updated_at
+           version = excluded.version, updated_at = excluded.updated_at,
+           merged_into = excluded.merged_into
          RETURNING id, sequence),
        frequencies AS (
          INSERT INTO term_document_frequencies (term, document_count)
@@ -155,7 +197,15 @@ const LOAD_FINGERPRINTS = `
 const LOAD_EVENT_IDS = `
   SELECT e.id FROM event_clusters e
    WHERE e.updated_at >= $2::timestamptz - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
+     AND e.merged_into IS NULL
    ORDER BY e.sequence`;
+/** The latest $2 members (first copies with member terms) of each of these events ($1). */
+const LOAD_MEMBERS = `
+  SELECT e.id AS event_id, m.sequence, m.article_id, m.member
+    FROM unnest($1::uuid[]) AS e(id)
+   CROSS JOIN LATERAL (SELECT l.sequence, l.article_id, l.member FROM decision_log l
+                        WHERE l.event_id = e.id AND l.member IS NOT NULL
+                        ORDER BY l.sequence DESC LIMIT $2) m`;
 /** Current rows of these events ($1), in creation order. */
 const LOAD_EVENTS = `
   SELECT ${EVENT_JSON} AS event FROM event_clusters e WHERE e.id = ANY($1::uuid[]) ORDER BY e.sequence`;
@@ -179,6 +229,29 @@ interface EventJson {
   last_published_at: string | null;
   version: number;
   updated_at: string;
+  merged_into: string | null;
+}
+
+/** A unique article's member as its log row holds it. */
+interface MemberJson {
+  title: string | null;
+  source: string | null;
+  publishedAt: string | null;
+  terms: string[];
+  frequencies: number[];
+  specificities: number[];
+  year: number | null;
+  dated: boolean;
+}
+
+interface RevisionJson {
+  after_sequence: number | string;
+  decided_at: string;
+  kind: 'move' | 'merge';
+  article_id: string | null;
+  event_id: string;
+  to_event_id: string;
+  version: number;
 }
 
 interface EntryJson {
@@ -191,6 +264,7 @@ interface EntryJson {
   duplicate_of: string | null;
   event_id: string | null;
   document_terms: string[] | null;
+  member: MemberJson | null;
 }
 
 /** The decision log's statements; the caller (the decision service) owns the flow. */
@@ -227,9 +301,24 @@ export class PostgresDecisionLog extends DecisionLog {
         const page = ids.slice(first, first + EVENTS_PER_PAGE).map((row) => row.id);
         const rows: Array<{ event: EventJson }> = await runner.manager.query(LOAD_EVENTS, [page]);
         const events = rows.map((row) => eventState(row.event));
+        const memberRows: Array<{
+          event_id: string;
+          sequence: string;
+          article_id: string;
+          member: MemberJson;
+        }> = await runner.manager.query(LOAD_MEMBERS, [
+          page,
+          DEFAULT_REFINEMENT_PARAMETERS.membersPerEvent,
+        ]);
+        const members = memberRows.map((row) => ({
+          sequence: Number(row.sequence),
+          member: loggedMember(row.article_id, row.event_id, row.member),
+        }));
         const terms = new Set<string>();
         for (const state of events)
           for (const term of state.event.terms.keys()) if (!tracked(term)) terms.add(term);
+        for (const { member } of members)
+          for (const term of member.terms.terms) if (!tracked(term)) terms.add(term);
         const asked = [...terms];
         const [{ counts }]: Array<{ counts: Array<number | null> }> = await runner.manager.query(
           LOAD_FREQUENCIES,
@@ -239,7 +328,7 @@ export class PostgresDecisionLog extends DecisionLog {
         counts.forEach((count, index) => {
           if (count !== null) frequencies.push([asked[index], count]);
         });
-        yield { kind: 'events', events, frequencies };
+        yield { kind: 'events', events, members, frequencies };
       }
       for (let after = '0'; ;) {
         const rows: Array<{
@@ -313,6 +402,7 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
   ): Promise<DecisionLogRead> {
     const [row]: Array<{
       entries: EntryJson[];
+      revisions: RevisionJson[];
       events: EventJson[];
       outcomes: Array<{ article_id: string; messages: OutgoingMessage[] }>;
       exact: Array<{
@@ -357,6 +447,25 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
     }
     return {
       entries: row.entries.map(loggedDecision),
+      revisions: row.revisions.map((revision) => ({
+        afterSequence: Number(revision.after_sequence),
+        decidedAt: Date.parse(revision.decided_at),
+        revision:
+          revision.kind === 'move'
+            ? {
+                kind: 'move',
+                articleId: revision.article_id ?? '',
+                fromEventId: revision.event_id,
+                toEventId: revision.to_event_id,
+                version: revision.version,
+              }
+            : {
+                kind: 'merge',
+                eventId: revision.event_id,
+                mergedInto: revision.to_event_id,
+                version: revision.version,
+              },
+      })),
       events: row.events.map(eventState),
       outcomes: new Map(row.outcomes.map((outcome) => [outcome.article_id, outcome.messages])),
       exact: matches,
@@ -368,6 +477,20 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
     if (ids.length === 0) return new Map();
     const rows: Array<{ event: EventJson }> = await this.manager.query(READ_EVENTS, [ids]);
     return new Map(rows.map((row) => [row.event.id, eventState(row.event)]));
+  }
+
+  async assignments(articleIds: readonly string[]): Promise<CommittedAssignment[]> {
+    if (articleIds.length === 0) return [];
+    const rows: Array<{
+      article_id: string;
+      duplicate_of: string | null;
+      assignment_version: number;
+    }> = await this.manager.query(READ_ASSIGNMENTS, [articleIds]);
+    return rows.map((row) => ({
+      articleId: row.article_id,
+      duplicateOf: row.duplicate_of,
+      version: row.assignment_version,
+    }));
   }
 
   async append(batch: DecisionLogAppend): Promise<AppendedDecisions> {
@@ -393,10 +516,12 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
           document_terms: entry.documentTerms,
           event_version: entry.eventChange?.version ?? null,
           event_created: entry.eventChange?.created ?? false,
+          member: entry.member && memberJson(entry.member),
+          assignment_version: entry.assignmentVersion,
         })),
       ),
       JSON.stringify(
-        batch.events.map(({ event, version }) => ({
+        batch.events.map(({ event, version, mergedInto }) => ({
           id: event.id,
           title: event.title,
           terms: Object.fromEntries(event.terms),
@@ -407,10 +532,30 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
           last_published_at: event.lastPublishedAt,
           years: event.years,
           version,
+          merged_into: mergedInto ?? null,
         })),
       ),
       JSON.stringify(Object.fromEntries(batch.documentFrequencies)),
       batch.documents,
+      JSON.stringify(
+        batch.revisions.map((revision) =>
+          revision.kind === 'move'
+            ? {
+                kind: 'move',
+                article_id: revision.articleId,
+                event_id: revision.fromEventId,
+                to_event_id: revision.toEventId,
+                version: revision.version,
+              }
+            : {
+                kind: 'merge',
+                article_id: null,
+                event_id: revision.eventId,
+                to_event_id: revision.mergedInto,
+                version: revision.version,
+              },
+        ),
+      ),
     ]);
     return {
       lastSequence: Number(row.last_sequence ?? 0),
@@ -436,6 +581,40 @@ function loggedDecision(entry: EntryJson): LoggedDecision {
             shingleKind: (entry.shingle_kind ?? 'word') as ShingleKind,
           },
     documentTerms: entry.document_terms,
+    member:
+      entry.member === null || entry.event_id === null
+        ? null
+        : loggedMember(entry.article_id, entry.event_id, entry.member),
+  };
+}
+
+function loggedMember(articleId: string, eventId: string, row: MemberJson): LoggedMember {
+  return {
+    articleId,
+    eventId,
+    title: row.title,
+    source: row.source,
+    publishedAt: row.publishedAt,
+    terms: {
+      terms: row.terms,
+      frequencies: row.frequencies,
+      specificities: row.specificities,
+      year: row.year,
+      dated: row.dated,
+    },
+  };
+}
+
+function memberJson(member: LoggedMember): MemberJson {
+  return {
+    title: member.title,
+    source: member.source,
+    publishedAt: member.publishedAt,
+    terms: [...member.terms.terms],
+    frequencies: [...member.terms.frequencies],
+    specificities: [...member.terms.specificities],
+    year: member.terms.year,
+    dated: member.terms.dated,
   };
 }
 
@@ -455,6 +634,7 @@ function eventState(row: EventJson): EventState {
     version: row.version,
     rank: Number(row.sequence),
     updatedAt: Date.parse(row.updated_at),
+    mergedInto: row.merged_into,
   };
 }
 

@@ -87,6 +87,7 @@ interface TouchedEvent {
   version: number;
   created: boolean;
   rank: number;
+  mergedInto?: string;
 }
 
 /** An event the batch created or changed: its final state. */
@@ -94,6 +95,8 @@ export interface EventWrite {
   event: EventSnapshot;
   version: number;
   created: boolean;
+  /** Set when the batch's refinement absorbed it into this event. */
+  mergedInto?: string;
 }
 
 /**
@@ -216,13 +219,53 @@ export class BatchEventRepository implements EventRepository {
   writes(): EventWrite[] {
     return [...this.touched.values()]
       .sort((first, second) => first.rank - second.rank)
-      .map(({ event, version, created }) => ({ event, version, created }));
+      .map(({ event, version, created, mergedInto }) =>
+        mergedInto ? { event, version, created, mergedInto } : { event, version, created },
+      );
+  }
+
+  /** The event's current state (the batch's, else the memory's or the store's). */
+  async snapshot(eventId: string): Promise<{ event: EventSnapshot; version: number } | undefined> {
+    return this.current(eventId);
+  }
+
+  /** An id for an event the batch's refinement creates. */
+  newId(): string {
+    return this.newEventId();
+  }
+
+  /**
+   * Takes a refinement's events: rebuilt and created rows with the versions it gave them, absorbed
+   * events with their last version and the event they merged into (they leave the candidates).
+   */
+  async applyRevision(
+    changes: readonly EventChange[],
+    merges: ReadonlyArray<{ eventId: string; mergedInto: string; version: number }>,
+  ): Promise<void> {
+    for (const change of changes) {
+      const current = change.created ? undefined : await this.current(change.event.id);
+      this.touched.set(change.event.id, {
+        event: change.event,
+        version: change.version,
+        created: current?.created ?? true,
+        rank: current?.rank ?? CREATED_IN_BATCH_RANK + ++this.created,
+      });
+    }
+    for (const merge of merges) {
+      const current = await this.current(merge.eventId);
+      if (!current) continue;
+      this.touched.set(merge.eventId, {
+        ...current,
+        version: merge.version,
+        mergedInto: merge.mergedInto,
+      });
+    }
   }
 
   /** The ids of the `limit` most recently created events indexed under `term`, newest first. */
   private latestEventsWith(term: string, limit: number): string[] {
     const batch = [...this.touched.values()]
-      .filter((touched) => touched.event.indexTerms.includes(term))
+      .filter((touched) => !touched.mergedInto && touched.event.indexTerms.includes(term))
       .sort((first, second) => second.rank - first.rank);
     const stored = this.memory.postingsOf(term);
     const ids: string[] = [];

@@ -4,16 +4,27 @@ import {
   type ClassifyInput,
   type ClassifyParameters,
   DEFAULT_CLASSIFY_PARAMETERS,
+  type EventSnapshot,
   type ExactKeys,
   type ExactMatches,
+  type RefinementMember,
+  type RefinementParameters,
   type UnassignedFingerprint,
   classifyArticle,
   extractEventFeatures,
   fingerprintArticle,
+  refineAround,
 } from '@newsflow/text-processing';
 import { BatchDedupIndex, BatchEventRepository, type EventWrite } from './batch-view';
-import type { DecisionMemory, EventState } from './decision-memory';
-import type { ArticleDecision, DecisionOutcome, DecisionRequest } from './ports';
+import type { DecisionMemory, EventState, LoggedRevision } from './decision-memory';
+import { type LoggedMember, heldMemberTerms, loggedMemberTerms } from './member-store';
+import type {
+  ArticleDecision,
+  CommittedAssignment,
+  DecisionOutcome,
+  DecisionRequest,
+} from './ports';
+import { composeRevision } from './revision-messages';
 
 /** What the committed log says about a batch, read under the lock before it is decided. */
 export interface CommittedState {
@@ -25,6 +36,8 @@ export interface CommittedState {
   events: ReadonlyMap<string, EventState>;
   /** Reads events the memory does not hold (rare: a near duplicate of a copy whose event left the window). */
   readEvents: (ids: readonly string[]) => Promise<Map<string, EventState>>;
+  /** Reads the assignments of committed articles and their copies (only when a refinement moves some). */
+  readAssignments?: (articleIds: readonly string[]) => Promise<CommittedAssignment[]>;
 }
 
 /** One decision-log row. */
@@ -36,6 +49,10 @@ export interface LogWrite {
   documentTerms: string[] | null;
   /** The event this decision changed, with the version it left. */
   eventChange: { eventId: string; version: number; created: boolean } | null;
+  /** A unique article's member terms, with its event after the batch's refinement. */
+  member: LoggedMember | null;
+  /** The version of its assignment after the batch (1 unless the refinement moved it). */
+  assignmentVersion: number;
 }
 
 export interface BatchDecisions {
@@ -43,6 +60,8 @@ export interface BatchDecisions {
   outcomes: DecisionOutcome[];
   /** The log rows of the articles decided now, in decision order. */
   log: LogWrite[];
+  /** The refinement's moves and merges (they follow the batch's last row). */
+  revisions: LoggedRevision[];
   events: EventWrite[];
   /** term → documents added containing it. */
   documentFrequencies: Map<string, number>;
@@ -55,6 +74,8 @@ export interface BatchDecisionOptions {
   parameters?: ClassifyParameters;
   /** Ids of new events (default: random UUIDs). */
   newEventId?: () => string;
+  /** The refinement after the batch's decisions; null: the online pass alone. */
+  refinement?: RefinementParameters | null;
 }
 
 /** Every term the batch's articles count (their features' terms): their frequencies are read with the log. */
@@ -118,6 +139,8 @@ export async function decideBatch(
   const decided = new Map<string, OutgoingMessage[]>();
   const outcomes: DecisionOutcome[] = [];
   const log: LogWrite[] = [];
+  /** The batch's new members by event, in decision order (they follow the memory's). */
+  const members = new Map<string, RefinementMember[]>();
   for (const request of requests) {
     const earlier = committed.outcomes.get(request.articleId) ?? decided.get(request.articleId);
     if (earlier) {
@@ -145,6 +168,21 @@ export async function decideBatch(
       result: decision.kind === 'classified' ? decision.result : undefined,
     });
     const change = decision.kind === 'classified' ? decision.eventChange : undefined;
+    let member: LoggedMember | null = null;
+    if (request.article && decision.kind === 'classified' && decision.result.kind === 'unique') {
+      const { article } = request;
+      member = {
+        articleId: request.articleId,
+        eventId: decision.result.eventId,
+        title: article.title,
+        source: article.source,
+        publishedAt: article.publishedAt,
+        terms: loggedMemberTerms(decision.result.member),
+      };
+      const list = members.get(member.eventId) ?? [];
+      list.push({ ...member, terms: heldMemberTerms(member.terms) });
+      members.set(member.eventId, list);
+    }
     log.push({
       articleId: request.articleId,
       messages,
@@ -154,17 +192,140 @@ export async function decideBatch(
       eventChange: change
         ? { eventId: change.event.id, version: change.version, created: change.created }
         : null,
+      member,
+      assignmentVersion: 1,
     });
   }
+  const revisions =
+    options.refinement && members.size > 0
+      ? await refineBatch(
+          { memory, events, committed, members, log, requests },
+          options.refinement,
+          parameters,
+        )
+      : [];
   return {
-    outcomes,
+    outcomes: revisions.length > 0 ? withMessagesOf(log, requests, outcomes) : outcomes,
     log,
+    revisions,
     events: events.writes(),
     documentFrequencies: events.increments,
     documents: events.documents,
     readThroughs: events.readThroughs,
     untrackedTerms: events.untrackedTerms,
   };
+}
+
+interface BatchState {
+  memory: DecisionMemory;
+  events: BatchEventRepository;
+  committed: CommittedState;
+  members: ReadonlyMap<string, RefinementMember[]>;
+  log: LogWrite[];
+  requests: readonly DecisionRequest[];
+}
+
+/**
+ * The refinement after the batch's decisions (`refineAround` over the events that gained members
+ * and their neighbours, as the batch left them): its rows join the batch's event writes, moved
+ * articles of the batch keep their final event in their rows, and its messages join the last
+ * row's outcome. Returns its moves and merges.
+ */
+async function refineBatch(
+  batch: BatchState,
+  refinement: RefinementParameters,
+  parameters: ClassifyParameters,
+): Promise<LoggedRevision[]> {
+  const { memory, events, committed, members, log } = batch;
+  const touched: EventSnapshot[] = [];
+  for (const eventId of members.keys()) {
+    const state = await events.snapshot(eventId);
+    if (state) touched.push(state.event);
+  }
+  const cache = new Map<string, RefinementMember[]>();
+  const membersOf = (eventId: string): RefinementMember[] => {
+    let list = cache.get(eventId);
+    if (!list) {
+      list = [...memory.membersOf(eventId), ...(members.get(eventId) ?? [])];
+      cache.set(eventId, list);
+    }
+    return list;
+  };
+  const result = await refineAround(touched, membersOf, events, refinement, parameters.clustering);
+  if (!result) return [];
+  const { refinement: changes, refined } = result;
+  const createdIds = refined.created.map(() => events.newId());
+  const rows = new Map(log.map((row) => [row.articleId, row]));
+  const movedIds = [...new Set(changes.moves.map((move) => move.articleId))];
+  const committedIds = movedIds.filter((id) => !rows.has(id));
+  const assignments =
+    committedIds.length > 0 && committed.readAssignments
+      ? await committed.readAssignments(committedIds)
+      : [];
+  const versions = new Map(assignments.map((row) => [row.articleId, row.version]));
+  const copies = new Map<string, string[]>();
+  const addCopy = (of: string, articleId: string) =>
+    copies.set(of, [...(copies.get(of) ?? []), articleId]);
+  for (const row of assignments) if (row.duplicateOf) addCopy(row.duplicateOf, row.articleId);
+  for (const row of log)
+    if (row.fingerprint?.duplicateOf) addCopy(row.fingerprint.duplicateOf, row.articleId);
+  const versionOf = new Map<string, number>();
+  for (const eventId of new Set([
+    ...changes.merges.map((merge) => merge.absorbedEventId),
+    ...refined.changed.map(({ event }) => event.id),
+  ]))
+    versionOf.set(eventId, (await events.snapshot(eventId))?.version ?? 0);
+  const revisedAt = new Date(Math.max(...batch.requests.map((request) => +request.processedAt)));
+  const revision = composeRevision(
+    changes,
+    refined,
+    createdIds,
+    {
+      eventVersion: (eventId) => versionOf.get(eventId) ?? 0,
+      assignmentVersion: (articleId) => versions.get(articleId) ?? 1,
+      copiesOf: (articleId) => copies.get(articleId) ?? [],
+    },
+    revisedAt,
+  );
+  await events.applyRevision(revision.events, revision.merges);
+  for (const move of revision.moves) {
+    const row = rows.get(move.articleId);
+    if (!row) continue;
+    row.assignmentVersion = move.version;
+    if (row.fingerprint) row.fingerprint = { ...row.fingerprint, eventId: move.toEventId };
+    if (row.member) row.member = { ...row.member, eventId: move.toEventId };
+  }
+  const last = log[log.length - 1];
+  last.messages = [...last.messages, ...revision.messages];
+  return [
+    ...revision.moves.map((move): LoggedRevision => ({
+      kind: 'move',
+      articleId: move.articleId,
+      fromEventId: move.fromEventId,
+      toEventId: move.toEventId,
+      version: move.version,
+    })),
+    ...revision.merges.map((merge): LoggedRevision => ({
+      kind: 'merge',
+      eventId: merge.eventId,
+      mergedInto: merge.mergedInto,
+      version: merge.version,
+    })),
+  ];
+}
+
+/** The outcomes with each decided article's messages as its log row holds them. */
+function withMessagesOf(
+  log: readonly LogWrite[],
+  requests: readonly DecisionRequest[],
+  outcomes: readonly DecisionOutcome[],
+): DecisionOutcome[] {
+  const messages = new Map(log.map((row) => [row.articleId, row.messages]));
+  return outcomes.map((outcome, index) => {
+    // Also a second request of an article decided now (answered from the batch).
+    const logged = messages.get(requests[index].articleId);
+    return logged ? { ...outcome, messages: logged } : outcome;
+  });
 }
 
 function fingerprintOf(

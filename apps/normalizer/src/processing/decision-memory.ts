@@ -1,11 +1,14 @@
 import {
   type ArticleFingerprint,
   DEFAULT_MINHASH,
+  DEFAULT_REFINEMENT_PARAMETERS,
   type EventSnapshot,
+  type RefinementMember,
   type ShingleKind,
   lshBandHashes,
 } from '@newsflow/text-processing';
 import { BandIndex, parseBandKey } from './band-index';
+import { type LoggedMember, MemberStore } from './member-store';
 import { TermTable } from './term-table';
 
 /** A fingerprint as a log entry carries it (the band keys are derived from the signature). */
@@ -26,7 +29,14 @@ export interface LoggedDecision {
   fingerprint: LoggedFingerprint | null;
   /** Terms counted in the document frequencies (a unique article's), else null. */
   documentTerms: readonly string[] | null;
+  /** A unique article's member terms (absent: none logged). */
+  member?: LoggedMember | null;
 }
+
+/** One move or merge of a refinement, applied after the log entry it follows. */
+export type LoggedRevision =
+  | { kind: 'move'; articleId: string; fromEventId: string; toEventId: string; version: number }
+  | { kind: 'merge'; eventId: string; mergedInto: string; version: number };
 
 /** An event's current row. */
 export interface EventState {
@@ -36,6 +46,8 @@ export interface EventState {
   rank: number;
   /** Epoch ms of its last change: what the event window keeps. */
   updatedAt: number;
+  /** The event that absorbed it (a refinement's merge): the memory drops it. */
+  mergedInto?: string | null;
 }
 
 export interface Posting {
@@ -55,6 +67,8 @@ export interface MemoryStatistics {
   events: number;
   terms: number;
   totalDocuments: number;
+  /** Members held for the refinement (each event's latest first copies). */
+  members: number;
 }
 
 interface MemoryEvent {
@@ -112,6 +126,13 @@ export class DecisionMemory {
   private readonly bands: BandIndex;
 
   private readonly events = new Map<string, MemoryEvent>();
+  /** Each event's latest first copies, as the refinement compares them. */
+  private readonly members = new MemberStore(DEFAULT_REFINEMENT_PARAMETERS.membersPerEvent);
+  /**
+   * Articles moved by a refinement → their event now, with the move's time: read over the
+   * fingerprints' events (kept while a moved fingerprint can still be in the dedup window).
+   */
+  private readonly moved = new Map<string, { eventId: string; at: number }>();
   /** term id → events indexed under it, ascending creation rank. */
   private postings: TermPostings[] = [];
   /** One copy of each distinct sources list and years list the events carry. */
@@ -149,7 +170,8 @@ export class DecisionMemory {
       this.shingleKinds.byteLength +
       this.decidedAts.byteLength +
       this.bands.bytes +
-      this.documentCounts.byteLength
+      this.documentCounts.byteLength +
+      this.members.statistics().memberBytes
     );
   }
 
@@ -165,6 +187,7 @@ export class DecisionMemory {
       events: this.events.size,
       terms: this.terms.size,
       totalDocuments: this.totalDocumentCount,
+      members: this.members.statistics().members,
     };
   }
 
@@ -205,13 +228,40 @@ export class DecisionMemory {
       }
       this.totalDocumentCount++;
     }
+    if (decision.member) this.addMember(decision.sequence, decision.member);
     if (decision.sequence > this.lastSequence) this.lastSequence = decision.sequence;
+  }
+
+  /** Adds a member to its event's latest (a loaded one, or one of an applied entry). */
+  addMember(sequence: number, member: LoggedMember): void {
+    this.members.add(member.eventId, sequence, member, (term) => this.termId(term));
+  }
+
+  /**
+   * Applies one revision (after the entry it follows): a moved member changes event, a moved
+   * fingerprint answers its new event; an absorbed event leaves the memory (its row, read with the
+   * revision, says so too).
+   */
+  applyRevision(revision: LoggedRevision, decidedAt: number): void {
+    if (revision.kind === 'move') {
+      this.members.move(revision.articleId, revision.fromEventId, revision.toEventId);
+      this.moved.set(revision.articleId, { eventId: revision.toEventId, at: decidedAt });
+    } else this.removeEvent(revision.eventId);
+  }
+
+  /** The event's latest members (oldest first) as the refinement compares them. */
+  membersOf(eventId: string): RefinementMember[] {
+    return this.members.members(eventId, (id) => this.terms.name(id));
   }
 
   /** Sets an event's current row (a newer version than held, or one not held). */
   putEvent(state: EventState): void {
     const previous = this.events.get(state.event.id);
     if (previous && previous.version >= state.version) return;
+    if (state.mergedInto) {
+      this.removeEvent(state.event.id);
+      return;
+    }
     if (previous) this.unindex(previous);
     const { event } = state;
     const termCount = event.terms.size;
@@ -246,6 +296,16 @@ export class DecisionMemory {
     };
     this.events.set(held.id, held);
     this.index(held);
+  }
+
+  private removeEvent(eventId: string): void {
+    const event = this.events.get(eventId);
+    if (event) {
+      this.unindex(event);
+      this.events.delete(eventId);
+      this.termsStale = true;
+    }
+    this.members.drop(eventId);
   }
 
   event(eventId: string): EventState | undefined {
@@ -293,11 +353,9 @@ export class DecisionMemory {
    */
   evict(fingerprintsBefore: number, eventsBefore: number): void {
     for (const event of [...this.events.values()])
-      if (event.updatedAt < eventsBefore) {
-        this.unindex(event);
-        this.events.delete(event.id);
-        this.termsStale = true;
-      }
+      if (event.updatedAt < eventsBefore) this.removeEvent(event.id);
+    for (const [articleId, move] of [...this.moved])
+      if (move.at < fingerprintsBefore) this.moved.delete(articleId);
     let first = 0;
     while (first < this.fingerprintCount && this.decidedAts[first] < fingerprintsBefore) first++;
     if (first === 0) return;
@@ -354,7 +412,7 @@ export class DecisionMemory {
       shingleKind: SHINGLE_KINDS[this.shingleKinds[slot]],
       bandKeys: [],
       duplicateOf: this.duplicateOfs[slot],
-      eventId: this.eventIds[slot],
+      eventId: this.moved.get(this.articleIds[slot])?.eventId ?? this.eventIds[slot],
     };
   }
 
@@ -401,7 +459,7 @@ export class DecisionMemory {
   }
 
   /**
-   * Drops the terms no held event carries (those of past batches) once they outnumber the others,
+   * Drops the terms no held event or member carries (those of past batches) once they outnumber the others,
    * or after events were evicted: they are read again with the batch that needs them. Called
    * between decisions only, so a term tracked when a batch starts stays tracked until it is decided.
    */
@@ -410,11 +468,12 @@ export class DecisionMemory {
       this.compactTerms();
   }
 
-  /** Keeps only the terms of the events held (with their counts), renumbered. */
+  /** Keeps only the terms of the events and members held (with their counts), renumbered. */
   private compactTerms(): void {
     const used = new Uint8Array(this.terms.size);
     for (const event of this.events.values())
       for (let index = 0; index < event.termIds.length; index++) used[event.termIds[index]] = 1;
+    this.members.forEachTermId((id) => (used[id] = 1));
     const renumber = this.terms.compact((id) => used[id] === 1);
     const kept = this.terms.size;
     const counts = new Int32Array(Math.max(1024, kept * 2)).fill(-1);
@@ -427,6 +486,7 @@ export class DecisionMemory {
     for (const event of this.events.values())
       for (let index = 0; index < event.termIds.length; index++)
         event.termIds[index] = renumber[event.termIds[index]];
+    this.members.renumber((old) => renumber[old]);
     this.documentCounts = counts;
     this.postings = postings;
     this.termsAfterCompaction = kept;

@@ -6,10 +6,12 @@ import {
   type ClassifyParameters,
   type ClassifyResult,
   DEFAULT_CLASSIFY_PARAMETERS,
+  DEFAULT_REFINEMENT_PARAMETERS,
   type EventSnapshot,
   type ExactKeys,
   type ExactMatches,
   InMemoryDedupIndex,
+  type RefinementParameters,
   InMemoryEventRepository,
   classifyArticle,
   cleanArticle,
@@ -29,7 +31,9 @@ import {
   type DecisionLogRead,
   type DecisionLogPage,
   type DecisionLogTransaction,
+  type DecisionOutcome,
   type DecisionRequest,
+  type FollowingRevision,
 } from './ports';
 
 const START = Date.parse('2025-11-01T00:00:00.000Z');
@@ -39,6 +43,9 @@ interface LogRow extends LoggedDecision {
   messages: OutgoingMessage[];
   fingerprintFull: ArticleFingerprint | null;
   eventChanged: string | null;
+  /** The article's event now (it follows moves). */
+  eventId: string | null;
+  assignmentVersion: number;
 }
 
 /**
@@ -47,6 +54,7 @@ interface LogRow extends LoggedDecision {
  */
 class FakeDecisionLog extends DecisionLog {
   readonly rows: LogRow[] = [];
+  readonly revisions: FollowingRevision[] = [];
   readonly events = new Map<string, EventState>();
   private readonly frequencies = new Map<string, number>();
   private documents = 0;
@@ -69,19 +77,30 @@ class FakeDecisionLog extends DecisionLog {
       totalDocuments: this.documents,
     };
     const events = [...this.events.values()].filter(
-      (state) => state.updatedAt >= this.clock - window.eventWindowMs,
+      (state) => !state.mergedInto && state.updatedAt >= this.clock - window.eventWindowMs,
     );
     // Two pages of each, as the adapter reads them.
     const half = Math.ceil(events.length / 2);
-    for (const page of [events.slice(0, half), events.slice(half)])
+    for (const page of [events.slice(0, half), events.slice(half)]) {
+      const members = page.flatMap((state) =>
+        this.rows
+          .filter((row) => row.member && row.eventId === state.event.id)
+          .slice(-DEFAULT_REFINEMENT_PARAMETERS.membersPerEvent)
+          .map((row) => ({ sequence: row.sequence, member: this.current(row).member! })),
+      );
       yield {
         kind: 'events',
         events: page,
-        frequencies: this.countsOf(page.flatMap((state) => [...state.event.terms.keys()])),
+        members,
+        frequencies: this.countsOf([
+          ...page.flatMap((state) => [...state.event.terms.keys()]),
+          ...members.flatMap(({ member }) => member.terms.terms),
+        ]),
       };
+    }
     const entries = this.rows
       .filter((row) => row.fingerprint && row.decidedAt >= this.clock - window.fingerprintWindowMs)
-      .map((row) => ({ ...row, documentTerms: null }));
+      .map((row) => ({ ...this.current(row), documentTerms: null, member: null }));
     yield { kind: 'fingerprints', entries: entries.slice(0, 5) };
     yield { kind: 'fingerprints', entries: entries.slice(5) };
   }
@@ -94,6 +113,18 @@ class FakeDecisionLog extends DecisionLog {
           this.read(afterSequence, articleIds, exact, terms),
         events: async (ids) =>
           new Map(ids.flatMap((id) => (this.events.has(id) ? [[id, this.events.get(id)!]] : []))),
+        assignments: async (ids) =>
+          this.rows
+            .filter(
+              (row) =>
+                ids.includes(row.articleId) ||
+                (row.fingerprintFull?.duplicateOf && ids.includes(row.fingerprintFull.duplicateOf)),
+            )
+            .map((row) => ({
+              articleId: row.articleId,
+              duplicateOf: row.fingerprintFull?.duplicateOf ?? null,
+              version: row.assignmentVersion,
+            })),
         append: async (batch) => {
           const failure = this.failures.shift();
           if (failure) throw failure;
@@ -116,20 +147,32 @@ class FakeDecisionLog extends DecisionLog {
     terms: readonly string[],
   ): DecisionLogRead {
     this.reads++;
-    const entries = this.rows.filter((row) => row.sequence > afterSequence);
+    const entries = this.rows
+      .filter((row) => row.sequence > afterSequence)
+      .map((row) => this.current(row));
+    const revisions = this.revisions.filter((revision) => revision.afterSequence > afterSequence);
     const answers: ExactMatches[] = exact.map((keys) => ({
       byArticleId: null,
       byCanonicalUrl:
         keys.canonicalUrl === null
           ? null
-          : (this.rows.find((row) => row.fingerprintFull?.canonicalUrl === keys.canonicalUrl)
-              ?.fingerprintFull ?? null),
+          : (this.current(
+              this.rows.find((row) => row.fingerprintFull?.canonicalUrl === keys.canonicalUrl),
+            )?.fingerprintFull ?? null),
       byTextHash:
-        this.rows.find((row) => row.fingerprintFull?.textHash === keys.textHash)?.fingerprintFull ??
-        null,
+        this.current(this.rows.find((row) => row.fingerprintFull?.textHash === keys.textHash))
+          ?.fingerprintFull ?? null,
     }));
+    const changed = [
+      ...entries.flatMap((row) => (row.eventChanged ? [row.eventId ?? row.eventChanged] : [])),
+      ...revisions.flatMap(({ revision }) =>
+        revision.kind === 'move'
+          ? [revision.fromEventId, revision.toEventId]
+          : [revision.eventId, revision.mergedInto],
+      ),
+    ];
     const eventIds = new Set([
-      ...entries.flatMap((row) => (row.eventChanged ? [row.eventChanged] : [])),
+      ...changed,
       ...answers.flatMap((answer) =>
         [answer.byCanonicalUrl, answer.byTextHash].flatMap((match) =>
           match ? [match.eventId] : [],
@@ -137,12 +180,14 @@ class FakeDecisionLog extends DecisionLog {
       ),
     ]);
     return {
-      entries: entries.map(({ sequence, decidedAt, fingerprint, documentTerms }) => ({
+      entries: entries.map(({ sequence, decidedAt, fingerprint, documentTerms, member }) => ({
         sequence,
         decidedAt,
         fingerprint,
         documentTerms,
+        member,
       })),
+      revisions,
       events: [...eventIds].flatMap((id) => (this.events.has(id) ? [this.events.get(id)!] : [])),
       outcomes: new Map(
         this.rows
@@ -153,13 +198,21 @@ class FakeDecisionLog extends DecisionLog {
       frequencies: new Map(
         this.countsOf([
           ...terms,
-          ...entries.flatMap((row) =>
-            row.eventChanged
-              ? [...(this.events.get(row.eventChanged)?.event.terms.keys() ?? [])]
-              : [],
-          ),
+          ...entries.flatMap((row) => row.member?.terms.terms ?? []),
+          ...changed.flatMap((id) => [...(this.events.get(id)?.event.terms.keys() ?? [])]),
         ]),
       ),
+    };
+  }
+
+  /** The row as the log holds it now: its fingerprint and member name its current event. */
+  private current<T extends LogRow | undefined>(row: T): T {
+    if (!row || row.eventId === null) return row;
+    return {
+      ...row,
+      fingerprint: row.fingerprint && { ...row.fingerprint, eventId: row.eventId },
+      fingerprintFull: row.fingerprintFull && { ...row.fingerprintFull, eventId: row.eventId },
+      member: row.member && { ...row.member, eventId: row.eventId },
     };
   }
 
@@ -189,16 +242,30 @@ class FakeDecisionLog extends DecisionLog {
           fingerprintFull: entry.fingerprint,
           documentTerms: entry.documentTerms,
           eventChanged: entry.eventChange?.eventId ?? null,
+          member: entry.member,
+          eventId: entry.fingerprint?.eventId ?? entry.eventChange?.eventId ?? null,
+          assignmentVersion: entry.assignmentVersion,
         }),
       );
+      const last = first + batch.log.length - 1;
+      for (const revision of batch.revisions) {
+        this.revisions.push({ afterSequence: last, decidedAt, revision });
+        if (revision.kind !== 'move') continue;
+        const row = this.rows.find((candidate) => candidate.articleId === revision.articleId);
+        if (row && row.assignmentVersion < revision.version) {
+          row.eventId = revision.toEventId;
+          row.assignmentVersion = revision.version;
+        }
+      }
       this.nextSequence = first + batch.log.length;
       this.nextRank = nextRank;
-      for (const { event, version } of batch.events)
+      for (const { event, version, mergedInto } of batch.events)
         this.events.set(event.id, {
           event,
           version,
           rank: ranks.get(event.id) ?? 0,
           updatedAt: decidedAt,
+          mergedInto,
         });
       for (const [term, added] of batch.documentFrequencies)
         this.frequencies.set(term, (this.frequencies.get(term) ?? 0) + added);
@@ -213,8 +280,14 @@ class FakeDecisionLog extends DecisionLog {
 
 const WIDE = new DecisionWindows(3650, 3650);
 
-function replica(log: FakeDecisionLog, newEventId: () => string, parameters?: ClassifyParameters) {
-  return new DecisionService(log, WIDE, { newEventId, parameters });
+/** The online pass alone unless `refinement` is given: batches then equal one after another. */
+function replica(
+  log: FakeDecisionLog,
+  newEventId: () => string,
+  parameters?: ClassifyParameters,
+  refinement: RefinementParameters | null = null,
+) {
+  return new DecisionService(log, WIDE, { newEventId, parameters, refinement });
 }
 
 function sampleArticles(count: number, seed: number): ClassifyInput[] {
@@ -560,10 +633,14 @@ describe('DecisionService over the decision log', () => {
     const log = new FakeDecisionLog();
     const service = new DecisionService(log, new DecisionWindows(1, 1), {
       newEventId: counterIds(),
+      refinement: null,
     });
     await service.decide(requestFor(first));
     log.clock += 3 * 86_400_000;
-    const fresh = new DecisionService(log, new DecisionWindows(1, 1), { newEventId: counterIds() });
+    const fresh = new DecisionService(log, new DecisionWindows(1, 1), {
+      newEventId: counterIds(),
+      refinement: null,
+    });
     await fresh.ready();
     expect(fresh.statistics()).toMatchObject({ fingerprints: 0, events: 0 });
     const copy: ClassifyInput = { ...first, id: '00000000-0000-4000-8000-000000000003' };
@@ -587,5 +664,99 @@ describe('DecisionService over the decision log', () => {
     expect(log.rows).toHaveLength(1);
     expect(log.rows[0].fingerprint).toBeNull();
     expect(service.statistics()).toMatchObject({ fingerprints: 0, totalDocuments: 0 });
+  });
+});
+
+/** Each decided article's event as the log holds it now (it follows moves). */
+function partitionOf(log: FakeDecisionLog): Map<string, string | null> {
+  return new Map(log.rows.map((row) => [row.articleId, row.eventId]));
+}
+
+describe('DecisionService with the refinement after each batch', () => {
+  const sample = shuffled(sampleArticles(48, 7), 11);
+  // Lower than the default so that this small sample is revised often (merges and moves).
+  const refinement = { ...DEFAULT_REFINEMENT_PARAMETERS, threshold: 0.1 };
+
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  async function refined(replicas: number, size: number, log = new FakeDecisionLog()) {
+    const newEventId = counterIds();
+    const services = Array.from({ length: replicas }, () =>
+      replica(log, newEventId, undefined, refinement),
+    );
+    const outcomes: DecisionOutcome[] = [];
+    for (let start = 0, turn = 0; start < sample.length; start += size, turn++) {
+      const service = services[turn % services.length];
+      outcomes.push(
+        ...(await Promise.all(
+          sample.slice(start, start + size).map((article) => service.decide(requestFor(article))),
+        )),
+      );
+    }
+    return { log, services, outcomes };
+  }
+
+  const liveEvents = (log: FakeDecisionLog) =>
+    new Map(
+      [...log.events].map(([id, state]) => [
+        id,
+        { version: state.version, mergedInto: state.mergedInto, ...eventState(state.event) },
+      ]),
+    );
+
+  it("ends with the same events with 3 replicas taking batches in turn as with one (each applies the others' revisions)", async () => {
+    const one = await refined(1, 5);
+    const three = await refined(3, 5);
+    const merges = one.log.revisions.filter(({ revision }) => revision.kind === 'merge');
+    expect(merges.length).toBeGreaterThan(0);
+    expect(partitionOf(three.log)).toEqual(partitionOf(one.log));
+    expect(liveEvents(three.log)).toEqual(liveEvents(one.log));
+    expect(three.log.rows.map((row) => row.messages)).toEqual(
+      one.log.rows.map((row) => row.messages),
+    );
+    // Every replica holds the same members; a replica loading the log holds them too.
+    const late = replica(three.log, counterIds(), undefined, refinement);
+    await late.ready();
+    const held = (service: DecisionService) => ({ ...service.statistics(), terms: 0 });
+    for (const service of three.services) {
+      await service.decide(requestFor(sample[0]));
+      expect(held(service)).toEqual(held(late));
+      expect(service.untrackedTerms).toBe(0);
+    }
+    // Moved articles' rows name their new event; the absorbed events left every memory.
+    const absorbed = new Set(
+      merges.map(({ revision }) => (revision.kind === 'merge' ? revision.eventId : '')),
+    );
+    for (const eventId of partitionOf(one.log).values())
+      expect(absorbed.has(eventId ?? '')).toBe(false);
+    for (const id of absorbed) expect(one.log.events.get(id)?.mergedInto).toBeTruthy();
+  });
+
+  it('publishes the revision with the batch’s last outcome and replays it, never a second merge', async () => {
+    const { log, outcomes } = await refined(1, 8);
+    const revised = outcomes.findIndex((outcome) =>
+      outcome.messages.some((message) => message.name === 'event.merged.v1'),
+    );
+    expect(revised).toBeGreaterThanOrEqual(0);
+    const { messages } = outcomes[revised];
+    const names = messages.map((message) => message.name);
+    expect(names).toContain('article.moved.v1');
+    expect(names).toContain('event.updated.v1');
+    // Versions: a move one more than the article's assignment, a merge one more than the event's.
+    for (const message of messages)
+      if (message.name === 'article.moved.v1') expect(message.payload.version).toBeGreaterThan(1);
+    const revisions = log.revisions.length;
+    const again = replica(log, counterIds(), undefined, refinement);
+    const replayed = await again.decide(requestFor(sample[revised]));
+    expect(replayed).toEqual({ messages, decidedNow: false });
+    expect(log.revisions).toHaveLength(revisions);
+    const mergedEvents = log.revisions.flatMap(({ revision }) =>
+      revision.kind === 'merge' ? [revision.eventId] : [],
+    );
+    expect(new Set(mergedEvents).size).toBe(mergedEvents.length);
   });
 });

@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GroupCommitQueue } from '@newsflow/messaging';
-import type { ClassifyParameters, ExactKeys } from '@newsflow/text-processing';
+import {
+  type ClassifyParameters,
+  DEFAULT_REFINEMENT_PARAMETERS,
+  type ExactKeys,
+  type RefinementParameters,
+} from '@newsflow/text-processing';
 import { type BatchDecisions, decideBatch, exactKeysOf, termsOf } from './decide-batch';
 import { DecisionMemory } from './decision-memory';
 import {
@@ -35,6 +40,8 @@ export class DecisionWindows {
 export interface DecisionServiceOptions {
   parameters?: ClassifyParameters;
   newEventId?: () => string;
+  /** The refinement after each batch (default: the library's); null: the online pass alone. */
+  refinement?: RefinementParameters | null;
 }
 
 /**
@@ -125,6 +132,7 @@ export class DecisionService extends NormalizerState {
         this.memory.setTotalDocuments(page.totalDocuments);
       } else if (page.kind === 'events') {
         for (const event of page.events) this.memory.putEvent(event);
+        for (const { sequence, member } of page.members) this.memory.addMember(sequence, member);
         this.memory.trackDocumentFrequencies(page.frequencies);
       } else for (const entry of page.entries) this.memory.apply(entry);
     }
@@ -174,8 +182,15 @@ export class DecisionService extends NormalizerState {
               exact: exactAnswers(exact, read),
               events: new Map(read.events.map((state) => [state.event.id, state])),
               readEvents: (ids) => log.events(ids),
+              readAssignments: (ids) => log.assignments(ids),
             },
-            this.options,
+            {
+              ...this.options,
+              refinement:
+                this.options.refinement === undefined
+                  ? DEFAULT_REFINEMENT_PARAMETERS
+                  : this.options.refinement,
+            },
           );
           const appended = decided.log.length > 0 ? await log.append(decided) : undefined;
           return { decided, appended };
@@ -194,7 +209,20 @@ export class DecisionService extends NormalizerState {
   }
 
   private applyCommitted(read: DecisionLogRead): void {
-    for (const entry of read.entries) this.memory.apply(entry);
+    // Each batch's revisions after its last entry (a revision names the entry it follows).
+    let next = 0;
+    const revisionsUpTo = (sequence: number) => {
+      for (; next < read.revisions.length; next++) {
+        const { afterSequence, decidedAt, revision } = read.revisions[next];
+        if (afterSequence > sequence) break;
+        this.memory.applyRevision(revision, decidedAt);
+      }
+    };
+    for (const entry of read.entries) {
+      revisionsUpTo(entry.sequence - 1);
+      this.memory.apply(entry);
+    }
+    revisionsUpTo(Number.MAX_SAFE_INTEGER);
     for (const event of read.events) this.memory.putEvent(event);
     const last = read.entries[read.entries.length - 1];
     if (last) this.trim(last.decidedAt);
@@ -218,12 +246,15 @@ export class DecisionService extends NormalizerState {
         decidedAt: appended.decidedAt,
         fingerprint: entry.fingerprint,
         documentTerms: entry.documentTerms,
+        member: entry.member,
       }),
     );
-    for (const { event, version } of decided.events) {
+    for (const revision of decided.revisions)
+      this.memory.applyRevision(revision, appended.decidedAt);
+    for (const { event, version, mergedInto } of decided.events) {
       const rank = appended.ranks.get(event.id);
       if (rank !== undefined)
-        this.memory.putEvent({ event, version, rank, updatedAt: appended.decidedAt });
+        this.memory.putEvent({ event, version, rank, updatedAt: appended.decidedAt, mergedInto });
     }
     this.memory.lastSequence = appended.lastSequence;
     this.trim(appended.decidedAt);

@@ -11,7 +11,8 @@ import type {
 } from '@newsflow/text-processing';
 import type { EventWrite } from './batch-view';
 import type { LogWrite } from './decide-batch';
-import type { EventState, LoggedDecision } from './decision-memory';
+import type { EventState, LoggedDecision, LoggedRevision } from './decision-memory';
+import type { LoggedMember } from './member-store';
 
 /** What the normalizer publishes about an event after one article's decision changed it. */
 export interface EventChange {
@@ -64,6 +65,8 @@ export abstract class NormalizerState {
 export interface DecisionLogRead {
   /** Log entries after the replica's last sequence, in order. */
   entries: LoggedDecision[];
+  /** The revisions that follow those entries, in order, each after the entry it names. */
+  revisions: FollowingRevision[];
   /** Current rows of the events those entries changed and of the exact matches' events. */
   events: EventState[];
   /** Outcomes already recorded for the batch's ids. */
@@ -77,9 +80,28 @@ export interface DecisionLogRead {
   frequencies: Map<string, number>;
 }
 
-/** What one batch appends: its log rows, its events' final rows, its document-frequency counts. */
+/** A revision as the log returns it: applied after the entry `afterSequence`. */
+export interface FollowingRevision {
+  afterSequence: number;
+  /** Epoch ms. */
+  decidedAt: number;
+  revision: LoggedRevision;
+}
+
+/** A committed article's assignment: its version, and the first copy it is a copy of. */
+export interface CommittedAssignment {
+  articleId: string;
+  duplicateOf: string | null;
+  version: number;
+}
+
+/**
+ * What one batch appends: its log rows, its events' final rows, its document-frequency counts,
+ * its refinement's revisions (after its last row).
+ */
 export interface DecisionLogAppend {
   log: readonly LogWrite[];
+  revisions: readonly LoggedRevision[];
   events: readonly EventWrite[];
   documentFrequencies: ReadonlyMap<string, number>;
   documents: number;
@@ -103,6 +125,8 @@ export interface DecisionLogTransaction {
     terms: readonly string[],
   ): Promise<DecisionLogRead>;
   events(ids: readonly string[]): Promise<Map<string, EventState>>;
+  /** The assignments of these articles and of their copies, in log order. */
+  assignments(articleIds: readonly string[]): Promise<CommittedAssignment[]>;
   append(batch: DecisionLogAppend): Promise<AppendedDecisions>;
 }
 
@@ -123,7 +147,9 @@ export type DecisionLogPage =
       kind: 'events';
       /** Events changed in the event window. */
       events: EventState[];
-      /** Document counts of their terms. */
+      /** Their latest members (at most the refinement's members per event), with their sequences. */
+      members: Array<{ sequence: number; member: LoggedMember }>;
+      /** Document counts of their terms and their members' terms. */
       frequencies: Array<[string, number]>;
     }
   /** Log entries with a fingerprint decided in the dedup window (no document terms). */

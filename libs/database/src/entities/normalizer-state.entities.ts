@@ -64,6 +64,52 @@ export class DecisionLogEntity {
 
   @Column('boolean', { name: 'event_created' })
   eventCreated!: boolean;
+
+  /**
+   * A unique article's strongest terms as weighed at its decision, with its title, source, date
+   * and time anchor: what the refinement compares members by. Null for copies and rejections.
+   */
+  @Column('jsonb', { nullable: true })
+  member!: unknown;
+
+  /** The version of the article's assignment to `eventId`: 1, one more per move. */
+  @Column('integer', { name: 'assignment_version' })
+  assignmentVersion!: number;
+}
+
+/**
+ * A refinement's moves and merges, in the order they were decided, each following the log entry
+ * `afterSequence` (its batch's last): replicas apply them after that entry.
+ */
+@Entity({ name: 'decision_revisions' })
+export class DecisionRevisionEntity {
+  @PrimaryColumn('bigint', { generated: 'identity' })
+  sequence!: string;
+
+  @Column('bigint', { name: 'after_sequence' })
+  afterSequence!: string;
+
+  @Column('text')
+  kind!: 'move' | 'merge';
+
+  /** The moved article (null for a merge). */
+  @Column('uuid', { name: 'article_id', nullable: true })
+  articleId!: string | null;
+
+  /** The event moved from, or the absorbed event. */
+  @Column('uuid', { name: 'event_id' })
+  eventId!: string;
+
+  /** The event moved to, or the one that absorbed it. */
+  @Column('uuid', { name: 'to_event_id' })
+  toEventId!: string;
+
+  /** The article's new assignment version, or the absorbed event's last version. */
+  @Column('integer')
+  version!: number;
+
+  @Column('timestamptz', { name: 'decided_at' })
+  decidedAt!: Date;
 }
 
 @Entity({ name: 'event_clusters' })
@@ -106,6 +152,10 @@ export class EventClusterEntity {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt!: Date;
+
+  /** The event that absorbed this one (a refinement's merge); null while it lives. */
+  @Column('uuid', { name: 'merged_into', nullable: true })
+  mergedInto!: string | null;
 }
 
 @Entity({ name: 'term_document_frequencies' })

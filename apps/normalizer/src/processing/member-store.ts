@@ -1,0 +1,245 @@
+import type { MemberTerms, RefinementMember } from '@newsflow/text-processing';
+
+/** A unique article as its log row records it for the refinement: its event and its member terms. */
+export interface LoggedMember {
+  articleId: string;
+  eventId: string;
+  title: string | null;
+  source: string | null;
+  publishedAt: string | null;
+  /** Weights as logged (`loggedMemberTerms`). */
+  terms: MemberTerms;
+}
+
+/** The member terms as the log records them: weights to 6 significant digits. */
+export function loggedMemberTerms(terms: MemberTerms): MemberTerms {
+  const round = (value: number) => Number(value.toPrecision(6));
+  return {
+    terms: [...terms.terms],
+    frequencies: terms.frequencies.map(round),
+    specificities: terms.specificities.map(round),
+    year: terms.year,
+    dated: terms.dated,
+  };
+}
+
+/**
+ * The logged member terms as every replica holds them (32-bit floats): what the refinement
+ * compares, whichever replica decides, whether the member came from its own batch or the log.
+ */
+export function heldMemberTerms(terms: MemberTerms): MemberTerms {
+  return {
+    ...terms,
+    frequencies: terms.frequencies.map(Math.fround),
+    specificities: terms.specificities.map(Math.fround),
+  };
+}
+
+/** Per member: its log sequence, date (epoch ms, NaN: none), time anchor (NaN: none), dated (0/1). */
+const SCALARS = 4;
+
+/**
+ * One event's latest members (ascending log sequence), packed: three typed arrays and three
+ * arrays of strings per event, rebuilt when a member arrives or leaves (at most `limit` of them).
+ */
+class PackedMembers {
+  constructor(
+    readonly articleIds: string[],
+    readonly titles: Array<string | null>,
+    readonly sources: Array<string | null>,
+    /** `SCALARS` per member. */
+    readonly scalars: Float64Array,
+    /** Member i's terms are termIds[offsets[i] .. offsets[i + 1]). */
+    readonly offsets: Int32Array,
+    readonly termIds: Int32Array,
+    /** Two per term: frequency, specificity. */
+    readonly weights: Float32Array,
+  ) {}
+
+  get count(): number {
+    return this.articleIds.length;
+  }
+
+  get bytes(): number {
+    return (
+      this.scalars.byteLength +
+      this.offsets.byteLength +
+      this.termIds.byteLength +
+      this.weights.byteLength
+    );
+  }
+
+  unpack(index: number): UnpackedMember {
+    const start = this.offsets[index];
+    const end = this.offsets[index + 1];
+    return {
+      articleId: this.articleIds[index],
+      title: this.titles[index],
+      source: this.sources[index],
+      scalars: this.scalars.slice(index * SCALARS, (index + 1) * SCALARS),
+      termIds: this.termIds.slice(start, end),
+      weights: this.weights.slice(start * 2, end * 2),
+    };
+  }
+
+  static pack(members: readonly UnpackedMember[]): PackedMembers {
+    let terms = 0;
+    for (const member of members) terms += member.termIds.length;
+    const scalars = new Float64Array(members.length * SCALARS);
+    const offsets = new Int32Array(members.length + 1);
+    const termIds = new Int32Array(terms);
+    const weights = new Float32Array(terms * 2);
+    let at = 0;
+    members.forEach((member, index) => {
+      scalars.set(member.scalars, index * SCALARS);
+      offsets[index] = at;
+      termIds.set(member.termIds, at);
+      weights.set(member.weights, at * 2);
+      at += member.termIds.length;
+    });
+    offsets[members.length] = at;
+    return new PackedMembers(
+      members.map((member) => member.articleId),
+      members.map((member) => member.title),
+      members.map((member) => member.source),
+      scalars,
+      offsets,
+      termIds,
+      weights,
+    );
+  }
+}
+
+interface UnpackedMember {
+  articleId: string;
+  title: string | null;
+  source: string | null;
+  scalars: Float64Array;
+  termIds: Int32Array;
+  weights: Float32Array;
+}
+
+/**
+ * Each event's latest `limit` members (first copies) by log sequence, as the refinement compares
+ * them: the same in every replica that applied the same log (members arrive by their entries and
+ * move by the revisions; a replica that loads reads each event's latest `limit` by sequence).
+ * Terms are ids of the decision memory's term table (`TermNames`).
+ */
+export class MemberStore {
+  private readonly byEvent = new Map<string, PackedMembers>();
+
+  constructor(readonly limit: number) {}
+
+  /** Adds a member at its log sequence (keeping the latest `limit`). */
+  add(
+    eventId: string,
+    sequence: number,
+    member: Omit<LoggedMember, 'eventId'>,
+    termId: (term: string) => number,
+  ): void {
+    const terms = member.terms;
+    const weights = new Float32Array(terms.terms.length * 2);
+    terms.terms.forEach((_, index) => {
+      weights[index * 2] = terms.frequencies[index];
+      weights[index * 2 + 1] = terms.specificities[index];
+    });
+    const published = member.publishedAt === null ? NaN : Date.parse(member.publishedAt);
+    this.insert(eventId, {
+      articleId: member.articleId,
+      title: member.title,
+      source: member.source,
+      scalars: Float64Array.of(sequence, published, terms.year ?? NaN, terms.dated ? 1 : 0),
+      termIds: Int32Array.from(terms.terms, termId),
+      weights,
+    });
+  }
+
+  /** Moves a member between events; false when `from` does not hold it (already moved, or never held). */
+  move(articleId: string, fromEventId: string, toEventId: string): boolean {
+    const from = this.byEvent.get(fromEventId);
+    const index = from?.articleIds.indexOf(articleId) ?? -1;
+    if (!from || index < 0) return false;
+    const member = from.unpack(index);
+    const rest: UnpackedMember[] = [];
+    for (let other = 0; other < from.count; other++)
+      if (other !== index) rest.push(from.unpack(other));
+    if (rest.length === 0) this.byEvent.delete(fromEventId);
+    else this.byEvent.set(fromEventId, PackedMembers.pack(rest));
+    this.insert(toEventId, member);
+    return true;
+  }
+
+  drop(eventId: string): void {
+    this.byEvent.delete(eventId);
+  }
+
+  /** The event's members, oldest first, as the refinement takes them. */
+  members(eventId: string, termName: (id: number) => string): RefinementMember[] {
+    const packed = this.byEvent.get(eventId);
+    if (!packed) return [];
+    const members: RefinementMember[] = [];
+    for (let index = 0; index < packed.count; index++) {
+      const start = packed.offsets[index];
+      const end = packed.offsets[index + 1];
+      const terms: string[] = [];
+      const frequencies: number[] = [];
+      const specificities: number[] = [];
+      for (let at = start; at < end; at++) {
+        terms.push(termName(packed.termIds[at]));
+        frequencies.push(packed.weights[at * 2]);
+        specificities.push(packed.weights[at * 2 + 1]);
+      }
+      const published = packed.scalars[index * SCALARS + 1];
+      const year = packed.scalars[index * SCALARS + 2];
+      members.push({
+        articleId: packed.articleIds[index],
+        title: packed.titles[index],
+        source: packed.sources[index],
+        publishedAt: Number.isNaN(published) ? null : new Date(published).toISOString(),
+        terms: {
+          terms,
+          frequencies,
+          specificities,
+          year: Number.isNaN(year) ? null : year,
+          dated: packed.scalars[index * SCALARS + 3] === 1,
+        },
+      });
+    }
+    return members;
+  }
+
+  /** Every term id held (for the term table's compaction). */
+  forEachTermId(visit: (id: number) => void): void {
+    for (const packed of this.byEvent.values()) packed.termIds.forEach(visit);
+  }
+
+  /** Renumbers the term ids after the term table's compaction. */
+  renumber(map: (id: number) => number): void {
+    for (const packed of this.byEvent.values())
+      for (let at = 0; at < packed.termIds.length; at++)
+        packed.termIds[at] = map(packed.termIds[at]);
+  }
+
+  statistics(): { eventsWithMembers: number; members: number; memberBytes: number } {
+    let members = 0;
+    let bytes = 0;
+    for (const packed of this.byEvent.values()) {
+      members += packed.count;
+      bytes += packed.bytes;
+    }
+    return { eventsWithMembers: this.byEvent.size, members, memberBytes: bytes };
+  }
+
+  private insert(eventId: string, member: UnpackedMember): void {
+    const current = this.byEvent.get(eventId);
+    const list: UnpackedMember[] = [];
+    if (current)
+      for (let index = 0; index < current.count; index++) list.push(current.unpack(index));
+    if (list.some((held) => held.articleId === member.articleId)) return;
+    const sequence = member.scalars[0];
+    let at = list.length;
+    while (at > 0 && list[at - 1].scalars[0] > sequence) at--;
+    list.splice(at, 0, member);
+    this.byEvent.set(eventId, PackedMembers.pack(list.slice(-this.limit)));
+  }
+}
