@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     const loadBefore = loadavg()[0];
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
     const service = new DecisionService(new PostgresDecisionLog(dataSource), WINDOWS);
     const start = performance.now();
     const peaks = { rss: 0, heapTotal: 0, heapUsed: 0, arrayBuffers: 0, external: 0 };
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
       for (const key of Object.keys(peaks) as Array<keyof typeof peaks>)
         peaks[key] = Math.max(peaks[key], sample[key]);
     }, 50);
+    const cpuStart = process.cpuUsage();
     await service.ready();
+    const cpu = process.cpuUsage(cpuStart);
     clearInterval(sampler);
     const readySeconds = (performance.now() - start) / 1000;
     global.gc?.();
@@ -58,11 +62,15 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         readySeconds: round(readySeconds, 2),
+        /** This process's CPU during the load (Postgres's is not counted). */
+        loadCpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
         memory: service.statistics(),
         rssMb: round(usage.rss / 1_048_576, 1),
         peakRssMb: peakRssMb(),
         heapUsedMb: round(usage.heapUsed / 1_048_576, 1),
         heapTotalMb: round(usage.heapTotal / 1_048_576, 1),
+        /** What the load added to the heap (the rest is the process's own). */
+        memoryHeapMb: round((usage.heapUsed - heapBefore) / 1_048_576, 1),
         arrayBuffersMb: round(usage.arrayBuffers / 1_048_576, 1),
         /** Highest of each while loading (sampled every 50 ms), MB. */
         peaksMb: Object.fromEntries(

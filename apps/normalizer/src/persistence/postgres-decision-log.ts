@@ -165,12 +165,19 @@ const APPEND_DECISIONS = `
          (SELECT max(decided_at) FROM log) AS decided_at,
          (SELECT coalesce(jsonb_object_agg(id, sequence), '{}') FROM events) AS ranks`;
 
-const LOAD_POSITION = `SELECT l.sequence AS last_sequence, l.decided_at AS last_decided_at,
-  (SELECT document_count FROM corpus_statistics WHERE id = 1) AS total_documents
-  FROM (SELECT 1) one LEFT JOIN LATERAL (
-    SELECT sequence, decided_at FROM decision_log ORDER BY sequence DESC LIMIT 1) l ON true`;
 /** The windows are trimmed by the caller to whole hours: this reads an hour more. */
 const LOAD_MARGIN = `interval '1 hour'`;
+/**
+ * The last sequence and decision time, the corpus size and how many fingerprints the dedup window
+ * ($1 ms before the last decision) holds.
+ */
+const LOAD_POSITION = `SELECT l.sequence AS last_sequence, l.decided_at AS last_decided_at,
+  (SELECT document_count FROM corpus_statistics WHERE id = 1) AS total_documents,
+  (SELECT count(*) FROM decision_log d
+    WHERE d.decided_at >= l.decided_at - $1::float8 * interval '1 millisecond' - ${LOAD_MARGIN}
+      AND d.signature IS NOT NULL) AS fingerprints
+  FROM (SELECT 1) one LEFT JOIN LATERAL (
+    SELECT sequence, decided_at FROM decision_log ORDER BY sequence DESC LIMIT 1) l ON true`;
 /** The load reads this many rows a statement: its memory is a page, not the window. */
 const EVENTS_PER_PAGE = 500;
 const FINGERPRINTS_PER_PAGE = 5_000;
@@ -285,13 +292,15 @@ export class PostgresDecisionLog extends DecisionLog {
         last_sequence: string | null;
         last_decided_at: Date | null;
         total_documents: string | null;
-      }> = await runner.manager.query(LOAD_POSITION);
+        fingerprints: string;
+      }> = await runner.manager.query(LOAD_POSITION, [window.fingerprintWindowMs]);
       const lastDecidedAt = position.last_decided_at ?? new Date(0);
       yield {
         kind: 'position',
         lastSequence: Number(position.last_sequence ?? 0),
         lastDecidedAt: lastDecidedAt.getTime(),
         totalDocuments: Number(position.total_documents ?? 0),
+        fingerprints: Number(position.fingerprints),
       };
       const ids: Array<{ id: string }> = await runner.manager.query(LOAD_EVENT_IDS, [
         window.eventWindowMs,

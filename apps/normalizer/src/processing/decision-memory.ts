@@ -151,10 +151,17 @@ export class DecisionMemory {
     this.bands.setBulk(true);
   }
 
+  /** Room for this many more fingerprints, allocated once (the load knows how many it reads). */
+  reserveFingerprints(count: number): void {
+    const capacity = Math.ceil((this.fingerprintCount + count) * FINGERPRINT_SLACK);
+    if (capacity > this.shingleCounts.length) this.resizeFingerprints(capacity);
+  }
+
   /** After the load: the band index merged, the fingerprint arrays cut to what they hold. */
   endLoad(): void {
     this.bands.setBulk(false);
-    this.resizeFingerprints(Math.max(1024, Math.ceil(this.fingerprintCount * 1.125)));
+    const fitted = Math.max(1024, Math.ceil(this.fingerprintCount * FINGERPRINT_SLACK));
+    if (this.shingleCounts.length > fitted * 1.25) this.resizeFingerprints(fitted);
   }
 
   /** Bytes of the typed arrays held (fingerprints, band index, terms, document counts). */
@@ -459,21 +466,38 @@ export class DecisionMemory {
   }
 
   /**
-   * Drops the terms no held event or member carries (those of past batches) once they outnumber the others,
-   * or after events were evicted: they are read again with the batch that needs them. Called
+   * Drops the terms no held event or member carries (those of past batches and evicted events)
+   * once they outnumber the others, or after events were evicted once they are an eighth of all:
+   * they are read again with the batch that needs them. Called
    * between decisions only, so a term tracked when a batch starts stays tracked until it is decided.
    */
   compactTermsIfGrown(): void {
-    if (this.termsStale || this.terms.size > 2 * this.termsAfterCompaction + 65_536)
-      this.compactTerms();
+    if (!this.termsStale && this.terms.size <= 2 * this.termsAfterCompaction + 65_536) return;
+    this.termsStale = false;
+    const used = new Uint8Array(this.terms.size);
+    let usedCount = 0;
+    for (const event of this.events.values())
+      for (let index = 0; index < event.termIds.length; index++) {
+        const id = event.termIds[index];
+        if (used[id] === 0) usedCount++;
+        used[id] = 1;
+      }
+    this.members.forEachTermId((id) => {
+      if (used[id] === 0) usedCount++;
+      used[id] = 1;
+    });
+    // Only when the unused terms are a good share: rebuilding the table costs its size again for
+    // a moment, and an unused term only costs its bytes (its count stays exact meanwhile).
+    const unused = this.terms.size - usedCount;
+    if (unused > usedCount + 65_536 || unused * 8 > this.terms.size) this.compactTerms(used);
+    else this.termsAfterCompaction = usedCount;
   }
 
-  /** Keeps only the terms of the events and members held (with their counts), renumbered. */
-  private compactTerms(): void {
-    const used = new Uint8Array(this.terms.size);
-    for (const event of this.events.values())
-      for (let index = 0; index < event.termIds.length; index++) used[event.termIds[index]] = 1;
-    this.members.forEachTermId((id) => (used[id] = 1));
+  /**
+   * Keeps only the terms marked used (those of the events and members held, with their counts),
+   * renumbered.
+   */
+  private compactTerms(used: Uint8Array): void {
     const renumber = this.terms.compact((id) => used[id] === 1);
     const kept = this.terms.size;
     const counts = new Int32Array(Math.max(1024, kept * 2)).fill(-1);
@@ -490,7 +514,6 @@ export class DecisionMemory {
     this.documentCounts = counts;
     this.postings = postings;
     this.termsAfterCompaction = kept;
-    this.termsStale = false;
   }
 
   /** Lists the event under each of its index terms. */
@@ -545,6 +568,9 @@ export class DecisionMemory {
     };
   }
 }
+
+/** Fingerprint capacity over the count: a window holds a steady number, so little is needed. */
+const FINGERPRINT_SLACK = 1.125;
 
 /** Distinct sources / years lists kept shared at most (the map is cleared when full). */
 const MAX_SHARED_LISTS = 4_096;

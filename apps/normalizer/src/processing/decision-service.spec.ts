@@ -70,11 +70,15 @@ class FakeDecisionLog extends DecisionLog {
     fingerprintWindowMs: number;
     eventWindowMs: number;
   }): AsyncGenerator<DecisionLogPage> {
+    const entries = this.rows
+      .filter((row) => row.fingerprint && row.decidedAt >= this.clock - window.fingerprintWindowMs)
+      .map((row) => ({ ...this.current(row), documentTerms: null, member: null }));
     yield {
       kind: 'position',
       lastSequence: this.nextSequence - 1,
       lastDecidedAt: this.rows[this.rows.length - 1]?.decidedAt ?? 0,
       totalDocuments: this.documents,
+      fingerprints: entries.length,
     };
     const events = [...this.events.values()].filter(
       (state) => !state.mergedInto && state.updatedAt >= this.clock - window.eventWindowMs,
@@ -98,9 +102,6 @@ class FakeDecisionLog extends DecisionLog {
         ]),
       };
     }
-    const entries = this.rows
-      .filter((row) => row.fingerprint && row.decidedAt >= this.clock - window.fingerprintWindowMs)
-      .map((row) => ({ ...this.current(row), documentTerms: null, member: null }));
     yield { kind: 'fingerprints', entries: entries.slice(0, 5) };
     yield { kind: 'fingerprints', entries: entries.slice(5) };
   }

@@ -130,6 +130,7 @@ export class DecisionService extends NormalizerState {
       if (page.kind === 'position') {
         position = page;
         this.memory.setTotalDocuments(page.totalDocuments);
+        this.memory.reserveFingerprints(page.fingerprints);
       } else if (page.kind === 'events') {
         for (const event of page.events) this.memory.putEvent(event);
         for (const { sequence, member } of page.members) this.memory.addMember(sequence, member);

@@ -142,6 +142,8 @@ export type DecisionLogPage =
       /** Epoch ms the last log entry was decided at (0 for an empty log): the log's clock. */
       lastDecidedAt: number;
       totalDocuments: number;
+      /** Fingerprints the dedup window holds (the load sizes the memory for them once). */
+      fingerprints: number;
     }
   | {
       kind: 'events';
