@@ -16,8 +16,12 @@ export function searchIndexCap(
   );
 }
 
-/** The events' cap over the articles' (see searchIndexCap). */
-const EVENTS_CAP_SCALE = 2;
+/**
+ * The events' cap over the articles' (see searchIndexCap): at 1M articles an event page costs
+ * ~4.7 buffers per match by the index and ~3.9 per event of a window, which meet near 3,000
+ * matches (docs/performance.md).
+ */
+const EVENTS_CAP_SCALE = 3;
 
 /** The cap while the table's size is unknown (never analyzed): as for 1M articles. */
 export const SEARCH_INDEX_CAP = 1_000;
