@@ -1,17 +1,20 @@
 /**
- * `npm run eval:events:pipeline -- [--replicas 3] [--seed 1] [--timeout 600]`: the event evaluation
+ * `npm run eval:events:pipeline -- [--replicas 3] [--seed 1] [--timeout 600] [--no-refine]`: the event evaluation
  * through the real system. Starts store, ingest and N normalizer replicas (from the build in dist/,
  * or NEWSFLOW_DIST) on their own vhost and database, posts ../shared/eval/ecbplus-dev.jsonl in a
  * shuffled order as clients would, and scores the eventIds the store serves with B-cubed against the gold events, then
  * prints how the events are titled (`eventTitleFigures`). `--timeout`: seconds to wait for every
- * article.
+ * article. The scores are read once the queues are empty (the refinement may still move articles
+ * after the last one is stored), for all articles and for each topic half (`topicHalf`).
+ * `--no-refine`: the normalizers run the online pass alone (`EVENT_REFINEMENT=off`).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bcubed } from '../libs/text-processing/src/clustering';
 import { TestSystem, postJson, waitFor } from '../test/support/test-system';
-import { type EcbArticle, evalDirectory, toClassifyInput } from './eval-events';
+import { connect } from 'amqplib';
+import { type EcbArticle, evalDirectory, toClassifyInput, topicHalf } from './eval-events';
 import { eventTitleFigures, formatTitleFigures } from './support/event-titles';
 import { shuffled } from './support/seeded-random';
 
@@ -38,7 +41,12 @@ async function main(): Promise<void> {
 
   const system = await TestSystem.start({ services: ['store', 'ingest'] });
   try {
-    await Promise.all(Array.from({ length: replicas }, () => system.startService('normalizer')));
+    const env: Record<string, string> = process.argv.includes('--no-refine')
+      ? { EVENT_REFINEMENT: 'off' }
+      : {};
+    await Promise.all(
+      Array.from({ length: replicas }, () => system.startService('normalizer', env)),
+    );
     const started = Date.now();
     for (let offset = 0; offset < order.length; offset += 50) {
       const chunk = order.slice(offset, offset + 50);
@@ -58,6 +66,7 @@ async function main(): Promise<void> {
       );
       return Number(rows[0].count) >= order.length;
     });
+    await drained(system.infrastructure.amqpUrl);
     const rows = await system.infrastructure.query<{
       id: string;
       status: string;
@@ -88,6 +97,25 @@ async function main(): Promise<void> {
     console.log(
       `  B-cubed precision ${scores.precision.toFixed(3)}  recall ${scores.recall.toFixed(3)}  F1 ${scores.f1.toFixed(3)}`,
     );
+    const halves = Object.fromEntries(
+      (['a', 'b'] as const).map((half) => {
+        const kept = new Set(topicHalf(articles, half));
+        return [
+          half,
+          bcubed(
+            processed
+              .filter(({ article }) => kept.has(article))
+              .map(({ article, stored }) => ({
+                gold: article.event,
+                predicted: stored.eventId ?? `rejected:${stored.id}`,
+              })),
+          ),
+        ];
+      }),
+    );
+    console.log(
+      `  topic half a F1 ${halves.a.f1.toFixed(3)}, half b F1 ${halves.b.f1.toFixed(3)} (each scored on its own articles)`,
+    );
     const eventRows = await system.infrastructure.query<{ id: string; title: string | null }>(
       'SELECT id, title FROM events',
     );
@@ -103,9 +131,28 @@ async function main(): Promise<void> {
       }),
     );
     console.log(`  titles: ${formatTitleFigures(titles)}`);
-    console.log(JSON.stringify({ replicas, seed, ...scores, titles }));
+    console.log(JSON.stringify({ replicas, seed, ...scores, halves, titles }));
   } finally {
     await system.stop();
+  }
+}
+
+/** Waits until the normalizer's and the store's queues stay empty (two looks a second apart). */
+async function drained(amqpUrl: string): Promise<void> {
+  const broker = await connect(amqpUrl);
+  try {
+    const channel = await broker.createChannel();
+    let empty = 0;
+    await waitFor('the queues to drain', 120_000, async () => {
+      let pending = 0;
+      for (const queue of ['newsflow.normalizer', 'newsflow.store'])
+        pending += (await channel.checkQueue(queue)).messageCount;
+      empty = pending === 0 ? empty + 1 : 0;
+      if (empty < 2) await new Promise((resolve) => setTimeout(resolve, 1000));
+      return empty >= 2;
+    });
+  } finally {
+    await broker.close();
   }
 }
 

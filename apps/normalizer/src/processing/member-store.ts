@@ -35,47 +35,54 @@ export function heldMemberTerms(terms: MemberTerms): MemberTerms {
   };
 }
 
-/** Per member: its log sequence, date (epoch ms, NaN: none), time anchor (NaN: none), dated (0/1). */
-const SCALARS = 4;
+/**
+ * Per member: its log sequence, date (epoch ms, NaN: none), time anchor (NaN: none), dated (0/1),
+ * and where its terms start in `termIds`.
+ */
+const SCALARS = 5;
+const OFFSET = 4;
+/** Per member in `strings`: article id, title, source. */
+const STRINGS = 3;
 
 /**
- * One event's latest members (ascending log sequence), packed: three typed arrays and three
- * arrays of strings per event, rebuilt when a member arrives or leaves (at most `limit` of them).
+ * One event's latest members (ascending log sequence), packed: three typed arrays and one array of
+ * strings per event, rebuilt when a member arrives or leaves (at most `limit` of them).
  */
 class PackedMembers {
   constructor(
-    readonly articleIds: string[],
-    readonly titles: Array<string | null>,
-    readonly sources: Array<string | null>,
+    /** `STRINGS` per member. */
+    readonly strings: Array<string | null>,
     /** `SCALARS` per member. */
     readonly scalars: Float64Array,
-    /** Member i's terms are termIds[offsets[i] .. offsets[i + 1]). */
-    readonly offsets: Int32Array,
     readonly termIds: Int32Array,
     /** Two per term: frequency, specificity. */
     readonly weights: Float32Array,
   ) {}
 
   get count(): number {
-    return this.articleIds.length;
+    return this.strings.length / STRINGS;
   }
 
   get bytes(): number {
-    return (
-      this.scalars.byteLength +
-      this.offsets.byteLength +
-      this.termIds.byteLength +
-      this.weights.byteLength
-    );
+    return this.scalars.byteLength + this.termIds.byteLength + this.weights.byteLength;
+  }
+
+  articleId(index: number): string {
+    return this.strings[index * STRINGS] ?? '';
+  }
+
+  /** Member i's terms are termIds[start(i) .. start(i + 1)). */
+  start(index: number): number {
+    return index < this.count ? this.scalars[index * SCALARS + OFFSET] : this.termIds.length;
   }
 
   unpack(index: number): UnpackedMember {
-    const start = this.offsets[index];
-    const end = this.offsets[index + 1];
+    const start = this.start(index);
+    const end = this.start(index + 1);
     return {
-      articleId: this.articleIds[index],
-      title: this.titles[index],
-      source: this.sources[index],
+      articleId: this.articleId(index),
+      title: this.strings[index * STRINGS + 1],
+      source: this.strings[index * STRINGS + 2],
       scalars: this.scalars.slice(index * SCALARS, (index + 1) * SCALARS),
       termIds: this.termIds.slice(start, end),
       weights: this.weights.slice(start * 2, end * 2),
@@ -86,24 +93,19 @@ class PackedMembers {
     let terms = 0;
     for (const member of members) terms += member.termIds.length;
     const scalars = new Float64Array(members.length * SCALARS);
-    const offsets = new Int32Array(members.length + 1);
     const termIds = new Int32Array(terms);
     const weights = new Float32Array(terms * 2);
     let at = 0;
     members.forEach((member, index) => {
       scalars.set(member.scalars, index * SCALARS);
-      offsets[index] = at;
+      scalars[index * SCALARS + OFFSET] = at;
       termIds.set(member.termIds, at);
       weights.set(member.weights, at * 2);
       at += member.termIds.length;
     });
-    offsets[members.length] = at;
     return new PackedMembers(
-      members.map((member) => member.articleId),
-      members.map((member) => member.title),
-      members.map((member) => member.source),
+      members.flatMap((member) => [member.articleId, member.title, member.source]),
       scalars,
-      offsets,
       termIds,
       weights,
     );
@@ -148,7 +150,7 @@ export class MemberStore {
       articleId: member.articleId,
       title: member.title,
       source: member.source,
-      scalars: Float64Array.of(sequence, published, terms.year ?? NaN, terms.dated ? 1 : 0),
+      scalars: Float64Array.of(sequence, published, terms.year ?? NaN, terms.dated ? 1 : 0, 0),
       termIds: Int32Array.from(terms.terms, termId),
       weights,
     });
@@ -157,7 +159,10 @@ export class MemberStore {
   /** Moves a member between events; false when `from` does not hold it (already moved, or never held). */
   move(articleId: string, fromEventId: string, toEventId: string): boolean {
     const from = this.byEvent.get(fromEventId);
-    const index = from?.articleIds.indexOf(articleId) ?? -1;
+    let index = -1;
+    if (from)
+      for (let at = 0; at < from.count && index < 0; at++)
+        if (from.articleId(at) === articleId) index = at;
     if (!from || index < 0) return false;
     const member = from.unpack(index);
     const rest: UnpackedMember[] = [];
@@ -179,8 +184,8 @@ export class MemberStore {
     if (!packed) return [];
     const members: RefinementMember[] = [];
     for (let index = 0; index < packed.count; index++) {
-      const start = packed.offsets[index];
-      const end = packed.offsets[index + 1];
+      const start = packed.start(index);
+      const end = packed.start(index + 1);
       const terms: string[] = [];
       const frequencies: number[] = [];
       const specificities: number[] = [];
@@ -192,9 +197,9 @@ export class MemberStore {
       const published = packed.scalars[index * SCALARS + 1];
       const year = packed.scalars[index * SCALARS + 2];
       members.push({
-        articleId: packed.articleIds[index],
-        title: packed.titles[index],
-        source: packed.sources[index],
+        articleId: packed.articleId(index),
+        title: packed.strings[index * STRINGS + 1],
+        source: packed.strings[index * STRINGS + 2],
         publishedAt: Number.isNaN(published) ? null : new Date(published).toISOString(),
         terms: {
           terms,
