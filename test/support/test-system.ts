@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** The build under test: `npm test` builds into dist/ first; NEWSFLOW_DIST points elsewhere. */
-const DIST = process.env.NEWSFLOW_DIST ?? join(ROOT, 'dist');
+export const DIST = process.env.NEWSFLOW_DIST ?? join(ROOT, 'dist');
 
 export type ServiceName = 'ingest' | 'normalizer' | 'store';
 

@@ -68,8 +68,9 @@ export const normalizerEnvSchema = sharedEnvSchema.extend({
    */
   NORMALIZER_CLEANING_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   /**
-   * Wall-clock time one article may clean in a worker; past it the worker is replaced and the
-   * article retried once as its visible text, then rejected (`processing-timeout`).
+   * CPU time of its worker thread one article may spend cleaning (with a wall-clock cap of 10×
+   * this); past it the worker is replaced and the article retried once as its visible text, then
+   * rejected (`processing-timeout`).
    */
   NORMALIZER_CLEANING_BUDGET_MS: positiveInt(2000, 600_000),
   /**

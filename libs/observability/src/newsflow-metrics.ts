@@ -105,7 +105,7 @@ export const rejectionsTotal = new Counter({
 
 export const cleaningTimeoutsTotal = new Counter({
   name: 'newsflow_normalizer_cleaning_timeouts_total',
-  help: 'Articles whose cleaning ran past NORMALIZER_CLEANING_BUDGET_MS (the worker was replaced), by mode: page (then tried as its visible text) or visible-text (then rejected)',
+  help: 'Articles whose cleaning ran past NORMALIZER_CLEANING_BUDGET_MS of CPU time or its wall-clock cap (the worker was replaced), by mode: page (then tried as its visible text) or visible-text (then rejected)',
   labelNames: ['mode'] as const,
 });
 

@@ -37,6 +37,16 @@ const WORKERS = {
       if (task.articleId === 'dies') process.exit(4);
       parentPort.postMessage({ id: task.id, prepared: { kind: 'rejected', reason: task.mode + ' ' + task.articleId } });
     });`,
+  // Reports its thread id (so the budget is CPU time); 'waits-N' blocks N ms without using a CPU.
+  timed: `const { parentPort } = require('node:worker_threads');
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    parentPort.postMessage({ ready: true, tid });
+    parentPort.on('message', (task) => {
+      if (task.articleId === 'stuck') for (;;);
+      const waits = /^waits-(\\d+)$/.exec(task.articleId);
+      if (waits) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(waits[1]));
+      parentPort.postMessage({ id: task.id, prepared: { kind: 'rejected', reason: task.mode + ' ' + task.articleId } });
+    });`,
 };
 
 describe('WorkerArticlePreparer', () => {
@@ -49,10 +59,11 @@ describe('WorkerArticlePreparer', () => {
     }),
   ) as Record<keyof typeof WORKERS, string>;
   const pools: WorkerArticlePreparer[] = [];
-  const pool = (script: string, size: number, budgetMs = 60_000) => {
+  const pool = (script: string, size: number, budgetMs = 60_000, wallCapMs?: number) => {
     const created = new WorkerArticlePreparer(script, size, {
       resourceLimits: { maxOldGenerationSizeMb: 32 },
       budgetMs,
+      wallCapMs,
     });
     pools.push(created);
     return created;
@@ -139,6 +150,40 @@ describe('WorkerArticlePreparer', () => {
     await expect(preparer.prepare('e', raw, undefined)).resolves.toEqual({
       kind: 'rejected',
       reason: 'page e',
+    });
+  });
+
+  const linux = process.platform === 'linux' ? describe : describe.skip;
+  linux('with the worker thread CPU time (Linux /proc)', () => {
+    it('lets an article that waits without using a CPU run past the budget, up to the wall-clock cap', async () => {
+      const preparer = pool(scripts.timed, 1, 200, 5_000);
+      await expect(preparer.prepare('waits-600', raw, undefined)).resolves.toEqual({
+        kind: 'rejected',
+        reason: 'page waits-600',
+      });
+    });
+
+    it('ends an article spending its budget in CPU time, then its visible text, with processing-timeout', async () => {
+      const preparer = pool(scripts.timed, 1, 200, 60_000);
+      const stuck = preparer.prepare('stuck', raw, undefined);
+      const next = preparer.prepare('next', raw, undefined);
+      expect(await settleOrder({ stuck, next })).toEqual(['next', 'stuck']);
+      expect(await stuck).toEqual({
+        kind: 'rejected',
+        reason: expect.stringMatching(
+          /^processing-timeout: cleaning took longer than 200 ms of CPU time/,
+        ),
+      });
+    });
+
+    it('ends an article holding its worker past the wall-clock cap', async () => {
+      const preparer = pool(scripts.timed, 1, 200, 400);
+      await expect(preparer.prepare('waits-5000', raw, undefined)).resolves.toEqual({
+        kind: 'rejected',
+        reason: expect.stringMatching(
+          /^processing-timeout: cleaning took longer than 400 ms wall clock/,
+        ),
+      });
     });
   });
 });

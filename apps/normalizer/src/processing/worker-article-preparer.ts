@@ -3,6 +3,8 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { cleaningTimeoutsTotal } from '@newsflow/observability';
 import type { RawArticle, SourceTemplate } from '@newsflow/text-processing';
 import { ArticlePreparer, type PreparationMode, type PreparedArticle } from './article-preparation';
+import { checkBudget, cleaningBudget, type CleaningBudget } from './cleaning-budget';
+import { threadCpuMs } from './thread-cpu-clock';
 
 export interface PreparationTask {
   id: number;
@@ -15,13 +17,21 @@ export interface PreparationTask {
 export type PreparationReply =
   | { id: number; prepared: PreparedArticle }
   | { id: number; error: string }
-  /** Sent once by a new worker when its modules are loaded and warm: the budget starts after. */
-  | { ready: true };
+  /**
+   * Sent once by a new worker when its modules are loaded and warm: the budget starts after.
+   * `tid`: the worker's Linux thread id, whose CPU time the budget counts (absent: wall clock).
+   */
+  | { ready: true; tid?: number | null };
 
 export interface WorkerPoolOptions {
   resourceLimits: { maxOldGenerationSizeMb: number };
-  /** Wall-clock time one article may hold a worker before the worker is terminated. */
+  /**
+   * CPU time of its worker thread one article may spend before the worker is terminated
+   * (wall-clock time where the thread's CPU time cannot be read).
+   */
   budgetMs: number;
+  /** Wall-clock time one article may hold a worker whatever its CPU time; default 10 × budgetMs. */
+  wallCapMs?: number;
 }
 
 /** The reason an article ends with when neither its page nor the page's visible text cleans in time. */
@@ -40,9 +50,12 @@ interface PoolWorker {
   ready: boolean;
   /** Set when the pool ends the worker itself (a task over budget, shutdown). */
   retired: boolean;
-  /** The running task's budget, and the moment it is half spent (a spare worker starts then). */
+  /** The worker's Linux thread id, to read its CPU time; `null`: the budget is wall-clock time. */
+  tid: number | null;
+  /** The next budget check of the running task, and what the clocks read when it started. */
   timer: NodeJS.Timeout | null;
-  halfTimer: NodeJS.Timeout | null;
+  startedAt: number;
+  cpuAtStart: number | null;
   lastError: Error | null;
 }
 
@@ -53,8 +66,9 @@ interface PoolWorker {
 const TASKS_PER_WORKER = 2;
 
 /**
- * Prepares articles in a small pool of worker threads. Each article has a wall-clock budget from
- * the moment its worker starts on it; past it the worker is terminated and replaced, the tasks
+ * Prepares articles in a small pool of worker threads. Each article has a budget of its worker
+ * thread's CPU time from the moment the worker starts on it, and a wall-clock cap (see
+ * `cleaning-budget.ts`); past either the worker is terminated and replaced, the tasks
  * waiting behind it go back to the front of the queue, and the article is tried once more as the
  * page's visible text (the cheap path dumps take). If that is over budget too, the article ends
  * `rejected` with reason `processing-timeout`: an answer, not an error, so it is not retried (a page
@@ -72,6 +86,7 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
   private spare: PoolWorker | null = null;
   private nextId = 1;
   private closing = false;
+  private readonly budget: CleaningBudget;
 
   constructor(
     private readonly script: string,
@@ -79,6 +94,10 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
     private readonly options: WorkerPoolOptions,
   ) {
     super();
+    this.budget = {
+      ...cleaningBudget(options.budgetMs),
+      ...(options.wallCapMs !== undefined ? { wallCapMs: options.wallCapMs } : {}),
+    };
     if (size < 1) throw new Error('the worker pool needs at least one worker');
     for (let index = 0; index < size; index++) this.workers.push(this.spawn());
   }
@@ -136,24 +155,38 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
     }
   }
 
+  /** The worker started on its first task: its budget counts from here. */
   private startTimer(entry: PoolWorker): void {
     this.stopTimer(entry);
-    entry.timer = setTimeout(() => this.overBudget(entry), this.options.budgetMs);
-    entry.halfTimer = setTimeout(() => {
-      entry.halfTimer = null;
-      if (this.spare === null && !this.closing) this.spare = this.spawn();
-    }, this.options.budgetMs / 2);
+    entry.startedAt = performance.now();
+    entry.cpuAtStart = entry.tid !== null ? threadCpuMs(entry.tid) : null;
+    this.checkTimer(entry);
+  }
+
+  private checkTimer(entry: PoolWorker): void {
+    const cpuNow = entry.tid !== null && entry.cpuAtStart !== null ? threadCpuMs(entry.tid) : null;
+    const check = checkBudget(this.budget, {
+      wallMs: performance.now() - entry.startedAt,
+      cpuMs: cpuNow !== null && entry.cpuAtStart !== null ? cpuNow - entry.cpuAtStart : null,
+    });
+    if (check.over) {
+      this.overBudget(entry, check.limit === 'cpu' ? 'of CPU time' : 'wall clock', check.limitMs);
+      return;
+    }
+    if (check.spare && this.spare === null && !this.closing) this.spare = this.spawn();
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      this.checkTimer(entry);
+    }, check.recheckInMs);
   }
 
   private stopTimer(entry: PoolWorker): void {
     if (entry.timer !== null) clearTimeout(entry.timer);
-    if (entry.halfTimer !== null) clearTimeout(entry.halfTimer);
     entry.timer = null;
-    entry.halfTimer = null;
   }
 
   /** The running task took its whole budget: end the worker, requeue what waited behind it. */
-  private overBudget(entry: PoolWorker): void {
+  private overBudget(entry: PoolWorker, clock: string, limitMs: number): void {
     entry.timer = null;
     const [slow, ...waiting] = entry.running.splice(0);
     this.replace(entry);
@@ -164,7 +197,7 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
       else {
         slow.resolve({
           kind: 'rejected',
-          reason: `${PROCESSING_TIMEOUT}: cleaning took longer than ${this.options.budgetMs} ms, as HTML and as its visible text`,
+          reason: `${PROCESSING_TIMEOUT}: cleaning took longer than ${Math.round(limitMs)} ms ${clock}, as HTML and as its visible text`,
         });
       }
     }
@@ -189,14 +222,17 @@ export class WorkerArticlePreparer extends ArticlePreparer implements OnApplicat
       running: [],
       ready: false,
       retired: false,
+      tid: null,
       timer: null,
-      halfTimer: null,
+      startedAt: 0,
+      cpuAtStart: null,
       lastError: null,
     };
     worker.on('message', (reply: PreparationReply) => {
       if (entry.retired) return;
       if ('ready' in reply) {
         entry.ready = true;
+        entry.tid = reply.tid ?? null;
         this.dispatch();
         return;
       }
