@@ -36,6 +36,13 @@ import {
   type FollowingRevision,
 } from './ports';
 
+/**
+ * Each test decides a few dozen articles several ways (fingerprinting runs far slower under Jest
+ * than in Node): seconds per test alone, up to minutes on a shared machine at load ~20. A test
+ * that timed out would keep running into the next one's prototype spies.
+ */
+jest.setTimeout(300_000);
+
 const START = Date.parse('2025-11-01T00:00:00.000Z');
 
 interface LogRow extends LoggedDecision {
