@@ -2,10 +2,10 @@
  * Scores the cleaning library on the development halves of both page-extraction sets
  * (../shared/eval/pages-dev.jsonl.gz, pages-modern-dev.jsonl.gz): 4-word shingle precision /
  * recall / F1 per set and input form, by site-grouped 5-fold cross-validation. Per set × form:
- * the rules alone (nothing learned: whole set = held out; on HTML, Readability with its filters:
- * the product), the line model trained on every page on the whole set (dumps: the committed one,
- * the product), and held out: each fold's pages cleaned with a line model trained on the other
- * folds only (both sets' pages; its smoothing chosen on those training pages). Modern dumps are
+ * without a learned model (dumps: the rules; HTML: Readability with its filters, the product), the
+ * committed model trained on every page on the whole set (dumps: the line model, the product; HTML:
+ * the block model, an option), and held out: each fold's pages cleaned with a model trained on the
+ * other folds only (both sets' pages; its smoothing chosen on those training pages). Modern dumps are
  * scored only where the raw dump holds ≥ 90% of the truth's shingles; HTML on all pages.
  * Then a speed section at the issue's target sizes: a 5 KB dump and a ~200 KB HTML page (median
  * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms). The `dates` lines count the pages dated only by
@@ -15,7 +15,11 @@
  * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts
  *          [--worst N] [--speed-only] [--form html|dump]
  */
-import { cleanArticle, dateFromUrl } from '../libs/text-processing/src/cleaning';
+import {
+  DEFAULT_BLOCK_MODEL,
+  cleanArticle,
+  dateFromUrl,
+} from '../libs/text-processing/src/cleaning';
 import type { CleaningOptions, LineModel, RawArticle } from '../libs/text-processing/src/cleaning';
 import { type EvalPage, pageAsPosted, pageTitleCase, titleSummary } from './eval-titles';
 import {
@@ -29,6 +33,11 @@ import {
   precisionRecall,
 } from './support/cleaning-data';
 import { trainLineModel, trainingPages } from './support/line-training';
+import {
+  type BlockTrainingPage,
+  blockTrainingPages,
+  trainBlockModel,
+} from './support/block-training';
 import { printFieldScores } from './support/field-scores';
 
 interface PageScore {
@@ -137,8 +146,9 @@ function figures(scores: readonly PageScore[]): string {
 interface FormScores {
   /** What the product gives (dumps: the committed line model; HTML: Readability and its filters). */
   product: readonly PageScore[];
+  /** Without a learned model (dumps: the rules; HTML: Readability with its filters). */
   rules: readonly PageScore[];
-  /** The learned model trained on every page: the committed one for dumps, one trained here for HTML. */
+  /** The committed model, trained on every page (dumps: the line model; HTML: the block model). */
   whole: readonly PageScore[];
   heldOut: readonly PageScore[];
 }
@@ -207,29 +217,29 @@ interface FormModels {
 }
 
 /**
- * Line models per form: `folds[f]` trained on every fold but f (both sets' pages), `whole` on all
- * pages. The committed dump model is the product's; the HTML path has none by default, so its
- * whole-set model is trained here.
+ * Learned models per form: `folds[f]` trained on every fold but f (both sets' pages); dumps: the
+ * line model, HTML: the block model.
  */
 function trainModels(
   pages: readonly FoldedPage[],
   forms: readonly PageForm[],
-): { folds: FormModels[]; whole: FormModels } {
+): { folds: FormModels[] } {
   const folds: FormModels[] = Array.from({ length: FOLDS }, () => ({ dump: null, html: null }));
-  const whole: FormModels = { dump: null, html: null };
   for (const form of forms) {
-    const training = trainingPages(pages, form);
+    const training = form === 'html' ? blockTrainingPages(pages) : trainingPages(pages, form);
     for (let fold = 0; fold < FOLDS; fold += 1) {
       const trainOn = training.filter((page) => page.page.fold !== fold);
-      const model = trainLineModel(trainOn, form);
+      const model =
+        form === 'html'
+          ? trainBlockModel(trainOn as BlockTrainingPage[])
+          : trainLineModel(trainOn, form);
       folds[fold][form] = model;
       console.log(
         `fold ${fold} ${form}: trained on ${trainOn.length} pages, held out ${training.length - trainOn.length}; bias=${model.bias} switch_cost=${model.switchCost}`,
       );
     }
-    if (form === 'html') whole.html = trainLineModel(training, form);
   }
-  return { folds, whole };
+  return { folds };
 }
 
 function main(): void {
@@ -265,19 +275,19 @@ function main(): void {
       const product = scoreForm(scored, form);
       const rules =
         form === 'dump' ? scoreForm(scored, form, () => ({ lineModel: null }), 0) : product;
-      const whole =
-        form === 'dump'
-          ? product
-          : scoreForm(scored, form, () => ({ htmlLineModel: models.whole.html }), 0);
       const heldOut = scoreForm(
         scored,
         form,
         (index) => ({
           lineModel: models.folds[scored[index].fold].dump,
-          htmlLineModel: models.folds[scored[index].fold].html,
+          htmlBlockModel: models.folds[scored[index].fold].html,
         }),
         0,
       );
+      const whole =
+        form === 'dump'
+          ? product
+          : scoreForm(scored, form, () => ({ htmlBlockModel: DEFAULT_BLOCK_MODEL }), 0);
       summarize(`${set.name} ${form}`, { product, rules, whole, heldOut }, worst);
       if (set.name === 'dev') productScores.set(form, product);
     }

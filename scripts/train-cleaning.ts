@@ -4,9 +4,10 @@
  * Deterministic: the same pages give the same file. Prints the site-grouped 5-fold figures of the
  * line selection (counted per line, before the library's last filters; `npm run eval:cleaning`
  * scores the whole cleaning the same way, and the HTML path's learned alternative).
- * Then the dump headline ranker (models/dump-title-model.json, scripts/support/title-training.ts).
- * Usage: npm run train:cleaning [-- --check] [-- --titles-only]   (--check: compare with the
- * committed files, write nothing; --titles-only: the headline ranker alone)
+ * Then the HTML path's block model (models/html-block-model.json) and the dump headline ranker (models/dump-title-model.json, scripts/support/title-training.ts).
+ * Usage: npm run train:cleaning [-- --check] [-- --titles-only] [-- --blocks-only]   (--check:
+ * compare with the committed files, write nothing; --titles-only: the headline ranker alone;
+ * --blocks-only: the HTML block model alone)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,9 +19,11 @@ import {
   type PageForm,
   averagedF1,
   loadSet,
+  precisionRecall,
 } from './support/cleaning-data';
 import type { PrecisionRecall } from './support/cleaning-data';
 import { selectionScores, trainLineModel, trainingPages } from './support/line-training';
+import { blockModelScore, blockTrainingPages, trainBlockModel } from './support/block-training';
 import {
   type TitleExample,
   devTitleExample,
@@ -51,7 +54,9 @@ function main(): void {
     return;
   }
   const check = process.argv.includes('--check');
-  for (const form of process.argv.includes('--titles-only') ? [] : (['dump'] as const)) {
+  const blocksOnly = process.argv.includes('--blocks-only');
+  const titlesOnly = process.argv.includes('--titles-only');
+  for (const form of titlesOnly || blocksOnly ? [] : (['dump'] as const)) {
     const training = trainingPages(pages, form);
     const lines = training.reduce((total, page) => total + page.texts.length, 0);
     console.log(`${form}: ${training.length} training pages, ${lines} lines`);
@@ -92,7 +97,54 @@ function main(): void {
       `wrote ${file} (${(json.length / 1024).toFixed(1)} KB, ${model.trees.length} trees, bias=${model.bias}, switch_cost=${model.switchCost})`,
     );
   }
-  trainTitleRanker(pages, check);
+  if (!titlesOnly) trainBlocks(pages, check);
+  if (!blocksOnly) trainTitleRanker(pages, check);
+}
+
+/**
+ * The HTML path's block model (models/html-block-model.json, scripts/support/block-training.ts):
+ * trained on both sets' HTML pages; held-out figure by the same site folds (the page's body text as
+ * the library gives it, before the last steps of `cleanArticle`).
+ */
+function trainBlocks(pages: readonly FoldedPage[], check: boolean): void {
+  const training = blockTrainingPages(pages);
+  const blocks = training.reduce((total, page) => total + page.texts.length, 0);
+  console.log(`html blocks: ${training.length} training pages, ${blocks} blocks`);
+  const heldOut = new Map<string, PrecisionRecall[]>();
+  const readability = new Map<string, PrecisionRecall[]>();
+  for (let fold = 0; fold < FOLDS; fold += 1) {
+    const model = trainBlockModel(training.filter((page) => page.page.fold !== fold));
+    for (const page of training.filter((item) => item.page.fold === fold)) {
+      const key = page.page.set;
+      heldOut.set(key, [...(heldOut.get(key) ?? []), blockModelScore(page, model)]);
+      readability.set(key, [
+        ...(readability.get(key) ?? []),
+        precisionRecall(page.page.truth, page.readabilityParagraphs.join('\n\n')),
+      ]);
+    }
+  }
+  const model = trainBlockModel(training);
+  for (const set of PAGE_SETS) {
+    const inSet = training.filter((page) => page.page.set === set.name);
+    const whole = inSet.map((page) => blockModelScore(page, model));
+    console.log(
+      `${set.name} html blocks: F1 Readability ${averagedF1(readability.get(set.name) ?? []).f1.toFixed(3)}, model whole ${averagedF1(whole).f1.toFixed(3)} held-out ${averagedF1(heldOut.get(set.name) ?? []).f1.toFixed(3)} (${inSet.length} pages)`,
+    );
+  }
+  const file = join(MODEL_DIRECTORY, 'html-block-model.json');
+  const json = `${JSON.stringify(model)}\n`;
+  if (check) {
+    const same = readFileSync(file, 'utf8') === json;
+    console.log(
+      `html-block-model.json ${same ? 'is up to date' : 'differs from a fresh training'}`,
+    );
+    if (!same) process.exitCode = 1;
+    return;
+  }
+  writeFileSync(file, json);
+  console.log(
+    `wrote ${file} (${(json.length / 1024).toFixed(1)} KB, ${model.trees.length} trees, bias=${model.bias}, switch_cost=${model.switchCost})`,
+  );
 }
 
 /**

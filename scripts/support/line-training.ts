@@ -87,14 +87,24 @@ export function trainingPage(page: FoldedPage, form: PageForm): TrainingPage | n
       ? htmlTrainingLines(evalRawArticle({ url: page.url, html: page.html }))
       : dumpTrainingLines(evalRawArticle({ url: page.url, text: page.dump }));
   if (lines === null || lines.texts.length === 0) return null;
+  return labelledPage(page, lines.texts, lines.vectors, featureNames(form).length);
+}
+
+/** A page's lines (or blocks) with their feature vectors, labelled from the page's truth. */
+export function labelledPage(
+  page: FoldedPage,
+  texts: string[],
+  vectors: Float64Array,
+  width: number,
+): TrainingPage {
   const truthShingles = shingles(page.truth);
   const truthJoined = ` ${scoreTokens(page.truth).join(' ')} `;
-  const labels = new Uint8Array(lines.texts.length);
-  const weights = new Float64Array(lines.texts.length);
-  const lineShingles = new Float64Array(lines.texts.length);
-  const lineHits = new Float64Array(lines.texts.length);
+  const labels = new Uint8Array(texts.length);
+  const weights = new Float64Array(texts.length);
+  const lineShingles = new Float64Array(texts.length);
+  const lineHits = new Float64Array(texts.length);
   let total = 0;
-  lines.texts.forEach((text, index) => {
+  texts.forEach((text, index) => {
     const tokens = scoreTokens(text);
     const { label, hits } = lineLabel(tokens, truthShingles, truthJoined);
     labels[index] = label;
@@ -110,9 +120,9 @@ export function trainingPage(page: FoldedPage, form: PageForm): TrainingPage | n
   for (const count of truthShingles.values()) truthShingleCount += count;
   return {
     page,
-    width: featureNames(form).length,
-    texts: lines.texts,
-    vectors: lines.vectors,
+    width,
+    texts,
+    vectors,
     labels,
     weights,
     truthShingles,
@@ -430,8 +440,9 @@ export function trainLineModel(
   pages: readonly TrainingPage[],
   form: PageForm,
   settings: BoostingSettings = BOOSTING,
+  names: readonly string[] = featureNames(form),
 ): LineModel {
-  const features = [...featureNames(form)];
+  const features = [...names];
   const outOfHalf: Array<{ page: TrainingPage; margins: Float64Array }> = [];
   for (const half of [0, 1]) {
     const trainOn = pages.filter((page) => page.page.half !== half);

@@ -158,3 +158,16 @@ export function withoutIssuerBoilerplate(blocks: string[]): string[] {
   }
   return blocks;
 }
+
+const EDGE_SENTENCE_END = /[.!?。！？؟"”’'»)]$/u;
+
+/** Labels left before the first sentence and headings after the last one are page furniture. */
+export function trimEdges(blocks: string[]): string[] {
+  const isSentence = (block: string): boolean =>
+    EDGE_SENTENCE_END.test(block) || block.length >= 120;
+  let start = 0;
+  let end = blocks.length;
+  while (start < end && !isSentence(blocks[start]) && blocks[start].length < 40) start += 1;
+  while (end > start && !isSentence(blocks[end - 1]) && blocks[end - 1].length < 120) end -= 1;
+  return blocks.slice(start, end);
+}

@@ -11,6 +11,7 @@ import {
 } from './dump-extract';
 import type { LineFeatures } from './dump-extract';
 import type { LineModel } from './line-model';
+import { blockVectors } from './html-block-model';
 import type { TitleCandidate } from './dump-title';
 import type * as HtmlExtractModule from './html-extract';
 import type { HtmlMetadata } from './html-metadata';
@@ -142,6 +143,11 @@ export interface CleaningOptions {
   htmlLineModel?: LineModel | null;
   /** The field rules' parameters (default `DEFAULT_FIELD_PARAMS`). */
   fieldParams?: Readonly<FieldParams>;
+  /**
+   * A learned block model for the HTML path (`DEFAULT_BLOCK_MODEL` is the committed one); none by
+   * default: Readability's filtered paragraphs.
+   */
+  htmlBlockModel?: LineModel | null;
 }
 
 function textLines(
@@ -190,6 +196,36 @@ export function dumpTitleTraining(raw: RawArticle): TitleCandidate[] | null {
     { receivedAt: raw.receivedAt, language, knownTitle, url: raw.url },
     features,
   );
+}
+
+/**
+ * The text blocks of a posted HTML page with the block model's feature vectors and the paragraphs
+ * Readability and its filters keep, for training the block model.
+ */
+export function htmlBlockTraining(raw: RawArticle): {
+  texts: string[];
+  vectors: Float64Array;
+  furniture: boolean[];
+  readabilityParagraphs: string[];
+} | null {
+  if (raw.html === null || raw.html.length > CLEANING_LIMITS.maxHtmlChars) return null;
+  const prepared = stripNonContent(raw.html);
+  if (prepared.html.length > CLEANING_LIMITS.maxContentHtmlChars) return null;
+  const depth = maxNestingDepth(prepared.html, CLEANING_LIMITS.maxNestingDepth);
+  if (depth > CLEANING_LIMITS.maxReadabilityDepth) return null;
+  const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt, {
+    readability: true,
+    blockModel: null,
+    keepBlockInput: true,
+  });
+  const input = extraction.blockInput ?? null;
+  if (input === null) return null;
+  return {
+    texts: [...input.texts],
+    vectors: blockVectors(input),
+    furniture: [...input.furniture],
+    readabilityParagraphs: extraction.paragraphs,
+  };
 }
 
 /** The lines of a posted HTML page with the HTML line model's feature vectors, for training it. */
@@ -290,6 +326,7 @@ function fromHtml(
   const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt, {
     readability: depth <= CLEANING_LIMITS.maxReadabilityDepth,
     fieldParams,
+    blockModel: options.htmlBlockModel ?? null,
   });
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();

@@ -7,6 +7,7 @@ import {
   PROMO_PATTERNS,
   SHORT_LINE_BOILERPLATE,
   matchesAny,
+  trimEdges,
   withoutIssuerBoilerplate,
 } from './boilerplate-patterns';
 import { personNames } from './author';
@@ -14,6 +15,17 @@ import { dateOnlyLine, timestampLine } from './dates';
 import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
 import { type HtmlMetadata, readMetadata } from './html-metadata';
 import { normalizeLine } from './text-normalize';
+import {
+  BLOCK_FLAGS,
+  BLOCK_TAG_CODES,
+  type BlockInput,
+  type BlockPlace,
+  blockModelParagraphs,
+  selectBlocks,
+  isTitleBlock,
+  squashedKey,
+} from './html-block-model';
+import type { LineModel } from './line-model';
 
 /** The slice of the DOM this module relies on (the project compiles without the DOM lib). */
 interface DomNode {
@@ -109,6 +121,8 @@ export interface HtmlExtraction {
   pageLines: () => string[];
   /** Per page line, the share of its characters inside links. */
   pageLinkShares: () => number[];
+  /** The block model's input, when asked for (`keepBlockInput`). */
+  blockInput?: BlockInput | null;
 }
 
 /** Flattens an element into text blocks, one per paragraph-level element. */
@@ -125,19 +139,82 @@ interface TextBlock {
 const ENTER = 0;
 const BLOCK_EXIT = 1;
 const LINK_EXIT = 2;
+const CONTEXT_EXIT = 3;
 
-function textBlocksOf(root: DomNode, skipFurniture: boolean): TextBlock[] {
+const TAG_FLAGS: ReadonlyMap<string, number> = new Map([
+  ['ARTICLE', BLOCK_FLAGS.article],
+  ['MAIN', BLOCK_FLAGS.article],
+  ['HEADER', BLOCK_FLAGS.header],
+  ['FOOTER', BLOCK_FLAGS.header],
+  ['LI', BLOCK_FLAGS.list],
+  ['TD', BLOCK_FLAGS.table],
+  ['TH', BLOCK_FLAGS.table],
+  ['BLOCKQUOTE', BLOCK_FLAGS.quote],
+  ['FIGURE', BLOCK_FLAGS.figure],
+  ['FORM', BLOCK_FLAGS.form],
+  ['H1', BLOCK_FLAGS.heading],
+  ['H2', BLOCK_FLAGS.heading],
+  ['H3', BLOCK_FLAGS.heading],
+  ['H4', BLOCK_FLAGS.heading],
+  ['H5', BLOCK_FLAGS.heading],
+  ['H6', BLOCK_FLAGS.heading],
+]);
+/** Class/id words of the article's own container. */
+const BODY_HINT =
+  /(?:^|[\s_-])(?:article-?body|articlebody|entry-?content|post-?(?:content|body)|story-?body|body-?text|article-?content|main-?content|prose|rich-?text)(?:$|[\s_-])/i;
+const MAX_HINT_CACHE = 4096;
+
+/** Flags a block element's class/id adds; the values are cached per page (many elements share them). */
+function hintFlags(element: DomElement, cache: Map<string, number>): number {
+  const hint = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
+  if (hint.length <= 1) return 0;
+  const cached = cache.get(hint);
+  if (cached !== undefined) return cached;
+  const split = hint.length > 400 ? hint.slice(0, 400) : hint;
+  const dashed = split.replace(CAMEL_BOUNDARY, '$1-$2');
+  const flags =
+    (FURNITURE_HINT.test(dashed) ? BLOCK_FLAGS.furnitureHint : 0) |
+    (BODY_HINT.test(dashed) ? BLOCK_FLAGS.bodyHint : 0);
+  if (cache.size < MAX_HINT_CACHE) cache.set(hint, flags);
+  return flags;
+}
+
+/**
+ * The root's text blocks, one per paragraph-level element; with `places`, each block's place in
+ * the DOM is pushed there (one entry per returned block).
+ */
+function textBlocksOf(root: DomNode, skipFurniture: boolean, places?: BlockPlace[]): TextBlock[] {
   const blocks: TextBlock[] = [];
   let current = '';
   let linkChars = 0;
   let linkDepth = 0;
+  // The context of the text being read (only kept when `places` is asked for).
+  const tags: number[] = [0];
+  const flagStack: number[] = [0];
+  const containers: number[] = [0];
+  let containerCount = 0;
+  const hintCache = new Map<string, number>();
+  let place: BlockPlace | null = null;
   const flush = (): void => {
     const text = normalizeLine(current);
     if (text.length > 0) {
       blocks.push({ text, linkShare: Math.min(1, linkChars / current.trim().length) });
+      if (places !== undefined) {
+        places.push(
+          place ?? {
+            tag: 0,
+            flags: 0,
+            depth: 0,
+            container: 0,
+            first: null,
+            last: null,
+          },
+        );
+      }
     }
     current = '';
     linkChars = 0;
+    place = null;
   };
   // Iterative walk: pages can nest deeper than the call stack allows.
   const stack: Array<{ node: DomNode; step: number }> = [{ node: root, step: ENTER }];
@@ -145,16 +222,39 @@ function textBlocksOf(root: DomNode, skipFurniture: boolean): TextBlock[] {
     const { node, step } = stack.pop() as { node: DomNode; step: number };
     if (step === BLOCK_EXIT) {
       flush();
+      if (places !== undefined) {
+        tags.pop();
+        flagStack.pop();
+        containers.pop();
+      }
       continue;
     }
     if (step === LINK_EXIT) {
       linkDepth -= 1;
       continue;
     }
+    if (step === CONTEXT_EXIT) {
+      flagStack.pop();
+      continue;
+    }
     if (node.nodeType === TEXT_NODE) {
       const text = node.textContent ?? '';
       current += text;
       if (linkDepth > 0) linkChars += text.trim().length;
+      if (places !== undefined && text.trim().length > 0) {
+        if (place === null) {
+          place = {
+            tag: tags[tags.length - 1],
+            flags: flagStack[flagStack.length - 1],
+            depth: tags.length - 1,
+            container: containers[containers.length - 1],
+            first: node,
+            last: node,
+          };
+        } else {
+          place.last = node;
+        }
+      }
       continue;
     }
     if (node.nodeType !== ELEMENT_NODE && node !== root) continue;
@@ -169,11 +269,25 @@ function textBlocksOf(root: DomNode, skipFurniture: boolean): TextBlock[] {
     if (BLOCK_TAGS.has(name)) {
       flush();
       stack.push({ node, step: BLOCK_EXIT });
+      if (places !== undefined) {
+        const inherited = flagStack[flagStack.length - 1];
+        const own =
+          (TAG_FLAGS.get(name) ?? 0) |
+          (node.nodeType === ELEMENT_NODE ? hintFlags(node as DomElement, hintCache) : 0);
+        tags.push(BLOCK_TAG_CODES.get(name) ?? 0);
+        flagStack.push(inherited | own);
+        containerCount += 1;
+        containers.push(containerCount);
+      }
     } else if (name === 'A') {
       linkDepth += 1;
       stack.push({ node, step: LINK_EXIT });
     } else if (name === 'TD' || name === 'TH') {
       current += ' ';
+      if (places !== undefined) {
+        stack.push({ node, step: CONTEXT_EXIT });
+        flagStack.push(flagStack[flagStack.length - 1] | BLOCK_FLAGS.table);
+      }
     }
     const children = node.childNodes;
     for (let index = children.length - 1; index >= 0; index -= 1) {
@@ -211,18 +325,6 @@ function isFurnitureBlock(block: string, title: string | null, receivedAt: strin
     block.length < 80 &&
     (dateOnlyLine(block, receivedAt) !== null || timestampLine(block, receivedAt))
   );
-}
-
-const SENTENCE_END = /[.!?。！？؟"”’'»)]$/u;
-
-/** Labels left before the first sentence and headings after the last one are page furniture. */
-function trimEdges(blocks: string[]): string[] {
-  const isSentence = (block: string): boolean => SENTENCE_END.test(block) || block.length >= 120;
-  let start = 0;
-  let end = blocks.length;
-  while (start < end && !isSentence(blocks[start]) && blocks[start].length < 40) start += 1;
-  while (end > start && !isSentence(blocks[end - 1]) && blocks[end - 1].length < 120) end -= 1;
-  return blocks.slice(start, end);
 }
 
 const BODY_OPEN = /<body\b[^>]*>/i;
@@ -309,11 +411,65 @@ function withoutSerialization(document: DomDocument, reader: object, source: str
   }
 }
 
+/** The text nodes under a root (Readability's container), to find the page's blocks in it. */
+function textNodesOf(root: DomNode): Set<unknown> {
+  const nodes = new Set<unknown>();
+  const stack: DomNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as DomNode;
+    if (node.nodeType === TEXT_NODE) {
+      nodes.add(node);
+      continue;
+    }
+    const children = node.childNodes;
+    for (let index = children.length - 1; index >= 0; index -= 1) stack.push(children[index]);
+  }
+  return nodes;
+}
+
+/**
+ * Per page block, how much of it Readability's container holds (its first and last text nodes, a
+ * half each). When Readability re-parsed the page (a retry with looser rules) its nodes are not
+ * the page's: the container's block texts are matched instead.
+ */
+function blocksInContent(
+  places: readonly BlockPlace[],
+  texts: readonly string[],
+  content: DomNode | null,
+  contentBlocks: readonly TextBlock[],
+): Float64Array {
+  const inContent = new Float64Array(places.length);
+  if (content === null) return inContent;
+  const nodes = textNodesOf(content);
+  let found = 0;
+  for (let index = 0; index < places.length; index += 1) {
+    const place = places[index];
+    const share =
+      (nodes.has(place.first) ? 0.5 : 0) + (place.last !== null && nodes.has(place.last) ? 0.5 : 0);
+    inContent[index] = share;
+    found += share;
+  }
+  if (found === 0 && contentBlocks.length > 0) {
+    const contentTexts = new Set(contentBlocks.map((block) => block.text));
+    for (let index = 0; index < texts.length; index += 1) {
+      inContent[index] = contentTexts.has(texts[index]) ? 1 : 0;
+    }
+  }
+  return inContent;
+}
+
 export function extractFromHtml(
   html: string,
   jsonLd: readonly string[],
   receivedAt: string,
-  options: { readability: boolean; fieldParams?: Readonly<FieldParams> } = { readability: true },
+  options: {
+    readability: boolean;
+    fieldParams?: Readonly<FieldParams>;
+    /** The learned block model (null: Readability's filtered paragraphs alone). */
+    blockModel?: LineModel | null;
+    /** Keep the block model's input (for training it). */
+    keepBlockInput?: boolean;
+  } = { readability: true },
 ): HtmlExtraction {
   const parsedDocument = (parseHTML(html) as unknown as { document: unknown }).document;
   const document = parsedDocument as DomDocument;
@@ -324,7 +480,13 @@ export function extractFromHtml(
     options.fieldParams ?? DEFAULT_FIELD_PARAMS,
   );
   // Readability mutates the document, so the page lines are captured first.
-  const pageBlocks = document.body !== null ? textBlocksOf(document.body, false) : [];
+  const blockModel = options.blockModel ?? null;
+  const wantsBlocks = blockModel !== null || options.keepBlockInput === true;
+  const places: BlockPlace[] = [];
+  const pageBlocks =
+    document.body !== null
+      ? textBlocksOf(document.body, false, wantsBlocks ? places : undefined)
+      : [];
   const snapshot = pageBlocks.map((block) => block.text);
   const pageLinkShares = (): number[] => pageBlocks.map((block) => block.linkShare);
   if (!options.readability) {
@@ -348,21 +510,52 @@ export function extractFromHtml(
   }
   metadata.author ??= personNames(byline !== null ? normalizeLine(byline) : null);
   const title = metadata.title;
-  const paragraphs =
+  const contentBlocks = content === null ? [] : textBlocksOf(content, true);
+  let paragraphs =
     content === null
       ? []
       : withoutIssuerBoilerplate(
           trimEdges(
-            textBlocksOf(content, true)
+            contentBlocks
               .filter((block) => !isHeadlineLink(block))
               .map((block) => block.text)
               .filter((block) => !isFurnitureBlock(block, title, receivedAt)),
           ),
         );
+  let blockInput: BlockInput | null = null;
+  if (wantsBlocks) {
+    const keptTexts = new Set(paragraphs);
+    const titleKeys = new Set<string>();
+    for (const candidate of [title, ...metadata.titleCandidates.h1s]) {
+      if (candidate !== null && candidate.length < 300) titleKeys.add(squashedKey(candidate));
+    }
+    blockInput = {
+      texts: snapshot,
+      linkShares: pageBlocks.map((block) => block.linkShare),
+      places,
+      inContent: blocksInContent(places, snapshot, content, contentBlocks),
+      kept: snapshot.map((text) => keptTexts.has(text)),
+      furniture: pageBlocks.map(
+        (block) =>
+          !keptTexts.has(block.text) &&
+          block.text.length < 800 &&
+          (isHeadlineLink(block) ||
+            isFurnitureBlock(block.text, title, receivedAt) ||
+            isTitleBlock(block.text, titleKeys)),
+      ),
+      titleKeys,
+      language: metadata.language,
+    };
+  }
+  if (blockModel !== null && blockInput !== null) {
+    paragraphs =
+      blockModelParagraphs(selectBlocks(blockModel, blockInput), blockInput) ?? paragraphs;
+  }
   return {
     paragraphs,
     metadata,
     pageLines: () => snapshot,
     pageLinkShares,
+    blockInput: options.keepBlockInput === true ? blockInput : null,
   };
 }

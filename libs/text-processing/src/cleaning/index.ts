@@ -4,7 +4,9 @@ export {
   CLEANING_LIMITS,
   dumpTrainingLines,
   htmlTrainingLines,
+  htmlBlockTraining,
 } from './clean-article';
+export { BLOCK_FEATURE_NAMES, DEFAULT_BLOCK_MODEL } from './html-block-model';
 export type { CleaningOptions } from './clean-article';
 export { DEFAULT_LINE_MODEL, HTML_LINE_FEATURE_NAMES, LINE_FEATURE_NAMES } from './line-model';
 export type { LineModel } from './line-model';
