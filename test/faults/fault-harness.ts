@@ -194,7 +194,10 @@ export async function verify(
   return figures;
 }
 
-/** Store events agree with the normalizer's clusters, and with the stored articles. */
+/**
+ * Store events agree with the normalizer's clusters, and with the stored articles. An event merged
+ * into another keeps its row (with `merged_into`) but none of the articles: only live events count.
+ */
 export async function eventCounts(system: TestSystem): Promise<{
   storeEvents: number;
   normalizerEvents: number;
@@ -203,9 +206,11 @@ export async function eventCounts(system: TestSystem): Promise<{
   distinctEventIds: number;
 }> {
   const [row] = await system.infrastructure.query<Record<string, string>>(
-    `SELECT (SELECT count(*) FROM events)::text AS store_events,
-            (SELECT count(*) FROM event_clusters)::text AS normalizer_events,
-            (SELECT coalesce(sum(article_count), 0) FROM events)::text AS articles_in_events,
+    `SELECT (SELECT count(*) FROM events WHERE merged_into IS NULL)::text AS store_events,
+            (SELECT count(*) FROM event_clusters WHERE merged_into IS NULL)::text
+              AS normalizer_events,
+            (SELECT coalesce(sum(article_count), 0) FROM events WHERE merged_into IS NULL)::text
+              AS articles_in_events,
             (SELECT count(*) FROM articles WHERE status = 'stored')::text AS stored_articles,
             (SELECT count(DISTINCT event_id) FROM articles WHERE status = 'stored')::text
               AS distinct_event_ids`,
