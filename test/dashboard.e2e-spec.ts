@@ -50,7 +50,9 @@ describeInBrowser('the events dashboard in a real browser (Chromium)', () => {
   }
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    // The synthetic articles share a handful of names and places, which the refinement reads as one
+    // story; the paging checks need them as the separate events the online pass makes.
+    system = await TestSystem.start({ env: { normalizer: { EVENT_REFINEMENT: 'off' } } });
     kyiv = await postDump(KYIV, `?source=${encodeURIComponent('Kyiv Independent')}`);
     kenya = await postDump(KENYA, `?source=${encodeURIComponent('Kenya Star')}`);
     // A re-post: listed under the article it copies.
@@ -181,7 +183,12 @@ describeInBrowser('the events dashboard in a real browser (Chromium)', () => {
     const { page } = browser;
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-event.png'), fullPage: true });
-    await expect(page.locator('#event-heading').textContent()).resolves.toBe(kyiv.title);
+    // The event is titled by one of its members' headlines (whichever is most representative).
+    const event = (await (await fetch(`${system.storeUrl}/events/${kyiv.eventId}`)).json()) as {
+      title: string;
+    };
+    expect([kyiv.title, kenya.title]).toContain(event.title);
+    await expect(page.locator('#event-heading').textContent()).resolves.toBe(event.title);
     const columns = page.locator('.columns > .column');
     await expect(columns.count()).resolves.toBe(2);
     // Side by side in publication order (the Kyiv dump carries no date: placed when received).
