@@ -95,6 +95,17 @@ const SELECT_WINDOW_END = `SELECT e.sort_at AS "sortAt", e.id FROM events e
   ORDER BY e.sort_at DESC, e.id DESC OFFSET $6 - 1 LIMIT 1`;
 
 /**
+ * The ids of the events in the window: the filters ($1 source, $2/$3 dates), after the cursor
+ * ($4, $5) and down to the position ($8, $9).
+ */
+const EVENTS_IN_WINDOW = `SELECT w.id FROM events w
+          WHERE ($1::text IS NULL OR w.sources @> ARRAY[$1::text])
+            AND ($2::timestamptz IS NULL OR w.sort_at >= $2)
+            AND ($3::timestamptz IS NULL OR w.sort_at < $3)
+            AND ($4::timestamptz IS NULL OR (w.sort_at, w.id) < ($4, $5::uuid))
+            AND ($8::timestamptz IS NULL OR (w.sort_at >= $8 AND (w.sort_at, w.id) >= ($8, $9::uuid)))`;
+
+/**
  * A search ($7) within the window of events from the cursor down to the position ($8, $9): the
  * articles of those events (their event index) ANDed with the GIN index's bitmap, so only the
  * matching articles are read; their events, newest $6.
@@ -103,13 +114,7 @@ const SELECT_SEARCH_IN_WINDOW = `SELECT ${COLUMNS} FROM events e
   WHERE e.id = ANY (ARRAY(
       SELECT a.event_id FROM articles a
       WHERE a.search @@ websearch_to_tsquery('simple', $7)
-        AND a.event_id = ANY (ARRAY(
-          SELECT w.id FROM events w
-          WHERE ($1::text IS NULL OR w.sources @> ARRAY[$1::text])
-            AND ($2::timestamptz IS NULL OR w.sort_at >= $2)
-            AND ($3::timestamptz IS NULL OR w.sort_at < $3)
-            AND ($4::timestamptz IS NULL OR (w.sort_at, w.id) < ($4, $5::uuid))
-            AND ($8::timestamptz IS NULL OR (w.sort_at >= $8 AND (w.sort_at, w.id) >= ($8, $9::uuid)))))))
+        AND a.event_id = ANY (ARRAY(${EVENTS_IN_WINDOW}))))
     AND ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
@@ -132,13 +137,7 @@ const SELECT_CANDIDATES_IN_WINDOW = `SELECT e.id, e.sort_at AS "sortAt" FROM eve
   WHERE e.id = ANY (ARRAY(
       SELECT a.event_id FROM articles a
       WHERE a.search @@ $7::tsquery
-        AND a.event_id = ANY (ARRAY(
-          SELECT w.id FROM events w
-          WHERE ($1::text IS NULL OR w.sources @> ARRAY[$1::text])
-            AND ($2::timestamptz IS NULL OR w.sort_at >= $2)
-            AND ($3::timestamptz IS NULL OR w.sort_at < $3)
-            AND ($4::timestamptz IS NULL OR (w.sort_at, w.id) < ($4, $5::uuid))
-            AND ($8::timestamptz IS NULL OR (w.sort_at >= $8 AND (w.sort_at, w.id) >= ($8, $9::uuid)))))))
+        AND a.event_id = ANY (ARRAY(${EVENTS_IN_WINDOW}))))
     AND ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
