@@ -3,7 +3,7 @@ import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'a
 import { ArticleEventMap } from '@newsflow/contracts';
 import { dataSourceOptions } from '@newsflow/database';
 import { DataSource } from 'typeorm';
-import { type ServiceProcess, TestSystem, waitFor } from './support/test-system';
+import { type ServiceProcess, TestSystem, storeEventMap, waitFor } from './support/test-system';
 
 type Role = 'a1' | 'a2' | 'a3' | 'a4' | 'a5' | 'a6' | 'E1' | 'E2' | 'E3' | 'E4';
 const ARTICLES = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'] as const;
@@ -230,24 +230,14 @@ describe('store: event merges and article moves, in any order and redelivered', 
     };
   }
 
-  /** The store's article → event map, as its REST API answers for these articles. */
-  async function storeMap(articleIds: readonly string[]): Promise<Map<string, string | null>> {
-    const map = new Map<string, string | null>();
-    for (const id of articleIds) {
-      const response = await fetch(`${system.storeUrl}/articles/${id}`);
-      map.set(
-        id,
-        response.ok ? ((await response.json()) as { eventId: string | null }).eventId : null,
-      );
-    }
-    return map;
-  }
-
   /** The state a user of the API sees, with ids replaced by roles so rounds compare. */
   async function observedState(ids: Record<Role, string>, source: string) {
     const roleOf = new Map(Object.entries(ids).map(([role, id]) => [id, role]));
     const role = (id: string | null | undefined) => (id ? (roleOf.get(id) ?? id) : null);
-    const articles = await storeMap(ARTICLES.map((name) => ids[name]));
+    const articles = await storeEventMap(
+      system.storeUrl,
+      ARTICLES.map((name) => ids[name]),
+    );
     const events: Record<string, unknown> = {};
     for (const name of ['E1', 'E2', 'E3', 'E4'] as const) {
       const answer = await getEvent(ids[name]);
@@ -362,7 +352,7 @@ describe('store: event merges and article moves, in any order and redelivered', 
     });
     expect(downstreamApplied).toBe(total);
     const articleIds = published.flatMap((round) => ARTICLES.map((name) => round.ids[name]));
-    const fromStore = await storeMap(articleIds);
+    const fromStore = await storeEventMap(system.storeUrl, articleIds);
     const rebuilt = new Map(articleIds.map((id) => [id, downstreamMap.eventOf(id) ?? null]));
     expect(rebuilt).toEqual(fromStore);
     // And each surviving event's articles, as the store lists them, are the rebuilt event's.
@@ -380,7 +370,7 @@ describe('store: event merges and article moves, in any order and redelivered', 
 
   it('keeps every current eventId when its migration is undone and run again', async () => {
     const articleIds = published.flatMap((round) => ARTICLES.map((name) => round.ids[name]));
-    const before = await storeMap(articleIds);
+    const before = await storeEventMap(system.storeUrl, articleIds);
     const dataSource = new DataSource(dataSourceOptions(system.infrastructure.databaseUrl, 1));
     await dataSource.initialize();
     try {
@@ -404,6 +394,6 @@ describe('store: event merges and article moves, in any order and redelivered', 
     } finally {
       await dataSource.destroy();
     }
-    expect(await storeMap(articleIds)).toEqual(before);
+    expect(await storeEventMap(system.storeUrl, articleIds)).toEqual(before);
   });
 });

@@ -3,7 +3,7 @@ import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { ArticleEventMap } from '@newsflow/contracts';
 import { FUNCTION_WORDS } from '../scripts/support/function-words';
 import { seededRandom } from '../scripts/support/seeded-random';
-import { TestSystem, postJson, waitFor } from './support/test-system';
+import { TestSystem, postJson, storeEventMap, waitFor } from './support/test-system';
 
 const SYLLABLES = ['ba', 'de', 'ki', 'lo', 'mu', 'ra', 'si', 'to', 've', 'zu', 'ne', 'po'];
 
@@ -103,19 +103,6 @@ describe('normalizer → store: events revised by later articles', () => {
       (message) => message.type === 'event.merged.v1' || message.type === 'article.moved.v1',
     );
 
-  /** The store's article → event map, as its REST API answers. */
-  async function storeMap(ids: readonly string[]): Promise<Map<string, string | null>> {
-    const map = new Map<string, string | null>();
-    for (const id of ids) {
-      const response = await fetch(`${system.storeUrl}/articles/${id}`);
-      map.set(
-        id,
-        response.ok ? ((await response.json()) as { eventId: string | null }).eventId : null,
-      );
-    }
-    return map;
-  }
-
   it('merges when a later article shows the first decision wrong, and the store follows', async () => {
     for (const article of bridgedStory()) {
       posted.push(article);
@@ -149,7 +136,7 @@ describe('normalizer → store: events revised by later articles', () => {
 
   it('lets a downstream consumer rebuild from the messages alone the map the store serves', async () => {
     const ids = posted.map((article) => article.id);
-    const fromStore = await storeMap(ids);
+    const fromStore = await storeEventMap(system.storeUrl, ids);
     const rebuilt = new Map(ids.map((id) => [id, downstreamMap.eventOf(id) ?? null]));
     expect(rebuilt).toEqual(fromStore);
     // The three write-ups end in one event.
@@ -160,7 +147,10 @@ describe('normalizer → store: events revised by later articles', () => {
   });
 
   it('replays the same messages when every article is delivered again: never a second merge', async () => {
-    const before = await storeMap(posted.map((article) => article.id));
+    const before = await storeEventMap(
+      system.storeUrl,
+      posted.map((article) => article.id),
+    );
     const mergeIds = () =>
       new Set(
         received
@@ -184,6 +174,11 @@ describe('normalizer → store: events revised by later articles', () => {
     ))
       expect(revisionIds.has(message.messageId)).toBe(true);
     expect(mergeIds()).toEqual(merged);
-    expect(await storeMap(posted.map((article) => article.id))).toEqual(before);
+    expect(
+      await storeEventMap(
+        system.storeUrl,
+        posted.map((article) => article.id),
+      ),
+    ).toEqual(before);
   });
 });

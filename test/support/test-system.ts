@@ -273,3 +273,19 @@ export async function postJson(
     body: JSON.stringify(body),
   });
 }
+
+/** The store's article → event map, as its REST API answers for these articles. */
+export async function storeEventMap(
+  storeUrl: string,
+  articleIds: readonly string[],
+): Promise<Map<string, string | null>> {
+  const map = new Map<string, string | null>();
+  for (const id of articleIds) {
+    const response = await fetch(`${storeUrl}/articles/${id}`);
+    map.set(
+      id,
+      response.ok ? ((await response.json()) as { eventId: string | null }).eventId : null,
+    );
+  }
+  return map;
+}
