@@ -128,39 +128,147 @@ interface Item {
   ids: Int32Array;
   weights: Float64Array;
   published: number;
+  /** The member's time anchor (NaN: none). */
+  year: number;
+  dated: boolean;
 }
 
-/** Dot product of two sparse vectors with ascending ids (both normalised: their cosine). */
-function dot(first: Item, second: Item): number {
-  let sum = 0;
-  let i = 0;
-  let j = 0;
-  const a = first.ids;
-  const b = second.ids;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) sum += first.weights[i++] * second.weights[j++];
-    else if (a[i] < b[j]) i++;
-    else j++;
+/**
+ * The item–item similarities, row-major `count × count` (`memberSimilarity` of each pair, plus
+ * `stayBonus` within one event). The cosines come from an inverted index of the interned terms:
+ * each pair's products are summed in ascending term id, as a merge of the two sorted vectors sums
+ * them.
+ */
+function similarities(
+  items: readonly Item[],
+  terms: number,
+  parameters: RefinementParameters,
+  clustering: ClusteringParameters,
+): Float64Array {
+  const count = items.length;
+  const starts = new Int32Array(terms + 1);
+  for (const item of items) for (const id of item.ids) starts[id + 1]++;
+  for (let id = 0; id < terms; id++) starts[id + 1] += starts[id];
+  const fill = starts.slice(0, terms);
+  const holders = new Int32Array(starts[terms]);
+  const weights = new Float64Array(starts[terms]);
+  items.forEach((item, index) => {
+    for (let at = 0; at < item.ids.length; at++) {
+      const slot = fill[item.ids[at]]++;
+      holders[slot] = index;
+      weights[slot] = item.weights[at];
+    }
+  });
+  const similarity = new Float64Array(count * count);
+  for (let id = 0; id < terms; id++) {
+    const end = starts[id + 1];
+    for (let first = starts[id]; first < end; first++) {
+      const row = holders[first] * count;
+      const weight = weights[first];
+      for (let second = first + 1; second < end; second++)
+        similarity[row + holders[second]] += weight * weights[second];
+    }
   }
-  return sum;
+  const windowMs = clustering.windowDays * DAY_MS;
+  for (let first = 0; first < count; first++) {
+    const a = items[first];
+    for (let second = first + 1; second < count; second++) {
+      const b = items[second];
+      let value = similarity[first * count + second];
+      if (
+        !Number.isNaN(a.published) &&
+        !Number.isNaN(b.published) &&
+        Math.abs(a.published - b.published) > windowMs
+      )
+        value = 0;
+      // `timeConflict` with one anchor on each side.
+      else if (
+        !Number.isNaN(a.year) &&
+        !Number.isNaN(b.year) &&
+        Math.abs(b.year - a.year) > clustering.timeToleranceYears
+      )
+        value *=
+          a.dated || b.dated ? clustering.timeConflictFactor : clustering.textTimeConflictFactor;
+      value += a.eventIndex === b.eventIndex ? parameters.stayBonus : 0;
+      similarity[first * count + second] = value;
+      similarity[second * count + first] = value;
+    }
+  }
+  return similarity;
 }
 
-/** `memberSimilarity` over interned vectors (the same value, without map look-ups). */
-function itemSimilarity(first: Item, second: Item, parameters: ClusteringParameters): number {
-  if (
-    !Number.isNaN(first.published) &&
-    !Number.isNaN(second.published) &&
-    Math.abs(first.published - second.published) > parameters.windowDays * DAY_MS
-  )
-    return 0;
-  const cosine = dot(first, second);
-  const a = first.member.terms;
-  const b = second.member.terms;
-  const years = b.year === null ? [] : [b.year];
-  if (!timeConflict(a.year, years, parameters.timeToleranceYears)) return cosine;
-  return a.dated || b.dated
-    ? cosine * parameters.timeConflictFactor
-    : cosine * parameters.textTimeConflictFactor;
+/**
+ * Interns members' terms (ids in order of first appearance) and builds their vectors as
+ * `memberVector` weighs them, ids ascending.
+ */
+class ItemBuilder {
+  private readonly termIds = new Map<string, number>();
+  /** Per interned id: the last member that held it, and where in that member's vector. */
+  private lastMember = new Int32Array(256).fill(-1);
+  private positionInMember = new Int32Array(256);
+  private members = 0;
+
+  /** Terms interned so far (ids are below this). */
+  get terms(): number {
+    return this.termIds.size;
+  }
+
+  item(member: RefinementMember, eventIndex: number): Item {
+    const { terms, frequencies, specificities } = member.terms;
+    const stamp = this.members++;
+    const ids: number[] = [];
+    const raw: number[] = [];
+    for (let index = 0; index < terms.length; index++) {
+      const weight = frequencies[index] * specificities[index];
+      let id = this.termIds.get(terms[index]);
+      if (id === undefined) {
+        id = this.termIds.size;
+        this.termIds.set(terms[index], id);
+        this.reserve(id);
+      }
+      if (this.lastMember[id] === stamp) {
+        // A repeated term keeps its first place and its last weight, as a Map does.
+        raw[this.positionInMember[id]] = weight;
+        continue;
+      }
+      this.lastMember[id] = stamp;
+      this.positionInMember[id] = ids.length;
+      ids.push(id);
+      raw.push(weight);
+    }
+    let sum = 0;
+    for (const weight of raw) sum += weight * weight;
+    const length = Math.sqrt(sum);
+    const count = length === 0 ? 0 : ids.length;
+    const order = Array.from({ length: count }, (_, index) => index).sort(
+      (first, second) => ids[first] - ids[second],
+    );
+    const sortedIds = new Int32Array(count);
+    const weights = new Float64Array(count);
+    for (let index = 0; index < count; index++) {
+      sortedIds[index] = ids[order[index]];
+      weights[index] = raw[order[index]] / length;
+    }
+    return {
+      member,
+      eventIndex,
+      ids: sortedIds,
+      weights,
+      published: member.publishedAt === null ? NaN : Date.parse(member.publishedAt),
+      year: member.terms.year ?? NaN,
+      dated: member.terms.dated,
+    };
+  }
+
+  private reserve(id: number): void {
+    if (id < this.lastMember.length) return;
+    const lastMember = new Int32Array(this.lastMember.length * 2).fill(-1);
+    lastMember.set(this.lastMember);
+    const positionInMember = new Int32Array(this.lastMember.length * 2);
+    positionInMember.set(this.positionInMember);
+    this.lastMember = lastMember;
+    this.positionInMember = positionInMember;
+  }
 }
 
 /**
@@ -191,37 +299,15 @@ export function refineEvents(
       entry.event.articleCount > entry.members.length ||
       entry.members.length > parameters.membersPerEvent,
   );
-  const termIds = new Map<string, number>();
-  const items: Item[] = kept.flatMap((entry, eventIndex) =>
-    entry.members.map((member) => {
-      const entries = [...memberVector(member.terms)]
-        .map(([term, weight]): [number, number] => {
-          let id = termIds.get(term);
-          if (id === undefined) termIds.set(term, (id = termIds.size));
-          return [id, weight];
-        })
-        .sort((first, second) => first[0] - second[0]);
-      return {
-        member,
-        eventIndex,
-        ids: Int32Array.from(entries, ([id]) => id),
-        weights: Float64Array.from(entries, ([, weight]) => weight),
-        published: member.publishedAt === null ? NaN : Date.parse(member.publishedAt),
-      };
-    }),
-  );
+  const builder = new ItemBuilder();
+  const items: Item[] = [];
+  kept.forEach((entry, eventIndex) => {
+    for (const member of entry.members) items.push(builder.item(member, eventIndex));
+  });
   const count = items.length;
-  const similarity: number[][] = items.map(() => new Array<number>(count).fill(0));
-  for (let first = 0; first < count; first++)
-    for (let second = first + 1; second < count; second++) {
-      const bonus = items[first].eventIndex === items[second].eventIndex ? parameters.stayBonus : 0;
-      const value = itemSimilarity(items[first], items[second], clustering) + bonus;
-      similarity[first][second] = value;
-      similarity[second][first] = value;
-    }
+  const similarity = similarities(items, builder.terms, parameters, clustering);
 
   // Initial groups: one per member of an open event, one per settled event.
-  const groupOf = new Array<number>(count);
   const groups: number[][] = [];
   const groupSettled: boolean[] = [];
   const settledGroup = new Map<number, number>();
@@ -235,26 +321,30 @@ export function refineEvents(
         settledGroup.set(item.eventIndex, group);
       }
       groups[group].push(index);
-      groupOf[index] = group;
     } else {
-      groupOf[index] = groups.length;
       groups.push([index]);
       groupSettled.push(false);
     }
   });
-  const clusters = agglomerate(groups, groupSettled, similarity, parameters);
+  const clusters = agglomerate(groups, groupSettled, similarity, count, parameters);
   return revisionOf(kept, settled, items, clusters);
 }
 
-/** Agglomerates the groups; returns the final clusters as lists of item indexes. */
+/**
+ * Agglomerates the groups; returns the final clusters as lists of item indexes. Each step merges
+ * the most similar pair (the first in row-major order on a tie); each row keeps its best pair
+ * (`bestOf`), so a step rescans only the rows the merge touched.
+ */
 function agglomerate(
   groups: readonly number[][],
   settled: readonly boolean[],
-  similarity: readonly number[][],
+  similarity: Float64Array,
+  count: number,
   parameters: RefinementParameters,
 ): number[][] {
   const size = groups.length;
-  const between: number[][] = groups.map(() => new Array<number>(size).fill(0));
+  /** Row-major `size × size`. */
+  const between = new Float64Array(size * size);
   for (let first = 0; first < size; first++)
     for (let second = first + 1; second < size; second++) {
       let value: number;
@@ -264,7 +354,7 @@ function agglomerate(
         let sum = 0;
         for (const a of groups[first])
           for (const b of groups[second]) {
-            const pair = similarity[a][b];
+            const pair = similarity[a * count + b];
             if (pair < minimum) minimum = pair;
             sum += pair;
           }
@@ -273,44 +363,72 @@ function agglomerate(
             ? minimum
             : sum / (groups[first].length * groups[second].length);
       }
-      between[first][second] = value;
-      between[second][first] = value;
+      between[first * size + second] = value;
+      between[second * size + first] = value;
     }
   const members = groups.map((group) => [...group]);
   const isSettled = [...settled];
   const alive = new Array<boolean>(size).fill(true);
+  /** Per row: its best value and column over the alive columns after it (-1: none). */
+  const bestValue = new Float64Array(size);
+  const bestColumn = new Int32Array(size);
+  const rescan = (row: number) => {
+    let best = -Infinity;
+    let column = -1;
+    for (let second = row + 1; second < size; second++)
+      if (alive[second] && between[row * size + second] > best) {
+        best = between[row * size + second];
+        column = second;
+      }
+    bestValue[row] = best;
+    bestColumn[row] = column;
+  };
+  for (let row = 0; row < size; row++) rescan(row);
   for (;;) {
     let best = -Infinity;
     let keep = -1;
     let absorb = -1;
-    for (let first = 0; first < size; first++) {
-      if (!alive[first]) continue;
-      for (let second = first + 1; second < size; second++)
-        if (alive[second] && between[first][second] > best) {
-          best = between[first][second];
-          keep = first;
-          absorb = second;
-        }
-    }
+    for (let first = 0; first < size; first++)
+      if (alive[first] && bestColumn[first] >= 0 && bestValue[first] > best) {
+        best = bestValue[first];
+        keep = first;
+        absorb = bestColumn[first];
+      }
     if (keep < 0 || best < parameters.threshold) break;
     for (let other = 0; other < size; other++) {
       if (!alive[other] || other === keep || other === absorb) continue;
       let merged: number;
       if (isSettled[other] && (isSettled[keep] || isSettled[absorb])) merged = -Infinity;
       else if (parameters.linkage === 'complete')
-        merged = Math.min(between[keep][other], between[absorb][other]);
+        merged = Math.min(between[keep * size + other], between[absorb * size + other]);
       else
         merged =
-          (between[keep][other] * members[keep].length +
-            between[absorb][other] * members[absorb].length) /
+          (between[keep * size + other] * members[keep].length +
+            between[absorb * size + other] * members[absorb].length) /
           (members[keep].length + members[absorb].length);
-      between[keep][other] = merged;
-      between[other][keep] = merged;
+      between[keep * size + other] = merged;
+      between[other * size + keep] = merged;
     }
     members[keep].push(...members[absorb]);
     members[absorb] = [];
     isSettled[keep] = isSettled[keep] || isSettled[absorb];
     alive[absorb] = false;
+    // Rows before `keep` see its new value; rows before `absorb` lose that column; `keep`'s own
+    // row changed throughout.
+    for (let row = 0; row < absorb; row++) {
+      if (!alive[row]) continue;
+      if (row === keep || bestColumn[row] === absorb || bestColumn[row] === keep) rescan(row);
+      else if (row < keep) {
+        const value = between[row * size + keep];
+        if (
+          value > bestValue[row] ||
+          (value === bestValue[row] && bestColumn[row] >= 0 && keep < bestColumn[row])
+        ) {
+          bestValue[row] = value;
+          bestColumn[row] = keep;
+        }
+      }
+    }
   }
   return members.filter((_, index) => alive[index]).map((list) => list.sort((a, b) => a - b));
 }
