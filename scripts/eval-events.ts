@@ -25,6 +25,7 @@ import {
   DEFAULT_CLASSIFY_PARAMETERS,
   DEFAULT_REFINEMENT_PARAMETERS,
   InMemoryEventRepository,
+  REFINE_EVERY,
   bcubed,
   classifyArticle,
   type BcubedScores,
@@ -160,7 +161,7 @@ const ORACLE_YOUNG_MEMBERS = 3;
 
 export interface RefinementRun {
   parameters: RefinementParameters;
-  /** Articles decided between two refinements (the normalizer refines once per batch). */
+  /** Articles decided between two refinements (the normalizer's `REFINE_EVERY` within a batch). */
   every: number;
 }
 
@@ -371,9 +372,6 @@ function refinementFromArguments(): RefinementRun | null {
     every: Number(argument('refine-every') ?? REFINE_EVERY),
   };
 }
-
-/** Articles per refinement in the harness: a typical batch of the normalizer under load. */
-const REFINE_EVERY = 8;
 
 function format(scores: BcubedScores): string {
   return `P ${scores.precision.toFixed(3)} R ${scores.recall.toFixed(3)} F1 ${scores.f1.toFixed(3)}`;

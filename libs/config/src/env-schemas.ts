@@ -81,8 +81,8 @@ export const normalizerEnvSchema = sharedEnvSchema.extend({
   EVENT_WINDOW_DAYS: positiveInt(45, 3650),
   DEDUP_WINDOW_DAYS: positiveInt(30, 3650),
   /**
-   * `on`: after each decision batch the recent events it touched are re-clustered, and merges and
-   * moves are published (docs/decisions/event-refinement.md); `off`: the online pass alone.
+   * `on`: every 8 decisions within a batch and after its last, the recent events they touched are
+   * re-clustered, and merges and moves are published (docs/decisions/event-refinement.md); `off`: the online pass alone.
    */
   EVENT_REFINEMENT: z.enum(['on', 'off']).default('on'),
 });

@@ -97,9 +97,9 @@ const READ_ASSIGNMENTS = `
 /**
  * A batch's writes in one statement: its log rows ($1, in decision order), its events' final rows
  * ($2: new ones take their creation rank in creation order), the documents it counted per term
- * ($3: `{term: added}`) and in total ($4), its refinement's revisions ($5, in order: they follow
- * the batch's last row; a committed article moved gets its new event and assignment version, the
- * batch's own rows carry theirs already). Returns the last sequence, the decision time and every
+ * ($3: `{term: added}`) and in total ($4), its refinements' revisions ($5, in order: they follow
+ * the batch's last row; a committed article moved gets the event and assignment version of its
+ * last move, the batch's own rows carry theirs already). Returns the last sequence, the decision time and every
  * written event's rank.
  */
 const APPEND_DECISIONS = `
@@ -131,9 +131,12 @@ const APPEND_DECISIONS = `
           ORDER BY r.ord),
        moved AS (
          UPDATE decision_log l SET event_id = m.to_event_id, assignment_version = m.version
-           FROM jsonb_to_recordset($5::jsonb) AS m(kind text, article_id uuid, to_event_id uuid,
-                  version int)
-          WHERE m.kind = 'move' AND l.article_id = m.article_id AND l.assignment_version < m.version),
+           FROM (SELECT DISTINCT ON (r.article_id) r.article_id, r.to_event_id, r.version
+                   FROM jsonb_to_recordset($5::jsonb) AS r(kind text, article_id uuid,
+                          to_event_id uuid, version int)
+                  WHERE r.kind = 'move'
+                  ORDER BY r.article_id, r.version DESC) AS m
+          WHERE l.article_id = m.article_id AND l.assignment_version < m.version),
        events AS (
          INSERT INTO event_clusters (id, title, terms, index_terms, article_count, sources,
            first_published_at, last_published_at, years, version, updated_at, merged_into)

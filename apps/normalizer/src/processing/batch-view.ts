@@ -28,6 +28,8 @@ export class BatchDedupIndex implements DedupIndex {
   private readonly byCanonicalUrl = new Map<string, ArticleFingerprint>();
   private readonly byTextHash = new Map<string, ArticleFingerprint>();
   private readonly byBandKey = new Map<string, ArticleFingerprint[]>();
+  /** Articles the batch's refinements moved: article → its event now. */
+  private readonly moved = new Map<string, string>();
 
   constructor(
     private readonly memory: DecisionMemory,
@@ -37,12 +39,31 @@ export class BatchDedupIndex implements DedupIndex {
   async findExact(keys: ExactKeys): Promise<ExactMatches> {
     const committed = this.committedExact(keys);
     return {
-      byArticleId: committed.byArticleId ?? this.byArticleId.get(keys.articleId) ?? null,
-      byCanonicalUrl:
+      byArticleId: this.current(
+        committed.byArticleId ?? this.byArticleId.get(keys.articleId) ?? null,
+      ),
+      byCanonicalUrl: this.current(
         committed.byCanonicalUrl ??
-        (keys.canonicalUrl === null ? null : (this.byCanonicalUrl.get(keys.canonicalUrl) ?? null)),
-      byTextHash: committed.byTextHash ?? this.byTextHash.get(keys.textHash) ?? null,
+          (keys.canonicalUrl === null
+            ? null
+            : (this.byCanonicalUrl.get(keys.canonicalUrl) ?? null)),
+      ),
+      byTextHash: this.current(committed.byTextHash ?? this.byTextHash.get(keys.textHash) ?? null),
     };
+  }
+
+  /** The batch's refinement moved this article (or copy): its fingerprint answers `eventId`. */
+  move(articleId: string, eventId: string): void {
+    this.moved.set(articleId, eventId);
+  }
+
+  /** The fingerprint with the event the batch's refinements left its article in. */
+  private current(fingerprint: ArticleFingerprint | null): ArticleFingerprint | null {
+    if (fingerprint === null) return null;
+    const eventId = this.moved.get(fingerprint.articleId);
+    return eventId === undefined || eventId === fingerprint.eventId
+      ? fingerprint
+      : { ...fingerprint, eventId };
   }
 
   async findByBandKeys(bandKeys: readonly string[], limit: number): Promise<ArticleFingerprint[]> {
@@ -58,7 +79,7 @@ export class BatchDedupIndex implements DedupIndex {
     ]
       .sort((first, second) => second.shared - first.shared)
       .slice(0, limit)
-      .map((candidate) => candidate.fingerprint);
+      .map((candidate) => this.current(candidate.fingerprint) ?? candidate.fingerprint);
   }
 
   async add(fingerprint: ArticleFingerprint): Promise<void> {

@@ -13,6 +13,7 @@ import {
   classifyArticle,
   extractEventFeatures,
   fingerprintArticle,
+  REFINE_EVERY,
   refineAround,
 } from '@newsflow/text-processing';
 import { BatchDedupIndex, BatchEventRepository, type EventWrite } from './batch-view';
@@ -74,8 +75,10 @@ export interface BatchDecisionOptions {
   parameters?: ClassifyParameters;
   /** Ids of new events (default: random UUIDs). */
   newEventId?: () => string;
-  /** The refinement after the batch's decisions; null: the online pass alone. */
+  /** The refinement within and after the batch's decisions; null: the online pass alone. */
   refinement?: RefinementParameters | null;
+  /** Articles decided between two refinements within a batch (default `REFINE_EVERY`). */
+  refineEvery?: number;
 }
 
 /** Every term the batch's articles count (their features' terms): their frequencies are read with the log. */
@@ -139,9 +142,27 @@ export async function decideBatch(
   const decided = new Map<string, OutgoingMessage[]>();
   const outcomes: DecisionOutcome[] = [];
   const log: LogWrite[] = [];
-  /** The batch's new members by event, in decision order (they follow the memory's). */
-  const members = new Map<string, RefinementMember[]>();
-  for (const request of requests) {
+  const refinement: BatchRefinement = {
+    memory,
+    events,
+    dedup,
+    committed,
+    log,
+    members: new Map(),
+    touched: new Set(),
+    assignmentVersions: new Map(),
+    committedCopies: new Map(),
+    revisions: [],
+  };
+  const refineEvery = Math.max(1, options.refineEvery ?? REFINE_EVERY);
+  let sinceRefinement = 0;
+  const refine = async (upTo: number) => {
+    if (options.refinement && refinement.touched.size > 0)
+      await refineBatch(refinement, requests.slice(0, upTo), options.refinement, parameters);
+    refinement.touched.clear();
+    sinceRefinement = 0;
+  };
+  for (const [index, request] of requests.entries()) {
     const earlier = committed.outcomes.get(request.articleId) ?? decided.get(request.articleId);
     if (earlier) {
       outcomes.push({ messages: earlier, decidedNow: false });
@@ -179,9 +200,11 @@ export async function decideBatch(
         publishedAt: article.publishedAt,
         terms: loggedMemberTerms(decision.result.member),
       };
-      const list = members.get(member.eventId) ?? [];
-      list.push({ ...member, terms: heldMemberTerms(member.terms) });
-      members.set(member.eventId, list);
+      refinement.members.set(member.eventId, [
+        ...membersOf(refinement, member.eventId),
+        { ...member, terms: heldMemberTerms(member.terms) },
+      ]);
+      refinement.touched.add(member.eventId);
     }
     log.push({
       articleId: request.articleId,
@@ -195,15 +218,10 @@ export async function decideBatch(
       member,
       assignmentVersion: 1,
     });
+    if (++sinceRefinement >= refineEvery) await refine(index + 1);
   }
-  const revisions =
-    options.refinement && members.size > 0
-      ? await refineBatch(
-          { memory, events, committed, members, log, requests },
-          options.refinement,
-          parameters,
-        )
-      : [];
+  await refine(requests.length);
+  const { revisions } = refinement;
   return {
     outcomes: revisions.length > 0 ? withMessagesOf(log, requests, outcomes) : outcomes,
     log,
@@ -216,88 +234,119 @@ export async function decideBatch(
   };
 }
 
-interface BatchState {
+/** The batch's refinement state: what its revisions so far left. */
+interface BatchRefinement {
   memory: DecisionMemory;
   events: BatchEventRepository;
+  dedup: BatchDedupIndex;
   committed: CommittedState;
-  members: ReadonlyMap<string, RefinementMember[]>;
   log: LogWrite[];
-  requests: readonly DecisionRequest[];
+  /** Members of the events the batch changed (oldest first): they replace the memory's. */
+  members: Map<string, RefinementMember[]>;
+  /** Events that gained members since the last refinement. */
+  touched: Set<string>;
+  /** Assignment versions of the committed articles (and copies) read so far, and of those moved. */
+  assignmentVersions: Map<string, number>;
+  /** Copies of committed first copies, as read with their assignments. */
+  committedCopies: Map<string, string[]>;
+  /** The moves and merges of every refinement so far, in order. */
+  revisions: LoggedRevision[];
+}
+
+function membersOf(batch: BatchRefinement, eventId: string): RefinementMember[] {
+  return batch.members.get(eventId) ?? batch.memory.membersOf(eventId);
 }
 
 /**
- * The refinement after the batch's decisions (`refineAround` over the events that gained members
- * and their neighbours, as the batch left them): its rows join the batch's event writes, moved
- * articles of the batch keep their final event in their rows, and its messages join the last
- * row's outcome. Returns its moves and merges.
+ * One refinement within the batch (`refineAround` over the events that gained members since the
+ * last one, and their neighbours, as the batch left them so far): its rows join the batch's event
+ * writes and the overlay the next decisions see, moved articles of the batch keep their final event
+ * in their rows, moved fingerprints answer their new event, and its messages join the outcome of
+ * the last article decided so far. Its moves and merges are appended to `batch.revisions`.
  */
 async function refineBatch(
-  batch: BatchState,
+  batch: BatchRefinement,
+  requests: readonly DecisionRequest[],
   refinement: RefinementParameters,
   parameters: ClassifyParameters,
-): Promise<LoggedRevision[]> {
-  const { memory, events, committed, members, log } = batch;
+): Promise<void> {
+  const { events, committed, log } = batch;
   const touched: EventSnapshot[] = [];
-  for (const eventId of members.keys()) {
+  for (const eventId of batch.touched) {
     const state = await events.snapshot(eventId);
     if (state) touched.push(state.event);
   }
-  const cache = new Map<string, RefinementMember[]>();
-  const membersOf = (eventId: string): RefinementMember[] => {
-    let list = cache.get(eventId);
-    if (!list) {
-      list = [...memory.membersOf(eventId), ...(members.get(eventId) ?? [])];
-      cache.set(eventId, list);
-    }
-    return list;
-  };
-  const result = await refineAround(touched, membersOf, events, refinement, parameters.clustering);
-  if (!result) return [];
+  const result = await refineAround(
+    touched,
+    (eventId) => membersOf(batch, eventId),
+    events,
+    refinement,
+    parameters.clustering,
+  );
+  if (!result) return;
   const { refinement: changes, refined } = result;
   const createdIds = refined.created.map(() => events.newId());
   const rows = new Map(log.map((row) => [row.articleId, row]));
   const movedIds = [...new Set(changes.moves.map((move) => move.articleId))];
-  const committedIds = movedIds.filter((id) => !rows.has(id));
+  const unread = movedIds.filter((id) => !rows.has(id) && !batch.assignmentVersions.has(id));
   const assignments =
-    committedIds.length > 0 && committed.readAssignments
-      ? await committed.readAssignments(committedIds)
-      : [];
-  const versions = new Map(assignments.map((row) => [row.articleId, row.version]));
-  const copies = new Map<string, string[]>();
-  const addCopy = (of: string, articleId: string) =>
-    copies.set(of, [...(copies.get(of) ?? []), articleId]);
-  for (const row of assignments) if (row.duplicateOf) addCopy(row.duplicateOf, row.articleId);
+    unread.length > 0 && committed.readAssignments ? await committed.readAssignments(unread) : [];
+  for (const row of assignments) {
+    if (!batch.assignmentVersions.has(row.articleId))
+      batch.assignmentVersions.set(row.articleId, row.version);
+    if (row.duplicateOf) {
+      const copies = batch.committedCopies.get(row.duplicateOf) ?? [];
+      if (!copies.includes(row.articleId)) copies.push(row.articleId);
+      batch.committedCopies.set(row.duplicateOf, copies);
+    }
+  }
+  const batchCopies = new Map<string, string[]>();
   for (const row of log)
-    if (row.fingerprint?.duplicateOf) addCopy(row.fingerprint.duplicateOf, row.articleId);
+    if (row.fingerprint?.duplicateOf)
+      batchCopies.set(row.fingerprint.duplicateOf, [
+        ...(batchCopies.get(row.fingerprint.duplicateOf) ?? []),
+        row.articleId,
+      ]);
   const versionOf = new Map<string, number>();
   for (const eventId of new Set([
     ...changes.merges.map((merge) => merge.absorbedEventId),
     ...refined.changed.map(({ event }) => event.id),
   ]))
     versionOf.set(eventId, (await events.snapshot(eventId))?.version ?? 0);
-  const revisedAt = new Date(Math.max(...batch.requests.map((request) => +request.processedAt)));
+  const revisedAt = new Date(Math.max(...requests.map((request) => +request.processedAt)));
   const revision = composeRevision(
     changes,
     refined,
     createdIds,
     {
       eventVersion: (eventId) => versionOf.get(eventId) ?? 0,
-      assignmentVersion: (articleId) => versions.get(articleId) ?? 1,
-      copiesOf: (articleId) => copies.get(articleId) ?? [],
+      assignmentVersion: (articleId) =>
+        rows.get(articleId)?.assignmentVersion ?? batch.assignmentVersions.get(articleId) ?? 1,
+      copiesOf: (articleId) => [
+        ...(batch.committedCopies.get(articleId) ?? []),
+        ...(batchCopies.get(articleId) ?? []),
+      ],
     },
     revisedAt,
   );
   await events.applyRevision(revision.events, revision.merges);
+  for (const { event, members } of refined.changed) batch.members.set(event.id, members);
+  refined.created.forEach(({ members }, index) => batch.members.set(createdIds[index], members));
+  for (const eventId of refined.removed) batch.members.set(eventId, []);
   for (const move of revision.moves) {
+    batch.dedup.move(move.articleId, move.toEventId);
     const row = rows.get(move.articleId);
-    if (!row) continue;
+    if (!row) {
+      batch.assignmentVersions.set(move.articleId, move.version);
+      continue;
+    }
     row.assignmentVersion = move.version;
     if (row.fingerprint) row.fingerprint = { ...row.fingerprint, eventId: move.toEventId };
     if (row.member) row.member = { ...row.member, eventId: move.toEventId };
   }
   const last = log[log.length - 1];
   last.messages = [...last.messages, ...revision.messages];
-  return [
+  batch.revisions.push(
     ...revision.moves.map((move): LoggedRevision => ({
       kind: 'move',
       articleId: move.articleId,
@@ -311,7 +360,7 @@ async function refineBatch(
       mergedInto: merge.mergedInto,
       version: merge.version,
     })),
-  ];
+  );
 }
 
 /** The outcomes with each decided article's messages as its log row holds them. */

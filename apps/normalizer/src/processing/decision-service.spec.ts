@@ -294,8 +294,9 @@ function replica(
   newEventId: () => string,
   parameters?: ClassifyParameters,
   refinement: RefinementParameters | null = null,
+  refineEvery?: number,
 ) {
-  return new DecisionService(log, WIDE, { newEventId, parameters, refinement });
+  return new DecisionService(log, WIDE, { newEventId, parameters, refinement, refineEvery });
 }
 
 function sampleArticles(count: number, seed: number): ClassifyInput[] {
@@ -680,7 +681,7 @@ function partitionOf(log: FakeDecisionLog): Map<string, string | null> {
   return new Map(log.rows.map((row) => [row.articleId, row.eventId]));
 }
 
-describe('DecisionService with the refinement after each batch', () => {
+describe('DecisionService with the refinement within and after each batch', () => {
   const sample = shuffled(sampleArticles(48, 7), 11);
   // Lower than the default so that this small sample is revised often (merges and moves).
   const refinement = { ...DEFAULT_REFINEMENT_PARAMETERS, threshold: 0.1 };
@@ -691,10 +692,15 @@ describe('DecisionService with the refinement after each batch', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  async function refined(replicas: number, size: number, log = new FakeDecisionLog()) {
+  async function refined(
+    replicas: number,
+    size: number,
+    log = new FakeDecisionLog(),
+    refineEvery?: number,
+  ) {
     const newEventId = counterIds();
     const services = Array.from({ length: replicas }, () =>
-      replica(log, newEventId, undefined, refinement),
+      replica(log, newEventId, undefined, refinement, refineEvery),
     );
     const outcomes: DecisionOutcome[] = [];
     for (let start = 0, turn = 0; start < sample.length; start += size, turn++) {
@@ -742,6 +748,44 @@ describe('DecisionService with the refinement after each batch', () => {
     for (const eventId of partitionOf(one.log).values())
       expect(absorbed.has(eventId ?? '')).toBe(false);
     for (const id of absorbed) expect(one.log.events.get(id)?.mergedInto).toBeTruthy();
+  });
+
+  it('refines every few articles within a batch, and 3 replicas taking such batches in turn end as one', async () => {
+    const one = await refined(1, 12, new FakeDecisionLog(), 3);
+    const three = await refined(3, 12, new FakeDecisionLog(), 3);
+    // Some batch is revised before its last article: that revision rides on an earlier outcome.
+    const batchEnds = new Set(one.log.revisions.map((revision) => revision.afterSequence));
+    const revisedWithin = one.log.rows.filter(
+      (row) =>
+        !batchEnds.has(row.sequence) &&
+        row.messages.some((message) => message.name === 'article.moved.v1'),
+    );
+    expect(revisedWithin.length).toBeGreaterThan(0);
+    expect(partitionOf(three.log)).toEqual(partitionOf(one.log));
+    expect(liveEvents(three.log)).toEqual(liveEvents(one.log));
+    expect(three.log.rows.map((row) => row.messages)).toEqual(
+      one.log.rows.map((row) => row.messages),
+    );
+    // Each article's row names the event its last move left it in; versions only grow.
+    const lastMove = new Map<string, { toEventId: string; version: number }>();
+    for (const { revision } of one.log.revisions)
+      if (revision.kind === 'move') {
+        const previous = lastMove.get(revision.articleId);
+        if (previous) expect(revision.version).toBeGreaterThan(previous.version);
+        lastMove.set(revision.articleId, revision);
+      }
+    for (const row of one.log.rows) {
+      const move = lastMove.get(row.articleId);
+      if (move)
+        expect(row).toMatchObject({ eventId: move.toEventId, assignmentVersion: move.version });
+    }
+    const late = replica(three.log, counterIds(), undefined, refinement, 3);
+    await late.ready();
+    const held = (service: DecisionService) => ({ ...service.statistics(), terms: 0 });
+    for (const service of three.services) {
+      await service.decide(requestFor(sample[0]));
+      expect(held(service)).toEqual(held(late));
+    }
   });
 
   it('publishes the revision with the batch’s last outcome and replays it, never a second merge', async () => {

@@ -40,8 +40,10 @@ export class DecisionWindows {
 export interface DecisionServiceOptions {
   parameters?: ClassifyParameters;
   newEventId?: () => string;
-  /** The refinement after each batch (default: the library's); null: the online pass alone. */
+  /** The refinement within and after each batch (default: the library's); null: the online pass alone. */
   refinement?: RefinementParameters | null;
+  /** Articles decided between two refinements within a batch (default: `REFINE_EVERY`). */
+  refineEvery?: number;
 }
 
 /**

@@ -64,6 +64,12 @@ export const DEFAULT_REFINEMENT_PARAMETERS: RefinementParameters = {
   stayBonus: 0,
 };
 
+/**
+ * Articles decided between two refinements: the harness (`eval:events`) refines every this many
+ * articles, and the normalizer as often within a batch and once after it.
+ */
+export const REFINE_EVERY = 8;
+
 /** Where a moved article goes: an event of the refinement, or the n-th event it creates. */
 export type MoveTarget = { kind: 'existing'; eventId: string } | { kind: 'new'; index: number };
 
