@@ -2,10 +2,9 @@
  * Scores the cleaning library on the development halves of both page-extraction sets
  * (../shared/eval/pages-dev.jsonl.gz, pages-modern-dev.jsonl.gz): 4-word shingle precision /
  * recall / F1 per set and input form, by site-grouped 5-fold cross-validation. Per set × form:
- * without a learned model (dumps: the rules; HTML: Readability with its filters, the product), the
- * committed model trained on every page on the whole set (dumps: the line model, the product; HTML:
- * the block model, an option), and held out: each fold's pages cleaned with a model trained on the
- * other folds only (both sets' pages; its smoothing chosen on those training pages). Modern dumps are
+ * without a learned model (dumps: the rules; HTML: Readability with its filters), the committed
+ * model trained on every page on the whole set (dumps: the line model; HTML: the block model; both
+ * the product), and held out: each fold's pages cleaned with a model trained on the other folds only (both sets' pages; its smoothing chosen on those training pages). Modern dumps are
  * scored only where the raw dump holds ≥ 90% of the truth's shingles; HTML on all pages.
  * Then a speed section at the issue's target sizes: a 5 KB dump and a ~200 KB HTML page (median
  * CPU ms on one core; targets ≤ 1 ms and ≤ 15 ms). The `dates` lines count the pages dated only by
@@ -15,11 +14,7 @@
  * Usage: npx ts-node -r tsconfig-paths/register --transpile-only scripts/eval-cleaning.ts
  *          [--worst N] [--speed-only] [--form html|dump]
  */
-import {
-  DEFAULT_BLOCK_MODEL,
-  cleanArticle,
-  dateFromUrl,
-} from '../libs/text-processing/src/cleaning';
+import { cleanArticle, dateFromUrl } from '../libs/text-processing/src/cleaning';
 import type { CleaningOptions, LineModel, RawArticle } from '../libs/text-processing/src/cleaning';
 import { type EvalPage, pageAsPosted, pageTitleCase, titleSummary } from './eval-titles';
 import {
@@ -144,11 +139,11 @@ function figures(scores: readonly PageScore[]): string {
 }
 
 interface FormScores {
-  /** What the product gives (dumps: the committed line model; HTML: Readability and its filters). */
+  /** What the product gives: the committed model (dumps: the line model; HTML: the block model). */
   product: readonly PageScore[];
   /** Without a learned model (dumps: the rules; HTML: Readability with its filters). */
   rules: readonly PageScore[];
-  /** The committed model, trained on every page (dumps: the line model; HTML: the block model). */
+  /** The committed model, trained on every page (the product). */
   whole: readonly PageScore[];
   heldOut: readonly PageScore[];
 }
@@ -273,8 +268,12 @@ function main(): void {
     for (const form of forms) {
       const scored = form === 'dump' ? pages.filter((page) => page.dumpScored) : pages;
       const product = scoreForm(scored, form);
-      const rules =
-        form === 'dump' ? scoreForm(scored, form, () => ({ lineModel: null }), 0) : product;
+      const rules = scoreForm(
+        scored,
+        form,
+        () => (form === 'dump' ? { lineModel: null } : { htmlBlockModel: null }),
+        0,
+      );
       const heldOut = scoreForm(
         scored,
         form,
@@ -284,10 +283,7 @@ function main(): void {
         }),
         0,
       );
-      const whole =
-        form === 'dump'
-          ? product
-          : scoreForm(scored, form, () => ({ htmlBlockModel: DEFAULT_BLOCK_MODEL }), 0);
+      const whole = product;
       summarize(`${set.name} ${form}`, { product, rules, whole, heldOut }, worst);
       if (set.name === 'dev') productScores.set(form, product);
     }

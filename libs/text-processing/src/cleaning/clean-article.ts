@@ -11,7 +11,7 @@ import {
 } from './dump-extract';
 import type { LineFeatures } from './dump-extract';
 import type { LineModel } from './line-model';
-import { blockVectors } from './html-block-model';
+import { DEFAULT_BLOCK_MODEL, blockVectors } from './html-block-model';
 import type { TitleCandidate } from './dump-title';
 import type * as HtmlExtractModule from './html-extract';
 import type { HtmlMetadata } from './html-metadata';
@@ -144,8 +144,8 @@ export interface CleaningOptions {
   /** The field rules' parameters (default `DEFAULT_FIELD_PARAMS`). */
   fieldParams?: Readonly<FieldParams>;
   /**
-   * A learned block model for the HTML path (`DEFAULT_BLOCK_MODEL` is the committed one); none by
-   * default: Readability's filtered paragraphs.
+   * The HTML path's learned block model (default `DEFAULT_BLOCK_MODEL`, the committed one); null:
+   * Readability's filtered paragraphs alone.
    */
   htmlBlockModel?: LineModel | null;
 }
@@ -206,6 +206,7 @@ export function htmlBlockTraining(raw: RawArticle): {
   texts: string[];
   vectors: Float64Array;
   furniture: boolean[];
+  inContent: Float64Array;
   readabilityParagraphs: string[];
 } | null {
   if (raw.html === null || raw.html.length > CLEANING_LIMITS.maxHtmlChars) return null;
@@ -224,6 +225,7 @@ export function htmlBlockTraining(raw: RawArticle): {
     texts: [...input.texts],
     vectors: blockVectors(input),
     furniture: [...input.furniture],
+    inContent: input.inContent,
     readabilityParagraphs: extraction.paragraphs,
   };
 }
@@ -326,7 +328,7 @@ function fromHtml(
   const extraction = htmlExtract().extractFromHtml(prepared.html, prepared.jsonLd, raw.receivedAt, {
     readability: depth <= CLEANING_LIMITS.maxReadabilityDepth,
     fieldParams,
-    blockModel: options.htmlBlockModel ?? null,
+    blockModel: options.htmlBlockModel === undefined ? DEFAULT_BLOCK_MODEL : options.htmlBlockModel,
   });
   const { metadata } = extraction;
   const pageLines = extraction.pageLines();

@@ -55,6 +55,15 @@ function input(texts: string[], furniture: boolean[] = texts.map(() => false)): 
 }
 
 describe('blockVectors', () => {
+  it("marks a block whose copy, not itself, is in Readability's container", () => {
+    const page = input([PROSE, 'Council expands tram network', PROSE]);
+    page.inContent.set([1, 1, 0]);
+    const vectors = blockVectors(page);
+    const copy = BLOCK_FEATURE_NAMES.indexOf('copy_in_content');
+    const width = BLOCK_FEATURE_NAMES.length;
+    expect([vectors[copy], vectors[width + copy], vectors[2 * width + copy]]).toEqual([0, 0, 1]);
+  });
+
   it('gives every block one row of every feature', () => {
     const vectors = blockVectors(input(['Council expands tram network', PROSE, PROSE]));
     expect(vectors).toHaveLength(3 * BLOCK_FEATURE_NAMES.length);
@@ -77,12 +86,19 @@ describe('blockModelParagraphs', () => {
     expect(paragraphs).toEqual([PROSE, PROSE]);
   });
 
+  it("keeps one copy of a text: a second copy outside Readability's container stays out", () => {
+    const other = `${PROSE} Its opponents said they would appeal.`;
+    const page = input([PROSE, other, PROSE, other]);
+    page.inContent.set([1, 1, 0, 1]);
+    expect(blockModelParagraphs([true, true, true, true], page)).toEqual([PROSE, other, other]);
+  });
+
   it('gives nothing when (almost) nothing is selected, so Readability stands', () => {
     expect(blockModelParagraphs([false, true], input(['Menu', 'Short line.']))).toBeNull();
   });
 });
 
-describe('cleanArticle with the block model', () => {
+describe('cleanArticle with the block model (the default)', () => {
   const prose = [
     'The city council voted on Tuesday to expand the tram network by twelve kilometres, a plan that has been debated for more than a decade.',
     'Supporters said the new lines would cut commuting times for tens of thousands of residents in the eastern districts, while critics warned about the cost.',
@@ -97,7 +113,7 @@ describe('cleanArticle with the block model', () => {
       <li><a href="/a">Bus fares will rise by ten percent from next month, the operator says</a></li>
       <li><a href="/b">Why the old tram network was closed in 1958 and what it left behind</a></li></ul></div>
       </body></html>`;
-    const outcome = cleanArticle(raw({ html }), undefined, { htmlBlockModel: DEFAULT_BLOCK_MODEL });
+    const outcome = cleanArticle(raw({ html }));
     expect(outcome.kind === 'article' ? outcome.article.text : '').toBe(prose.join('\n\n'));
   });
 });

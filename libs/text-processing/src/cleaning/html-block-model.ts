@@ -133,6 +133,7 @@ const LOCAL_FEATURES = [
   'log_before_content',
   'log_after_content',
   'container_content_share',
+  'copy_in_content',
 ] as const;
 const WINDOW_FEATURES = ['window_content_share', 'window_kept_share', 'window_prose_share'];
 
@@ -240,6 +241,8 @@ export function blockVectors(input: BlockInput): Float64Array {
   const containerBlocks = new Map<number, number>();
   const containerContent = new Map<number, number>();
   const repeats = new Map<string, number>();
+  /** Per text, how many of its blocks Readability's container holds (a copy of the article). */
+  const copiesInContent = new Map<string, number>();
   let totalChars = 0;
   let firstContent = -1;
   let lastContent = -1;
@@ -253,6 +256,7 @@ export function blockVectors(input: BlockInput): Float64Array {
     containerBlocks.set(container, (containerBlocks.get(container) ?? 0) + 1);
     containerContent.set(container, (containerContent.get(container) ?? 0) + inContent[index]);
     if (chars < 200) repeats.set(text, (repeats.get(text) ?? 0) + 1);
+    if (inContent[index] > 0) copiesInContent.set(text, (copiesInContent.get(text) ?? 0) + 1);
     if (inContent[index] > 0) {
       if (firstContent < 0) firstContent = index;
       lastContent = index;
@@ -328,6 +332,7 @@ export function blockVectors(input: BlockInput): Float64Array {
     put(firstContent < 0 ? -1 : Math.log1p(Math.max(0, firstContent - index)));
     put(firstContent < 0 ? -1 : Math.log1p(Math.max(0, index - lastContent)));
     put((containerContent.get(place.container) ?? 0) / (containerBlocks.get(place.container) ?? 1));
+    put(inContent[index] === 0 && (copiesInContent.get(text) ?? 0) > 0 ? 1 : 0);
     for (const delta of NEIGHBOUR_OFFSETS) {
       const neighbour = index + delta;
       const inPage = neighbour >= 0 && neighbour < count;
@@ -359,16 +364,23 @@ const MIN_BLOCK_MODEL_CHARS = 200;
 
 /**
  * The article's paragraphs from the model's selection: the blocks Readability's post-filters name
- * furniture (and the headline) stay out, labels and headings at the edges go, then a press
- * release's issuer part; null when (almost) nothing is left (Readability's paragraphs stand then).
+ * furniture (and the headline) stay out, and so does a block outside Readability's container whose
+ * text the selection already has (a second copy of the article, laid out for another screen);
+ * labels and headings at the edges go, then a press release's issuer part; null when (almost)
+ * nothing is left (Readability's paragraphs stand then).
  */
 export function blockModelParagraphs(
   selected: readonly boolean[],
-  input: Pick<BlockInput, 'texts' | 'furniture'>,
+  input: Pick<BlockInput, 'texts' | 'furniture' | 'inContent'>,
 ): string[] | null {
   const chosen: string[] = [];
+  const seen = new Set<string>();
   for (let index = 0; index < selected.length; index += 1) {
-    if (selected[index] && !input.furniture[index]) chosen.push(input.texts[index]);
+    if (!selected[index] || input.furniture[index]) continue;
+    const text = input.texts[index];
+    if (input.inContent[index] === 0 && seen.has(text)) continue;
+    seen.add(text);
+    chosen.push(text);
   }
   const trimmed = trimEdges(chosen);
   let chars = 0;

@@ -481,7 +481,9 @@ export function extractFromHtml(
   );
   // Readability mutates the document, so the page lines are captured first.
   const blockModel = options.blockModel ?? null;
-  const wantsBlocks = blockModel !== null || options.keepBlockInput === true;
+  // Only where Readability runs: the model reads its container.
+  const wantsBlocks =
+    options.readability && (blockModel !== null || options.keepBlockInput === true);
   const places: BlockPlace[] = [];
   const pageBlocks =
     document.body !== null
@@ -529,12 +531,15 @@ export function extractFromHtml(
     for (const candidate of [title, ...metadata.titleCandidates.h1s]) {
       if (candidate !== null && candidate.length < 300) titleKeys.add(squashedKey(candidate));
     }
+    const inContent = blocksInContent(places, snapshot, content, contentBlocks);
     blockInput = {
       texts: snapshot,
       linkShares: pageBlocks.map((block) => block.linkShare),
       places,
-      inContent: blocksInContent(places, snapshot, content, contentBlocks),
-      kept: snapshot.map((text) => keptTexts.has(text)),
+      inContent,
+      // Kept by Readability: its paragraphs have the text and its container holds the block (a
+      // copy of the article elsewhere on the page is not kept).
+      kept: snapshot.map((text, index) => inContent[index] > 0 && keptTexts.has(text)),
       furniture: pageBlocks.map(
         (block) =>
           !keptTexts.has(block.text) &&
