@@ -20,6 +20,7 @@ import { EventWindowOnPostings1732540000000 } from './migrations/1732540000000-e
 import { DecisionLog1732560000000 } from './migrations/1732560000000-decision-log';
 import { EventRevisions1732580000000 } from './migrations/1732580000000-event-revisions';
 import { RefinementLog1732600000000 } from './migrations/1732600000000-refinement-log';
+import { SearchStatistics1732620000000 } from './migrations/1732620000000-search-statistics';
 
 export const entities = [
   ArticleEntity,
@@ -43,6 +44,7 @@ export const migrations = [
   DecisionLog1732560000000,
   EventRevisions1732580000000,
   RefinementLog1732600000000,
+  SearchStatistics1732620000000,
 ];
 
 /** The one description of newsflow's database: the apps, the CLI and the tests all use it. */

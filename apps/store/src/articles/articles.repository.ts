@@ -3,7 +3,7 @@ import type { ArticleView } from '../views/api-views';
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
 import type { PhraseStatements } from '../reads/phrase-search';
-import { bitmapIndexRows, PHRASE_BUDGET } from '../reads/search-plan';
+import { bitmapIndexRows, type FeedWindow, PHRASE_BUDGET } from '../reads/search-plan';
 import type { FeedPosition } from '../shared/list-query';
 
 /** A row as the statements below select it: the view's fields, dates still as Date. */
@@ -29,6 +29,14 @@ const FILTERS = `($1::text IS NULL OR a.source = $1)
   AND ($2::timestamptz IS NULL OR a.sort_at >= $2)
   AND ($3::timestamptz IS NULL OR a.sort_at < $3)
   AND ($4::timestamptz IS NULL OR (a.sort_at, a.id) < ($4, $5::uuid))`;
+
+/**
+ * Down to the window's end ($8, $9; no bound when NULL). The row comparison alone, never with a
+ * `sort_at >= $8` beside it: Postgres would count that range twice (the comparison is estimated
+ * by its first column), expect a handful of rows in the window, and test each of its articles'
+ * tsvectors (read from TOAST) instead of ANDing the window with the GIN index's bitmap.
+ */
+const IN_WINDOW = `($8::timestamptz IS NULL OR (a.sort_at, a.id) >= ($8, $9::uuid))`;
 
 const SELECT_BY_ID = `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1`;
 
@@ -82,7 +90,7 @@ const SELECT_WINDOW_END = `SELECT a.sort_at AS "sortAt", a.id FROM articles a
 const SELECT_SEARCH_IN_WINDOW = `WITH matched AS MATERIALIZED (
     SELECT a.id, a.sort_at FROM articles a
     WHERE a.search @@ websearch_to_tsquery('simple', $7) AND ${FILTERS}
-      AND ($8::timestamptz IS NULL OR (a.sort_at >= $8 AND (a.sort_at, a.id) >= ($8, $9::uuid)))
+      AND ${IN_WINDOW}
     ORDER BY a.sort_at DESC, a.id DESC LIMIT $6)
   SELECT ${ARTICLE_COLUMNS} FROM matched m JOIN articles a ON a.id = m.id
   ORDER BY a.sort_at DESC, a.id DESC`;
@@ -102,7 +110,7 @@ const SELECT_CANDIDATES_BY_INDEX = `SELECT a.id, a.sort_at AS "sortAt" FROM arti
  */
 const SELECT_CANDIDATES_IN_WINDOW = `SELECT a.id, a.sort_at AS "sortAt" FROM articles a
   WHERE a.search @@ $7::tsquery AND ${FILTERS}
-    AND ($8::timestamptz IS NULL OR (a.sort_at >= $8 AND (a.sort_at, a.id) >= ($8, $9::uuid)))
+    AND ${IN_WINDOW}
   ORDER BY a.sort_at DESC, a.id DESC LIMIT $6`;
 
 /** The next $6 articles of the feed from the cursor, whatever they hold (phrases of common words). */
@@ -215,33 +223,30 @@ export class ArticlesRepository {
     return bitmapIndexRows(row?.['QUERY PLAN'], SEARCH_INDEX);
   }
 
-  async windowEnd(
-    session: ReadSession,
-    filters: FeedFilters,
-    size: number,
-  ): Promise<FeedPosition | null> {
+  /** The window's in-window parameters: its end ($8, $9). */
+  async windowOf(session: ReadSession, filters: FeedFilters, size: number): Promise<FeedWindow> {
     await session.query(USE_ANY_INDEX);
     const [row] = await session.query<FeedPosition>(SELECT_WINDOW_END, [
       ...filterParameters(filters),
       size,
     ]);
     await session.query(USE_BITMAPS);
-    return row ?? null;
+    const end = row ?? null;
+    return { end, parameters: [end?.sortAt ?? null, end?.id ?? null] };
   }
 
   async searchInWindow(
     session: ReadSession,
     q: string,
     filters: FeedFilters,
-    end: FeedPosition | null,
+    window: FeedWindow,
     rows: number,
   ): Promise<ArticleRow[]> {
     return session.query<ArticleRow>(SELECT_SEARCH_IN_WINDOW, [
       ...filterParameters(filters),
       rows,
       q,
-      end?.sortAt ?? null,
-      end?.id ?? null,
+      ...window.parameters,
     ]);
   }
 

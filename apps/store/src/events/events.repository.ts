@@ -10,7 +10,7 @@ import {
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { ReadSession } from '../reads/read-pools';
 import type { PhraseStatements } from '../reads/phrase-search';
-import { PHRASE_BUDGET } from '../reads/search-plan';
+import { type FeedWindow, PHRASE_BUDGET } from '../reads/search-plan';
 import type { FeedPosition } from '../shared/list-query';
 
 export interface EventRow {
@@ -94,19 +94,33 @@ const SELECT_WINDOW_END = `SELECT e.sort_at AS "sortAt", e.id FROM events e
   WHERE ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC OFFSET $6 - 1 LIMIT 1`;
 
+/** The positions of the $6 events from the cursor (filters applied): a window's events. */
+const SELECT_WINDOW_POSITIONS = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
+  WHERE ${FILTERS}
+  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
+
 /**
- * The ids of the events in the window: the filters ($1 source, $2/$3 dates), after the cursor
- * ($4, $5) and down to the position ($8, $9).
+ * A window of at most this many events is passed to its search as their ids ($10): Postgres then
+ * plans the look-up of their articles knowing how many they are, and ANDs them with the GIN
+ * index's bitmap. Of a subquery's array it expects ten elements, and tests each article's tsvector
+ * (read from TOAST) instead. Longer windows (a page's matches far down the feed) keep the subquery.
  */
-const EVENTS_IN_WINDOW = `SELECT w.id FROM events w
+const WINDOW_IDS_MAX = 10_000;
+
+/**
+ * The ids of the events in the window: $10 when given, else the filters ($1 source, $2/$3 dates),
+ * after the cursor ($4, $5) and down to the position ($8, $9), by the row comparison alone (a
+ * `sort_at >= $8` beside it would be counted twice in Postgres's estimate).
+ */
+const EVENTS_IN_WINDOW = `COALESCE($10::uuid[], ARRAY(SELECT w.id FROM events w
           WHERE ($1::text IS NULL OR w.sources @> ARRAY[$1::text])
             AND ($2::timestamptz IS NULL OR w.sort_at >= $2)
             AND ($3::timestamptz IS NULL OR w.sort_at < $3)
             AND ($4::timestamptz IS NULL OR (w.sort_at, w.id) < ($4, $5::uuid))
-            AND ($8::timestamptz IS NULL OR (w.sort_at >= $8 AND (w.sort_at, w.id) >= ($8, $9::uuid)))`;
+            AND ($8::timestamptz IS NULL OR (w.sort_at, w.id) >= ($8, $9::uuid))))`;
 
 /**
- * A search ($7) within the window of events from the cursor down to the position ($8, $9): the
+ * A search ($7) within the window of events from the cursor (EVENTS_IN_WINDOW): the
  * articles of those events (their event index) ANDed with the GIN index's bitmap, so only the
  * matching articles are read; their events, newest $6.
  */
@@ -114,7 +128,7 @@ const SELECT_SEARCH_IN_WINDOW = `SELECT ${COLUMNS} FROM events e
   WHERE e.id = ANY (ARRAY(
       SELECT a.event_id FROM articles a
       WHERE a.search @@ websearch_to_tsquery('simple', $7)
-        AND a.event_id = ANY (ARRAY(${EVENTS_IN_WINDOW}))))
+        AND a.event_id = ANY (${EVENTS_IN_WINDOW})))
     AND ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
@@ -130,14 +144,14 @@ const SELECT_CANDIDATES_BY_INDEX = `SELECT e.id, e.sort_at AS "sortAt" FROM even
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
 /**
- * As SELECT_CANDIDATES_BY_INDEX within the window of events down to the position ($8, $9): the
+ * As SELECT_CANDIDATES_BY_INDEX within the window of events (EVENTS_IN_WINDOW): the
  * articles of those events (their event index) ANDed with the GIN index's bitmap.
  */
 const SELECT_CANDIDATES_IN_WINDOW = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
   WHERE e.id = ANY (ARRAY(
       SELECT a.event_id FROM articles a
       WHERE a.search @@ $7::tsquery
-        AND a.event_id = ANY (ARRAY(${EVENTS_IN_WINDOW}))))
+        AND a.event_id = ANY (${EVENTS_IN_WINDOW})))
     AND ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
@@ -185,33 +199,35 @@ export class EventsRepository {
     return session.query<EventRow>(SELECT_FEED_PAGE, [...filterParameters(filters), rows]);
   }
 
-  async windowEnd(
-    session: ReadSession,
-    filters: FeedFilters,
-    size: number,
-  ): Promise<FeedPosition | null> {
+  /** The window's in-window parameters: its end ($8, $9) and, up to WINDOW_IDS_MAX, its ids ($10). */
+  async windowOf(session: ReadSession, filters: FeedFilters, size: number): Promise<FeedWindow> {
     await session.query(USE_ANY_INDEX);
-    const [row] = await session.query<FeedPosition>(SELECT_WINDOW_END, [
-      ...filterParameters(filters),
-      size,
-    ]);
+    const parameters = [...filterParameters(filters), size];
+    let end: FeedPosition | null;
+    let ids: string[] | null = null;
+    if (size <= WINDOW_IDS_MAX) {
+      const positions = await session.query<FeedPosition>(SELECT_WINDOW_POSITIONS, parameters);
+      end = positions.length === size ? positions[positions.length - 1] : null;
+      ids = positions.map((position) => position.id);
+    } else {
+      [end = null] = await session.query<FeedPosition>(SELECT_WINDOW_END, parameters);
+    }
     await session.query(USE_BITMAPS);
-    return row ?? null;
+    return { end, parameters: [end?.sortAt ?? null, end?.id ?? null, ids] };
   }
 
   async searchInWindow(
     session: ReadSession,
     q: string,
     filters: FeedFilters,
-    end: FeedPosition | null,
+    window: FeedWindow,
     rows: number,
   ): Promise<EventRow[]> {
     return session.query<EventRow>(SELECT_SEARCH_IN_WINDOW, [
       ...filterParameters(filters),
       rows,
       q,
-      end?.sortAt ?? null,
-      end?.id ?? null,
+      ...window.parameters,
     ]);
   }
 

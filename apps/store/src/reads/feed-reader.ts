@@ -16,7 +16,7 @@ import {
   phraseMatches,
   type PhraseStatements,
 } from './phrase-search';
-import { type PlannedSearch, windowSize } from './search-plan';
+import { type FeedWindow, type PlannedSearch, windowSize } from './search-plan';
 
 /** A newest-first feed (articles or events): its plain page and its search by either plan. */
 export interface FeedSource<Row extends FeedPosition> {
@@ -29,14 +29,14 @@ export interface FeedSource<Row extends FeedPosition> {
   ): Promise<Row[]>;
   searchByFeed(session: ReadSession, q: string, filters: FeedFilters, rows: number): Promise<Row[]>;
   readonly feed: 'articles' | 'events';
-  /** The position `size` rows down the feed from the cursor, or null when fewer are left. */
-  windowEnd(session: ReadSession, filters: FeedFilters, size: number): Promise<FeedPosition | null>;
-  /** The newest `rows` matches from the cursor down to `end` (to the feed's end when null). */
+  /** The window of `size` rows down the feed from the cursor. */
+  windowOf(session: ReadSession, filters: FeedFilters, size: number): Promise<FeedWindow>;
+  /** The newest `rows` matches from the cursor to the window's end. */
   searchInWindow(
     session: ReadSession,
     q: string,
     filters: FeedFilters,
-    end: FeedPosition | null,
+    window: FeedWindow,
     rows: number,
   ): Promise<Row[]>;
   /** How many candidates one page of a phrase search tests. */
@@ -122,10 +122,12 @@ export class FeedReader {
     let size = windowSize(rows, planned.stored[source.feed], planned.matches);
     for (;;) {
       const window = { ...filters, after };
-      const end = await source.windowEnd(session, window, size);
-      found.push(...(await source.searchInWindow(session, q, window, end, rows - found.length)));
-      if (found.length >= rows || end === null) return found;
-      after = end;
+      const stretch = await source.windowOf(session, window, size);
+      found.push(
+        ...(await source.searchInWindow(session, q, window, stretch, rows - found.length)),
+      );
+      if (found.length >= rows || stretch.end === null) return found;
+      after = stretch.end;
       size *= 2;
     }
   }
@@ -156,9 +158,9 @@ export class FeedReader {
   /**
    * A phrase: at most the source's budget of candidates tested, newest first. Common words: the
    * next positions of the feed, whatever they hold. Otherwise the candidates (the phrase's words
-   * ANDed) from the GIN index: all of them under the index cap, else from windows of the feed
-   * each expected to hold the budget, the next one twice as long while the budget is not spent
-   * and the page not full.
+   * ANDed) from the GIN index: all of them under the index cap, else from windows of the feed,
+   * the first expected to hold twice the page's candidates, the next one twice as long while the
+   * budget is not spent and the page not full.
    */
   private async searchPhrase<Row extends FeedPosition>(
     session: ReadSession,
@@ -183,20 +185,22 @@ export class FeedReader {
     const found: Row[] = [];
     let tested = 0;
     let after = filters.after;
-    // A window expected to hold the budget of candidates once.
+    // A first window expected to hold twice the page's candidates (at most the budget) once:
+    // most candidates of a phrase's words hold the phrase, and a longer window's bitmap costs
+    // more than the next window's round trip.
     let size =
       planned.plan === 'window'
-        ? windowSize(budget, planned.stored[source.feed], 2 * planned.matches)
+        ? windowSize(Math.min(budget, 2 * rows), planned.stored[source.feed], 2 * planned.matches)
         : null;
     for (;;) {
       const window = { ...filters, after };
-      const end = size === null ? undefined : await source.windowEnd(session, window, size);
+      const stretch = size === null ? undefined : await source.windowOf(session, window, size);
       const positions = await phraseCandidates(
         session,
         statements,
         candidates,
         window,
-        end,
+        stretch,
         budget - tested,
       );
       tested += positions.length;
@@ -206,9 +210,9 @@ export class FeedReader {
       }
       if (found.length >= rows) return { rows: found, testedUpTo: null };
       if (tested >= budget) return { rows: found, testedUpTo: positions[positions.length - 1] };
-      if (end === undefined || end === null || size === null)
+      if (stretch === undefined || stretch.end === null || size === null)
         return { rows: found, testedUpTo: null };
-      after = end;
+      after = stretch.end;
       size *= 2;
     }
   }

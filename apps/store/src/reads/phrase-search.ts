@@ -1,6 +1,7 @@
 import { USE_FEED_ORDER } from '../articles/articles.repository';
 import { type FeedFilters, filterParameters } from '../shared/feed-filters';
 import type { FeedPosition } from '../shared/list-query';
+import type { FeedWindow } from './search-plan';
 import type { ReadSession } from './read-pools';
 
 /**
@@ -13,7 +14,7 @@ export interface PhraseStatements {
    * positions from the cursor holding a candidate, every candidate from the GIN index.
    */
   readonly candidatesByIndex: string;
-  /** As `candidatesByIndex`, within the window down to the position ($8, $9). */
+  /** As `candidatesByIndex`, within the window (its parameters from $8 on). */
   readonly candidatesInWindow: string;
   /** $1..$5 the filters, $6 how many: the next $6 positions of the feed, whatever they hold. */
   readonly feedPositions: string;
@@ -23,18 +24,17 @@ export interface PhraseStatements {
 
 /**
  * The newest `budget` positions from the cursor that hold one of the phrase's `candidates`: all
- * the GIN index finds (`end` undefined), or those inside the window down to `end` (null: down
- * to the feed's end).
+ * the GIN index finds (`window` undefined), or those inside the window.
  */
 export async function phraseCandidates(
   session: ReadSession,
   statements: PhraseStatements,
   candidates: string,
   filters: FeedFilters,
-  end: FeedPosition | null | undefined,
+  window: FeedWindow | undefined,
   budget: number,
 ): Promise<FeedPosition[]> {
-  if (end === undefined) {
+  if (window === undefined) {
     return session.query<FeedPosition>(statements.candidatesByIndex, [
       ...filterParameters(filters),
       budget,
@@ -45,8 +45,7 @@ export async function phraseCandidates(
     ...filterParameters(filters),
     budget,
     candidates,
-    end?.sortAt ?? null,
-    end?.id ?? null,
+    ...window.parameters,
   ]);
 }
 
@@ -64,7 +63,11 @@ export async function feedPositions(
   ]);
 }
 
-/** Of the rows `ids`, the newest `rows` that match the phrase search `q`. */
+/**
+ * Of the rows `ids` (newest first), the newest `rows` that match the phrase search `q`: tested a
+ * slice at a time, twice the rows wanted first and each next slice twice as long, until the page
+ * is full. Each test reads an article's whole tsvector, and most candidates hold the phrase.
+ */
 export async function phraseMatches<Row extends FeedPosition>(
   session: ReadSession,
   statements: PhraseStatements,
@@ -75,5 +78,11 @@ export async function phraseMatches<Row extends FeedPosition>(
   // Key look-ups with the phrase tested on each row: never the GIN index, whose posting lists
   // for common words cost more than the few rows tested.
   await session.query(USE_FEED_ORDER);
-  return session.query<Row>(statements.matches, [ids, q, rows]);
+  const found: Row[] = [];
+  let slice = 2 * rows;
+  for (let from = 0; from < ids.length && found.length < rows; from += slice, slice *= 2) {
+    const tested = ids.slice(from, from + slice);
+    found.push(...(await session.query<Row>(statements.matches, [tested, q, rows - found.length])));
+  }
+  return found;
 }

@@ -1,3 +1,5 @@
+import type { FeedPosition } from '../shared/list-query';
+
 /**
  * A search is served through the GIN index, every match read (one heap row each, for its date),
  * or through windows of the feed, where only the ~2·21 matches inside a window are read but the
@@ -40,6 +42,15 @@ export type SearchPlan = 'none' | 'index' | 'window' | 'feed';
  */
 export function feedOrderFrom(storedArticles: number): number {
   return 150 * Math.sqrt(Math.max(0, storedArticles));
+}
+
+/**
+ * A stretch of a feed from the cursor: its last position (null when the feed ends first) and the
+ * parameters the source's in-window statements take after the search ($8 on).
+ */
+export interface FeedWindow {
+  end: FeedPosition | null;
+  parameters: unknown[];
 }
 
 /** Feed rows a window spans to hold `rows` of `matches` spread over `stored`, twice over. */
