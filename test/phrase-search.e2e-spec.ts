@@ -28,12 +28,8 @@ class ForcedPlanner extends SearchPlanner {
     super(pools, articles);
   }
 
-  override async planFor(
-    session: ReadSession,
-    q: string,
-    feed: 'articles' | 'events',
-  ): Promise<PlannedSearch> {
-    const planned = await super.planFor(session, q, feed);
+  override async planFor(session: ReadSession, q: string): Promise<PlannedSearch> {
+    const planned = await super.planFor(session, q);
     // Windows sized for this store, so that a page spans several of them.
     return { ...planned, plan: this.forced, stored: { articles: ARTICLES, events: EVENTS } };
   }

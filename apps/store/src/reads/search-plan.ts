@@ -1,32 +1,19 @@
 import type { FeedPosition } from '../shared/list-query';
 
 /**
- * A search is served through the GIN index, every match read (one heap row each, for its date),
- * or through windows of the feed, where only the ~2·21 matches inside a window are read but the
- * window's ~2·21·N/M feed entries are walked (docs/performance.md, "Read path"). The index plan
- * wins below this many matches for N stored articles. Events pay more per window row (each
- * event's articles through their event index) than articles do, so their cap is higher.
+ * A search is served through the GIN index, every match read (one heap row each, for its date;
+ * for events also its event's key and row), or through windows of the feed, where only the
+ * matches inside a window are read but the window's ~2·21·N/M feed entries are walked
+ * (docs/performance.md, "Read path"). The index plan wins below this many matches for N stored
+ * articles: 3·√N, 3,000 at 1M, where a word's ~3,000 heap rows cost about what walking and
+ * ANDing a window of ~14,000 feed entries does.
  */
-export function searchIndexCap(
-  storedArticles: number,
-  feed: 'articles' | 'events' = 'articles',
-): number {
-  const scale = feed === 'events' ? EVENTS_CAP_SCALE : 1;
-  return Math.min(
-    50_000,
-    Math.max(100, Math.round(scale * Math.sqrt(Math.max(0, storedArticles)))),
-  );
+export function searchIndexCap(storedArticles: number): number {
+  return Math.min(50_000, Math.max(100, Math.round(3 * Math.sqrt(Math.max(0, storedArticles)))));
 }
 
-/**
- * The events' cap over the articles' (see searchIndexCap): at 1M articles an event page costs
- * ~4.7 buffers per match by the index and ~3.9 per event of a window, which meet near 3,000
- * matches (docs/performance.md).
- */
-const EVENTS_CAP_SCALE = 3;
-
 /** The cap while the table's size is unknown (never analyzed): as for 1M articles. */
-export const SEARCH_INDEX_CAP = 1_000;
+export const SEARCH_INDEX_CAP = 3_000;
 
 /**
  * 'window': the newest stretch of the feed expected to hold a page of matches twice over, searched
