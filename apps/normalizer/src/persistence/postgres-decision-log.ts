@@ -532,22 +532,27 @@ class PostgresDecisionLogTransaction implements DecisionLogTransaction {
           assignment_version: entry.assignmentVersion,
         })),
       ),
-      JSON.stringify(
-        batch.events.map(({ event, version, mergedInto }) => ({
-          id: event.id,
-          title: event.title,
-          terms: Object.fromEntries(event.terms),
-          index_terms: event.indexTerms,
-          article_count: event.articleCount,
-          sources: event.sources,
-          first_published_at: event.firstPublishedAt,
-          last_published_at: event.lastPublishedAt,
-          years: event.years,
-          version,
-          merged_into: mergedInto ?? null,
-        })),
+      jsonArray(
+        batch.events.map(({ event, version, mergedInto }) =>
+          withJsonField(
+            JSON.stringify({
+              id: event.id,
+              title: event.title,
+              index_terms: event.indexTerms,
+              article_count: event.articleCount,
+              sources: event.sources,
+              first_published_at: event.firstPublishedAt,
+              last_published_at: event.lastPublishedAt,
+              years: event.years,
+              version,
+              merged_into: mergedInto ?? null,
+            }),
+            'terms',
+            jsonObject(event.terms),
+          ),
+        ),
       ),
-      JSON.stringify(Object.fromEntries(batch.documentFrequencies)),
+      jsonObject(batch.documentFrequencies),
       batch.documents,
       JSON.stringify(
         batch.revisions.map((revision) =>
@@ -615,6 +620,25 @@ function loggedMember(articleId: string, eventId: string, row: MemberJson): Logg
       dated: row.dated,
     },
   };
+}
+
+/**
+ * A map as a JSON object, written directly: `Object.fromEntries` of thousands of terms builds a
+ * dictionary object first (the append's largest cost).
+ */
+export function jsonObject(map: ReadonlyMap<string, number>): string {
+  const fields: string[] = [];
+  for (const [key, value] of map) fields.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  return `{${fields.join(',')}}`;
+}
+
+function jsonArray(items: readonly string[]): string {
+  return `[${items.join(',')}]`;
+}
+
+/** A JSON object's text with one more field (already JSON) at its end. */
+function withJsonField(object: string, key: string, json: string): string {
+  return `${object.slice(0, -1)}${object.length > 2 ? ',' : ''}${JSON.stringify(key)}:${json}}`;
 }
 
 function memberJson(member: LoggedMember): MemberJson {

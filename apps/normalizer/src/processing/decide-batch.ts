@@ -200,9 +200,11 @@ export async function decideBatch(
         publishedAt: article.publishedAt,
         terms: loggedMemberTerms(decision.result.member),
       };
+      const held = heldMemberTerms(member.terms);
       refinement.members.set(member.eventId, [
         ...membersOf(refinement, member.eventId),
-        { ...member, terms: heldMemberTerms(member.terms) },
+        // Ids as the memory's members carry them: the refinement compares ids when all have them.
+        { ...member, terms: { ...held, ids: refinement.memory.termIdsOf(held.terms) } },
       ]);
       refinement.touched.add(member.eventId);
     }

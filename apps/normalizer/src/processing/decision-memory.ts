@@ -256,6 +256,16 @@ export class DecisionMemory {
     } else this.removeEvent(revision.eventId);
   }
 
+  /** The terms' ids in the term table; undefined when one of them is not interned. */
+  termIdsOf(terms: readonly string[]): Int32Array | undefined {
+    const ids = new Int32Array(terms.length);
+    for (let index = 0; index < terms.length; index++) {
+      ids[index] = this.terms.idOf(terms[index]);
+      if (ids[index] < 0) return undefined;
+    }
+    return ids;
+  }
+
   /** The event's latest members (oldest first) as the refinement compares them. */
   membersOf(eventId: string): RefinementMember[] {
     return this.members.members(eventId, (id) => this.terms.name(id));

@@ -35,6 +35,25 @@ export function heldMemberTerms(terms: MemberTerms): MemberTerms {
   };
 }
 
+/** A held member's terms: ids, named on first read. */
+class HeldTerms implements MemberTerms {
+  private names: string[] | undefined;
+
+  constructor(
+    readonly ids: Int32Array,
+    private readonly termName: (id: number) => string,
+    readonly frequencies: number[],
+    readonly specificities: number[],
+    readonly year: number | null,
+    readonly dated: boolean,
+  ) {}
+
+  get terms(): readonly string[] {
+    this.names ??= Array.from(this.ids, this.termName);
+    return this.names;
+  }
+}
+
 /**
  * Per member: its log sequence, date (epoch ms, NaN: none), time anchor (NaN: none), dated (0/1),
  * and where its terms start in `termIds`.
@@ -178,7 +197,11 @@ export class MemberStore {
     this.byEvent.delete(eventId);
   }
 
-  /** The event's members, oldest first, as the refinement takes them. */
+  /**
+   * The event's members, oldest first, as the refinement takes them: their terms as ids
+   * (`MemberTerms.ids`), named only when read (`termName` must still name them then: read them
+   * before the term table is compacted).
+   */
   members(eventId: string, termName: (id: number) => string): RefinementMember[] {
     const packed = this.byEvent.get(eventId);
     if (!packed) return [];
@@ -186,11 +209,9 @@ export class MemberStore {
     for (let index = 0; index < packed.count; index++) {
       const start = packed.start(index);
       const end = packed.start(index + 1);
-      const terms: string[] = [];
       const frequencies: number[] = [];
       const specificities: number[] = [];
       for (let at = start; at < end; at++) {
-        terms.push(termName(packed.termIds[at]));
         frequencies.push(packed.weights[at * 2]);
         specificities.push(packed.weights[at * 2 + 1]);
       }
@@ -201,13 +222,14 @@ export class MemberStore {
         title: packed.strings[index * STRINGS + 1],
         source: packed.strings[index * STRINGS + 2],
         publishedAt: Number.isNaN(published) ? null : new Date(published).toISOString(),
-        terms: {
-          terms,
+        terms: new HeldTerms(
+          packed.termIds.slice(start, end),
+          termName,
           frequencies,
           specificities,
-          year: Number.isNaN(year) ? null : year,
-          dated: packed.scalars[index * SCALARS + 3] === 1,
-        },
+          Number.isNaN(year) ? null : year,
+          packed.scalars[index * SCALARS + 3] === 1,
+        ),
       });
     }
     return members;

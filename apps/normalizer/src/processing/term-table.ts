@@ -97,7 +97,14 @@ export class TermTable {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     if (term.length * 3 > this.scratch.length)
       this.scratch = new Uint8Array(Math.max(this.scratch.length * 2, term.length * 3));
-    return this.encoder.encodeInto(term, this.scratch).written;
+    // ASCII (most terms) byte by byte: cheaper than a call into the encoder for a short string.
+    const scratch = this.scratch;
+    for (let index = 0; index < term.length; index++) {
+      const code = term.charCodeAt(index);
+      if (code >= 0x80) return this.encoder.encodeInto(term, scratch).written;
+      scratch[index] = code;
+    }
+    return term.length;
   }
 
   /**

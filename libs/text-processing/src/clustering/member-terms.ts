@@ -18,6 +18,12 @@ export interface MemberTerms {
   year: number | null;
   /** The article carries a publication date. */
   dated: boolean;
+  /**
+   * The terms as ids of the caller's term table (non-negative integers, equal for equal terms), in
+   * the order of `terms`, when it holds them: the refinement then compares ids, not strings.
+   * Either every member a refinement compares has them or it compares strings.
+   */
+  ids?: ArrayLike<number>;
 }
 
 /** Keeps the strongest `limit` of an article's terms, with their frequency and specificity. */

@@ -216,6 +216,39 @@ describe('refineEvents', () => {
     ];
     expect(refineEvents(events)).toEqual(refineEvents(events));
   });
+
+  it("compares the members' term ids when every member has them, as it compares the terms", () => {
+    const table = new Map<string, number>();
+    const withIds = (member: RefinementMember): RefinementMember => ({
+      ...member,
+      terms: {
+        ...member.terms,
+        // Ids in another order than the terms are first met: only equality may matter.
+        ids: member.terms.terms.map((term) => {
+          if (!table.has(term)) table.set(term, 1_000 - table.size);
+          return table.get(term) ?? -1;
+        }),
+      },
+    });
+    const events = [
+      eventOf('A', pick('aceh-1', 'papua-1', 'aceh-2'), context),
+      eventOf('B', pick('papua-3', 'aceh-3', 'papua-2'), context),
+      eventOf('C', pick('fed-1'), context),
+    ];
+    const expected = refineEvents(events);
+    expect(expected.moves.length).toBeGreaterThan(0);
+    const identified = events.map((entry) => ({ ...entry, members: entry.members.map(withIds) }));
+    expect(refineEvents(identified)).toEqual(expected);
+    // One id standing for two terms would change the answer: the ids are what is compared.
+    const collided = identified.map((entry) => ({
+      ...entry,
+      members: entry.members.map((member) => ({
+        ...member,
+        terms: { ...member.terms, ids: member.terms.terms.map(() => 7) },
+      })),
+    }));
+    expect(refineEvents(collided)).not.toEqual(expected);
+  });
 });
 
 describe('applyRefinement and titles', () => {

@@ -130,7 +130,7 @@ export function memberSimilarity(
 interface Item {
   member: RefinementMember;
   eventIndex: number;
-  /** The member's vector: interned term ids ascending, their normalised weights. */
+  /** The member's vector: interned term ids (in the order of its terms), their normalised weights. */
   ids: Int32Array;
   weights: Float64Array;
   published: number;
@@ -203,35 +203,85 @@ function similarities(
   return similarity;
 }
 
+/** Non-negative integers → dense ids in order of first appearance (open addressing). */
+class IdTable {
+  private keys = new Int32Array(1024).fill(-1);
+  private values = new Int32Array(1024);
+  size = 0;
+
+  intern(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let slot = Math.imul(key, 0x9e3779b1) & mask; ; slot = (slot + 1) & mask) {
+      const held = this.keys[slot];
+      if (held === key) return this.values[slot];
+      if (held !== -1) continue;
+      const id = this.size++;
+      this.keys[slot] = key;
+      this.values[slot] = id;
+      if (this.size * 2 > this.keys.length) this.grow();
+      return id;
+    }
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Int32Array(keys.length * 2).fill(-1);
+    this.values = new Int32Array(keys.length * 2);
+    const mask = this.keys.length - 1;
+    keys.forEach((key, slot) => {
+      if (key === -1) return;
+      let at = Math.imul(key, 0x9e3779b1) & mask;
+      while (this.keys[at] !== -1) at = (at + 1) & mask;
+      this.keys[at] = key;
+      this.values[at] = values[slot];
+    });
+  }
+}
+
 /**
  * Interns members' terms (ids in order of first appearance) and builds their vectors as
- * `memberVector` weighs them, ids ascending.
+ * `memberVector` weighs them. Keyed by the members' own term ids (`MemberTerms.ids`)
+ * when every member has them, else by the terms.
  */
 class ItemBuilder {
   private readonly termIds = new Map<string, number>();
+  private readonly callerIds = new IdTable();
   /** Per interned id: the last member that held it, and where in that member's vector. */
   private lastMember = new Int32Array(256).fill(-1);
   private positionInMember = new Int32Array(256);
   private members = 0;
 
+  constructor(private readonly byId: boolean) {}
+
   /** Terms interned so far (ids are below this). */
   get terms(): number {
-    return this.termIds.size;
+    return this.byId ? this.callerIds.size : this.termIds.size;
+  }
+
+  /** The interned id of the member's term at `index`. */
+  private intern(terms: MemberTerms, index: number): number {
+    if (this.byId && terms.ids) return this.callerIds.intern(terms.ids[index]);
+    const term = terms.terms[index];
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.termIds.size;
+      this.termIds.set(term, id);
+    }
+    return id;
   }
 
   item(member: RefinementMember, eventIndex: number): Item {
-    const { terms, frequencies, specificities } = member.terms;
+    const { frequencies, specificities } = member.terms;
     const stamp = this.members++;
     const ids: number[] = [];
     const raw: number[] = [];
-    for (let index = 0; index < terms.length; index++) {
+    const count =
+      this.byId && member.terms.ids ? member.terms.ids.length : member.terms.terms.length;
+    for (let index = 0; index < count; index++) {
       const weight = frequencies[index] * specificities[index];
-      let id = this.termIds.get(terms[index]);
-      if (id === undefined) {
-        id = this.termIds.size;
-        this.termIds.set(terms[index], id);
-        this.reserve(id);
-      }
+      const id = this.intern(member.terms, index);
+      this.reserve(id);
       if (this.lastMember[id] === stamp) {
         // A repeated term keeps its first place and its last weight, as a Map does.
         raw[this.positionInMember[id]] = weight;
@@ -245,20 +295,13 @@ class ItemBuilder {
     let sum = 0;
     for (const weight of raw) sum += weight * weight;
     const length = Math.sqrt(sum);
-    const count = length === 0 ? 0 : ids.length;
-    const order = Array.from({ length: count }, (_, index) => index).sort(
-      (first, second) => ids[first] - ids[second],
-    );
-    const sortedIds = new Int32Array(count);
-    const weights = new Float64Array(count);
-    for (let index = 0; index < count; index++) {
-      sortedIds[index] = ids[order[index]];
-      weights[index] = raw[order[index]] / length;
-    }
+    const held = length === 0 ? 0 : ids.length;
+    const weights = new Float64Array(held);
+    for (let index = 0; index < held; index++) weights[index] = raw[index] / length;
     return {
       member,
       eventIndex,
-      ids: sortedIds,
+      ids: Int32Array.from(ids.slice(0, held)),
       weights,
       published: member.publishedAt === null ? NaN : Date.parse(member.publishedAt),
       year: member.terms.year ?? NaN,
@@ -305,7 +348,9 @@ export function refineEvents(
       entry.event.articleCount > entry.members.length ||
       entry.members.length > parameters.membersPerEvent,
   );
-  const builder = new ItemBuilder();
+  const builder = new ItemBuilder(
+    kept.every((entry) => entry.members.every((member) => member.terms.ids !== undefined)),
+  );
   const items: Item[] = [];
   kept.forEach((entry, eventIndex) => {
     for (const member of entry.members) items.push(builder.item(member, eventIndex));
