@@ -139,6 +139,44 @@ describe('search plans', () => {
     expect(byWindow.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
   });
 
+  it('events: a word in hundreds of events, merged events left out', async () => {
+    // 320 more events with one "ferry" article each, every 10th merged into the next.
+    const dataSource = new DataSource(dataSourceOptions(databaseUrl, 1));
+    await dataSource.initialize();
+    const ferryEvents = Array.from({ length: 320 }, () => randomUUID());
+    await dataSource.query(
+      `INSERT INTO events (id, title, article_count, sources, version, updated_at, sort_at,
+                           merged_into)
+       SELECT e.id, 'ferry event', 1, ARRAY['source-' || (e.n % 3)], 1, now(),
+              $2::timestamptz + e.n * interval '1 minute',
+              CASE WHEN e.n % 10 = 1 THEN ($1::uuid[])[e.n + 1] END
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS e(id, n)`,
+      [ferryEvents, new Date(base)],
+    );
+    await dataSource.query(
+      `INSERT INTO articles (id, status, event_id, source, title, text, received_at,
+                             processed_at, sort_at)
+       SELECT gen_random_uuid(), 'stored', e.id, 'source-' || (e.n % 3), 'title', 'ferry crossing',
+              now(), now(), $2::timestamptz + e.n * interval '1 minute'
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS e(id, n)`,
+      [ferryEvents, new Date(base)],
+    );
+    await dataSource.destroy();
+
+    const all = await bothWays(events, 'ferry', { after: null }, 400);
+    expect(all.byFeed).toHaveLength(288);
+    expect(all.byIndex.map((row) => row.id)).toEqual(all.byFeed.map((row) => row.id));
+    for (const filters of [
+      { after: all.byFeed[100] },
+      { source: 'source-2', after: null },
+      { until: new Date(base + 100 * 60_000), after: null },
+    ]) {
+      const { byIndex, byFeed } = await bothWays(events, 'ferry', filters, 5);
+      expect(byFeed).toHaveLength(5);
+      expect(byIndex.map((row) => row.id)).toEqual(byFeed.map((row) => row.id));
+    }
+  });
+
   it('counts what the GIN index finds without reading the rows', async () => {
     const counts = await pools.withSession('searches', undefined, (session) =>
       articles.inSearchTransaction(session, async () => [
