@@ -129,6 +129,7 @@ export interface EventWrite {
 export class BatchEventRepository implements EventRepository {
   private readonly touched = new Map<string, TouchedEvent>();
   private readonly heldStates = new Map<string, EventState | undefined>();
+  private readonly trackedCounts = new Map<string, number | undefined>();
   private changes = new Map<string, EventChange>();
   private articleTerms: string[] | null = null;
   private created = 0;
@@ -164,7 +165,7 @@ export class BatchEventRepository implements EventRepository {
   async documentFrequencies(terms: readonly string[]): Promise<DocumentFrequencies> {
     const frequencies = new Map<string, number>();
     for (const term of terms) {
-      const tracked = this.memory.documentFrequency(term);
+      const tracked = this.trackedCount(term);
       if (tracked === undefined) this.untrackedTerms++;
       const count = (tracked ?? 0) + (this.increments.get(term) ?? 0);
       if (count > 0) frequencies.set(term, count);
@@ -281,6 +282,19 @@ export class BatchEventRepository implements EventRepository {
         mergedInto: merge.mergedInto,
       });
     }
+  }
+
+  /**
+   * The memory's count of a term (undefined: not tracked), looked up once per batch: the memory
+   * does not change while a batch is decided.
+   */
+  private trackedCount(term: string): number | undefined {
+    let count = this.trackedCounts.get(term);
+    if (count === undefined && !this.trackedCounts.has(term)) {
+      count = this.memory.documentFrequency(term);
+      this.trackedCounts.set(term, count);
+    }
+    return count;
   }
 
   /** The ids of the `limit` most recently created events indexed under `term`, newest first. */

@@ -135,6 +135,8 @@ export class DecisionMemory {
   private readonly moved = new Map<string, { eventId: string; at: number }>();
   /** term id → events indexed under it, ascending creation rank. */
   private postings: TermPostings[] = [];
+  /** The latest event rows asked for, decoded (least recently asked first). */
+  private readonly decoded = new Map<string, EventState>();
   /** One copy of each distinct sources list and years list the events carry. */
   private readonly sharedLists = new Map<string, readonly unknown[]>();
 
@@ -280,6 +282,7 @@ export class DecisionMemory {
       return;
     }
     if (previous) this.unindex(previous);
+    this.decoded.delete(state.event.id);
     const { event } = state;
     const termCount = event.terms.size;
     const termIds = new Int32Array(termCount + event.indexTerms.length);
@@ -316,6 +319,7 @@ export class DecisionMemory {
   }
 
   private removeEvent(eventId: string): void {
+    this.decoded.delete(eventId);
     const event = this.events.get(eventId);
     if (event) {
       this.unindex(event);
@@ -325,9 +329,28 @@ export class DecisionMemory {
     this.members.drop(eventId);
   }
 
+  /**
+   * The event's current row. The latest rows asked for are kept decoded (`DECODED_EVENTS`): the
+   * events a batch weighs are mostly those the batches before it weighed.
+   */
   event(eventId: string): EventState | undefined {
     const event = this.events.get(eventId);
-    return event && this.stateOf(event);
+    if (!event) return undefined;
+    const decoded = this.decoded.get(eventId);
+    if (decoded && decoded.version === event.version && decoded.rank === event.rank) {
+      this.decoded.delete(eventId);
+      this.decoded.set(eventId, decoded);
+      return decoded;
+    }
+    const state = this.stateOf(event);
+    this.decoded.delete(eventId);
+    this.decoded.set(eventId, state);
+    if (this.decoded.size > DECODED_EVENTS)
+      for (const oldest of this.decoded.keys()) {
+        this.decoded.delete(oldest);
+        break;
+      }
+    return state;
   }
 
   /** The term's postings, ascending creation rank (the latest are at the end). */
@@ -581,6 +604,9 @@ export class DecisionMemory {
 
 /** Fingerprint capacity over the count: a window holds a steady number, so little is needed. */
 const FINGERPRINT_SLACK = 1.125;
+
+/** Event rows kept decoded at most (`DecisionMemory.event`). */
+const DECODED_EVENTS = 512;
 
 /** Distinct sources / years lists kept shared at most (the map is cleared when full). */
 const MAX_SHARED_LISTS = 4_096;

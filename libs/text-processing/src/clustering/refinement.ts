@@ -205,9 +205,17 @@ function similarities(
 
 /** Non-negative integers → dense ids in order of first appearance (open addressing). */
 class IdTable {
-  private keys = new Int32Array(1024).fill(-1);
-  private values = new Int32Array(1024);
+  private keys: Int32Array;
+  private values: Int32Array;
   size = 0;
+
+  /** Room for `expected` keys without growing. */
+  constructor(expected: number) {
+    let capacity = 1024;
+    while (capacity < expected * 2) capacity *= 2;
+    this.keys = new Int32Array(capacity).fill(-1);
+    this.values = new Int32Array(capacity);
+  }
 
   intern(key: number): number {
     const mask = this.keys.length - 1;
@@ -246,13 +254,21 @@ class IdTable {
  */
 class ItemBuilder {
   private readonly termIds = new Map<string, number>();
-  private readonly callerIds = new IdTable();
+  private readonly callerIds: IdTable;
   /** Per interned id: the last member that held it, and where in that member's vector. */
-  private lastMember = new Int32Array(256).fill(-1);
-  private positionInMember = new Int32Array(256);
+  private lastMember: Int32Array;
+  private positionInMember: Int32Array;
   private members = 0;
 
-  constructor(private readonly byId: boolean) {}
+  /** `expected`: the members' terms together (more distinct terms cost a regrowth). */
+  constructor(
+    private readonly byId: boolean,
+    expected: number,
+  ) {
+    this.callerIds = new IdTable(byId ? expected : 0);
+    this.lastMember = new Int32Array(Math.max(256, expected)).fill(-1);
+    this.positionInMember = new Int32Array(Math.max(256, expected));
+  }
 
   /** Terms interned so far (ids are below this). */
   get terms(): number {
@@ -348,8 +364,13 @@ export function refineEvents(
       entry.event.articleCount > entry.members.length ||
       entry.members.length > parameters.membersPerEvent,
   );
+  let termCount = 0;
+  for (const entry of kept)
+    for (const member of entry.members)
+      termCount += (member.terms.ids ?? member.terms.terms).length;
   const builder = new ItemBuilder(
     kept.every((entry) => entry.members.every((member) => member.terms.ids !== undefined)),
+    termCount,
   );
   const items: Item[] = [];
   kept.forEach((entry, eventIndex) => {
