@@ -20,7 +20,13 @@ import { DEFAULT_FIELD_PARAMS, type FieldParams } from './field-params';
 import { detectLanguage } from './language';
 import { templateLineKey } from './template';
 import { chooseHtmlTitle, headlineLike, splitOutletFromTitle, squashed } from './title';
-import { garbageRatio, joinParagraphs, normalizeLine, normalizedLines } from './text-normalize';
+import {
+  garbageRatio,
+  joinParagraphs,
+  normalizeLine,
+  normalizedLines,
+  SENTENCE_END,
+} from './text-normalize';
 import { dateFromUrl } from './url-date';
 import { normalizeUrl, siteDomain } from './urls';
 
@@ -53,7 +59,6 @@ function htmlExtract(): typeof HtmlExtractModule {
   return htmlExtractModule;
 }
 
-const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
 const STARTS_LOWERCASE = /^\p{Ll}/u;
 const ERROR_PAGE =
   /\b(?:404|page not found|not found|access denied|forbidden|server error|page (?:does not|doesn't) exist|no longer available)\b/i;

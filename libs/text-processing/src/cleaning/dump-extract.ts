@@ -34,6 +34,7 @@ import {
   type TitleCandidate,
   type TitleSearch,
 } from './dump-title';
+import { SENTENCE_END } from './text-normalize';
 
 /** `data`: a row of a table of figures (results, standings) that belongs to the article around it. */
 export type LineKind = 'prose' | 'data' | 'heading' | 'short' | 'boilerplate';
@@ -72,7 +73,6 @@ export interface DumpOptions {
   lineModel?: LineModel | null;
 }
 
-const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
 const TRUNCATED = /(?:\.\.\.|…)\s*$/;
 const TRUNCATED_AFTER_SENTENCE = /[.!?]["”’']?\s*(?:\.\.\.|…)\s*$/u;
 const DOMAIN_LINE = /^[\p{L}\d-]+(?:\.[\p{L}\d-]+)+$/u;

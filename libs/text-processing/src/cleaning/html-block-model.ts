@@ -11,6 +11,7 @@ import { type LineModel, lineMargins, smoothLines } from './line-model';
 import { wordTokens } from './tokens';
 import { trimEdges, withoutIssuerBoilerplate } from './boilerplate-patterns';
 import modelData from './models/html-block-model.json';
+import { SENTENCE_END } from './text-normalize';
 
 /** Where a page block sits in the DOM, for the block model's features (`html-block-model.ts`). */
 export interface BlockPlace {
@@ -158,7 +159,6 @@ function checked(data: LineModel): LineModel | null {
  */
 export const DEFAULT_BLOCK_MODEL: LineModel | null = checked(modelData);
 
-const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
 /** A block of prose: long enough and mostly not link text. */
 const PROSE_CHARS = 80;
 /** The densest prose is looked for in windows of this many blocks either side. */

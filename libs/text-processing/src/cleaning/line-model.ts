@@ -7,6 +7,7 @@
  */
 import type { ClassifiedLine, LineFeatures } from './dump-extract';
 import modelData from './models/dump-line-model.json';
+import { SENTENCE_END } from './text-normalize';
 
 /**
  * One depth-2 tree as 10 numbers: root feature and threshold, then for the left (value < threshold)
@@ -31,7 +32,6 @@ export interface RuleRun {
   end: number;
 }
 
-const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
 const STARTS_LOWER = /^\p{Ll}/u;
 const LINKISH = /https?:|www\.|@|©|\||»|›/;
 const NEIGHBOUR_OFFSETS = [-2, -1, 1, 2] as const;

@@ -60,6 +60,9 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
 const ENTITY_PATTERN = /&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});/g;
 /** Zero-width and bidi formatting characters, BOM, soft hyphen. */
 const INVISIBLE_CHARS = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/g;
+/** A line that ends as a sentence does (its punctuation, a closing quote or bracket, a colon). */
+export const SENTENCE_END = /[.!?。！？؟:;"”’'»)\]]$/u;
+
 /** C0/C1 controls except tab and newline; lone surrogates from broken decoding. */
 const CONTROL_CHARS =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
