@@ -94,11 +94,6 @@ const SELECT_WINDOW_END = `SELECT e.sort_at AS "sortAt", e.id FROM events e
   WHERE ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC OFFSET $6 - 1 LIMIT 1`;
 
-/** The positions of the $6 events from the cursor (filters applied): a window's events. */
-const SELECT_WINDOW_POSITIONS = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
-  WHERE ${FILTERS}
-  ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
-
 /**
  * A window of at most this many events is passed to its search as their ids ($10): Postgres then
  * plans the look-up of their articles knowing how many they are, and ANDs them with the GIN
@@ -155,7 +150,10 @@ const SELECT_CANDIDATES_IN_WINDOW = `SELECT e.id, e.sort_at AS "sortAt" FROM eve
     AND ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
 
-/** The next $6 events of the feed from the cursor, whatever their articles hold. */
+/**
+ * The next $6 events of the feed from the cursor, whatever their articles hold: a phrase's
+ * candidates of common words, or a window's events.
+ */
 const SELECT_FEED_POSITIONS = `SELECT e.id, e.sort_at AS "sortAt" FROM events e
   WHERE ${FILTERS}
   ORDER BY e.sort_at DESC, e.id DESC LIMIT $6`;
@@ -206,7 +204,7 @@ export class EventsRepository {
     let end: FeedPosition | null;
     let ids: string[] | null = null;
     if (size <= WINDOW_IDS_MAX) {
-      const positions = await session.query<FeedPosition>(SELECT_WINDOW_POSITIONS, parameters);
+      const positions = await session.query<FeedPosition>(SELECT_FEED_POSITIONS, parameters);
       end = positions.length === size ? positions[positions.length - 1] : null;
       ids = positions.map((position) => position.id);
     } else {
