@@ -3,7 +3,13 @@ import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'a
 import { ArticleEventMap } from '@newsflow/contracts';
 import { dataSourceOptions } from '@newsflow/database';
 import { DataSource } from 'typeorm';
-import { type ServiceProcess, TestSystem, storeEventMap, waitFor } from './support/test-system';
+import {
+  type ServiceProcess,
+  TestSystem,
+  consumeDownstream,
+  storeEventMap,
+  waitFor,
+} from './support/test-system';
 
 type Role = 'a1' | 'a2' | 'a3' | 'a4' | 'a5' | 'a6' | 'E1' | 'E2' | 'E3' | 'E4';
 const ARTICLES = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'] as const;
@@ -184,18 +190,9 @@ describe('store: event merges and article moves, in any order and redelivered', 
     // A consumer outside newsflow: its own queue on the processed exchange, plain JSON, no code
     // of the store's, only the contracts' reducer.
     downstream = await broker.createChannel();
-    await downstream.assertExchange('newsflow.processed', 'topic', { durable: true });
-    await downstream.assertQueue(downstreamQueue, { exclusive: true });
-    await downstream.bindQueue(downstreamQueue, 'newsflow.processed', 'article.*');
-    await downstream.bindQueue(downstreamQueue, 'newsflow.processed', 'event.*');
-    await downstream.consume(downstreamQueue, (message) => {
-      if (!message) return;
-      downstreamMap.apply({
-        name: String(message.properties.type),
-        payload: JSON.parse(message.content.toString('utf8')) as unknown,
-      });
+    await consumeDownstream(downstream, downstreamQueue, (message) => {
+      downstreamMap.apply({ name: message.type, payload: message.body });
       downstreamApplied += 1;
-      downstream.ack(message);
     });
   });
 

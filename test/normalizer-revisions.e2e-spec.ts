@@ -3,7 +3,14 @@ import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { ArticleEventMap } from '@newsflow/contracts';
 import { FUNCTION_WORDS } from '../scripts/support/function-words';
 import { seededRandom } from '../scripts/support/seeded-random';
-import { TestSystem, postJson, storeEventMap, waitFor } from './support/test-system';
+import {
+  type DownstreamMessage,
+  TestSystem,
+  consumeDownstream,
+  postJson,
+  storeEventMap,
+  waitFor,
+} from './support/test-system';
 
 const SYLLABLES = ['ba', 'de', 'ki', 'lo', 'mu', 'ra', 'si', 'to', 've', 'zu', 'ne', 'po'];
 
@@ -55,12 +62,6 @@ function bridgedStory() {
   ];
 }
 
-interface Received {
-  type: string;
-  messageId: string;
-  body: Record<string, unknown>;
-}
-
 /**
  * The normalizer's refinement through the real system: articles posted one at a time, each decided
  * in its own batch, until a later one makes the normalizer merge two events or move an article. The
@@ -72,24 +73,16 @@ describe('normalizer → store: events revised by later articles', () => {
   let downstream: Channel;
   const downstreamQueue = `downstream.normalizer-revisions.${randomUUID()}`;
   const downstreamMap = new ArticleEventMap();
-  const received: Received[] = [];
+  const received: DownstreamMessage[] = [];
   const posted: Array<Record<string, unknown> & { id: string }> = [];
 
   beforeAll(async () => {
     system = await TestSystem.start({ services: ['store', 'normalizer', 'ingest'] });
     broker = await connect(system.infrastructure.amqpUrl);
     downstream = await broker.createChannel();
-    await downstream.assertExchange('newsflow.processed', 'topic', { durable: true });
-    await downstream.assertQueue(downstreamQueue, { exclusive: true });
-    await downstream.bindQueue(downstreamQueue, 'newsflow.processed', 'article.*');
-    await downstream.bindQueue(downstreamQueue, 'newsflow.processed', 'event.*');
-    await downstream.consume(downstreamQueue, (message) => {
-      if (!message) return;
-      const body = JSON.parse(message.content.toString('utf8')) as Record<string, unknown>;
-      const type = String(message.properties.type);
-      downstreamMap.apply({ name: type, payload: body });
-      received.push({ type, messageId: String(message.properties.messageId), body });
-      downstream.ack(message);
+    await consumeDownstream(downstream, downstreamQueue, (message) => {
+      downstreamMap.apply({ name: message.type, payload: message.body });
+      received.push(message);
     });
   });
 

@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Channel } from 'amqplib';
 import { Client } from 'pg';
 import { dropDatabase } from '@newsflow/database';
 import { SERVICE_NODE_ARGS } from '../../scripts/support/service-node-args';
@@ -288,4 +289,35 @@ export async function storeEventMap(
     );
   }
   return map;
+}
+
+/** One message a downstream consumer took from `newsflow.processed`, as plain JSON. */
+export interface DownstreamMessage {
+  type: string;
+  messageId: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A consumer outside newsflow: its own exclusive `queue` on the processed exchange, bound to every
+ * `article.*` and `event.*` message; each is handed to `take` as plain JSON, then acked.
+ */
+export async function consumeDownstream(
+  channel: Channel,
+  queue: string,
+  take: (message: DownstreamMessage) => void,
+): Promise<void> {
+  await channel.assertExchange('newsflow.processed', 'topic', { durable: true });
+  await channel.assertQueue(queue, { exclusive: true });
+  await channel.bindQueue(queue, 'newsflow.processed', 'article.*');
+  await channel.bindQueue(queue, 'newsflow.processed', 'event.*');
+  await channel.consume(queue, (message) => {
+    if (!message) return;
+    take({
+      type: String(message.properties.type),
+      messageId: String(message.properties.messageId),
+      body: JSON.parse(message.content.toString('utf8')) as Record<string, unknown>,
+    });
+    channel.ack(message);
+  });
 }
