@@ -1,10 +1,11 @@
 /**
- * Trains the dump path's learned line classifier on both page sets beside the repo
- * (../shared/eval) and writes libs/text-processing/src/cleaning/models/dump-line-model.json.
- * Deterministic: the same pages give the same file. Prints the site-grouped 5-fold figures of the
- * line selection (counted per line, before the library's last filters; `npm run eval:cleaning`
- * scores the whole cleaning the same way, and the HTML path's learned alternative).
- * Then the HTML path's block model (models/html-block-model.json) and the dump headline ranker (models/dump-title-model.json, scripts/support/title-training.ts).
+ * Trains the cleaning's learned models on both page sets beside the repo (../shared/eval) and
+ * writes them to libs/text-processing/src/cleaning/models/: the dump path's line classifier
+ * (dump-line-model.json), the HTML path's block model (html-block-model.json) and the dump
+ * headline ranker (dump-title-model.json, scripts/support/title-training.ts). Deterministic: the
+ * same pages give the same files. Prints the site-grouped 5-fold figures of each (lines counted
+ * before the library's last filters; `npm run eval:cleaning` scores the whole cleaning the same
+ * way).
  * Usage: npm run train:cleaning [-- --check] [-- --titles-only] [-- --blocks-only]   (--check:
  * compare with the committed files, write nothing; --titles-only: the headline ranker alone;
  * --blocks-only: the HTML block model alone)
@@ -21,6 +22,7 @@ import {
   loadSet,
   precisionRecall,
 } from './support/cleaning-data';
+import type { LineModel } from '@newsflow/text-processing';
 import type { PrecisionRecall } from './support/cleaning-data';
 import { selectionScores, trainLineModel, trainingPages } from './support/line-training';
 import { blockModelScore, blockTrainingPages, trainBlockModel } from './support/block-training';
@@ -81,21 +83,7 @@ function main(): void {
         `${set.name} ${form}: line selection F1 whole ${averagedF1(whole).f1.toFixed(3)} held-out ${averagedF1(heldOut.get(set.name) ?? []).f1.toFixed(3)} (${inSet.length} pages)`,
       );
     }
-    const name = MODEL_FILES[form] ?? `${form}-line-model.json`;
-    const file = join(MODEL_DIRECTORY, name);
-    const json = `${JSON.stringify(model)}\n`;
-    if (check) {
-      const same = readFileSync(file, 'utf8') === json;
-      console.log(
-        `${MODEL_FILES[form]} ${same ? 'is up to date' : 'differs from a fresh training'}`,
-      );
-      if (!same) process.exitCode = 1;
-      continue;
-    }
-    writeFileSync(file, json);
-    console.log(
-      `wrote ${file} (${(json.length / 1024).toFixed(1)} KB, ${model.trees.length} trees, bias=${model.bias}, switch_cost=${model.switchCost})`,
-    );
+    saveModel(MODEL_FILES[form] ?? `${form}-line-model.json`, model, check, treesSummary(model));
   }
   if (!titlesOnly) trainBlocks(pages, check);
   if (!blocksOnly) trainTitleRanker(pages, check);
@@ -131,20 +119,7 @@ function trainBlocks(pages: readonly FoldedPage[], check: boolean): void {
       `${set.name} html blocks: F1 Readability ${averagedF1(readability.get(set.name) ?? []).f1.toFixed(3)}, model whole ${averagedF1(whole).f1.toFixed(3)} held-out ${averagedF1(heldOut.get(set.name) ?? []).f1.toFixed(3)} (${inSet.length} pages)`,
     );
   }
-  const file = join(MODEL_DIRECTORY, 'html-block-model.json');
-  const json = `${JSON.stringify(model)}\n`;
-  if (check) {
-    const same = readFileSync(file, 'utf8') === json;
-    console.log(
-      `html-block-model.json ${same ? 'is up to date' : 'differs from a fresh training'}`,
-    );
-    if (!same) process.exitCode = 1;
-    return;
-  }
-  writeFileSync(file, json);
-  console.log(
-    `wrote ${file} (${(json.length / 1024).toFixed(1)} KB, ${model.trees.length} trees, bias=${model.bias}, switch_cost=${model.switchCost})`,
-  );
+  saveModel('html-block-model.json', model, check, treesSummary(model));
 }
 
 /**
@@ -186,18 +161,28 @@ function trainTitleRanker(pages: readonly FoldedPage[], check: boolean): void {
     );
   }
   const model = trainDumpTitleModel(examples.map((item) => item.example));
-  const file = join(MODEL_DIRECTORY, 'dump-title-model.json');
+  saveModel('dump-title-model.json', model, check, JSON.stringify(model.weights));
+}
+
+main();
+
+/**
+ * Writes a trained model to models/`name` (`summary` printed after it), or with `check` compares
+ * it with the committed file and fails the run when they differ.
+ */
+function saveModel(name: string, model: unknown, check: boolean, summary: string): void {
+  const file = join(MODEL_DIRECTORY, name);
   const json = `${JSON.stringify(model)}\n`;
   if (check) {
     const same = readFileSync(file, 'utf8') === json;
-    console.log(
-      `dump-title-model.json ${same ? 'is up to date' : 'differs from a fresh training'}`,
-    );
+    console.log(`${name} ${same ? 'is up to date' : 'differs from a fresh training'}`);
     if (!same) process.exitCode = 1;
     return;
   }
   writeFileSync(file, json);
-  console.log(`wrote ${file}: ${JSON.stringify(model.weights)}`);
+  console.log(`wrote ${file} (${(json.length / 1024).toFixed(1)} KB): ${summary}`);
 }
 
-main();
+function treesSummary(model: LineModel): string {
+  return `${model.trees.length} trees, bias=${model.bias}, switch_cost=${model.switchCost}`;
+}
